@@ -1,0 +1,235 @@
+//! Markdown rendering and sanitizing.
+//!
+//! Markdown is rendered once, when it is written, and the sanitized HTML is
+//! stored beside the source; pages then print the stored HTML as is. That
+//! keeps page views cheap and puts the one dangerous step (turning text into
+//! markup) in a single, tested function.
+//!
+//! The dialect is CommonMark with the GitHub extensions people expect: tables,
+//! task lists, strikethrough, footnotes and bare URLs turned into links.
+//! Sanitizing runs on the rendered HTML, so raw HTML in the source gets the
+//! same treatment: no scripts, no event handlers, no `javascript:` URLs.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+}
+
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    SANITIZER.get_or_init(|| {
+        let mut builder = ammonia::Builder::default();
+        builder
+            .add_tags(["input"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .set_tag_attribute_value("input", "disabled", "")
+            .set_tag_attribute_value("img", "loading", "lazy")
+            .link_rel(Some("noopener noreferrer nofollow ugc"))
+            .url_schemes(HashSet::from(["http", "https", "mailto"]))
+            .attribute_filter(|element, attribute, value| {
+                // Task-list checkboxes are the only inputs Markdown produces.
+                if element == "input" && attribute == "type" && value != "checkbox" {
+                    return None;
+                }
+                Some(value.into())
+            });
+        builder
+    })
+}
+
+/// Renders Markdown to HTML that is safe to embed in a page as is.
+pub fn render(source: &str) -> String {
+    let events = Linkify::new(Parser::new_ext(source, options()));
+    let mut html = String::with_capacity(source.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    sanitizer().clean(&html).to_string()
+}
+
+/// Renders Markdown and reduces it to plain text, for previews and snippets.
+pub fn plain_text(source: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(source, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
+            ) => out.push(' '),
+            _ => {}
+        }
+        if out.chars().count() > max_chars {
+            break;
+        }
+    }
+    let collapsed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() > max_chars {
+        let cut: String = collapsed.chars().take(max_chars.saturating_sub(1)).collect();
+        // End at a word boundary when there is one, so no word is cut in half.
+        let at_word = match cut.rfind(' ') {
+            Some(space) if space > 0 => &cut[..space],
+            _ => cut.as_str(),
+        };
+        format!("{}…", at_word.trim_end())
+    } else {
+        collapsed
+    }
+}
+
+/// Turns bare `http://` and `https://` URLs in text into links, as GitHub does.
+///
+/// Text inside links and code is left alone. A URL ends at whitespace, and
+/// trailing punctuation that usually closes a sentence is not part of it.
+struct Linkify<'a, I: Iterator<Item = Event<'a>>> {
+    inner: I,
+    pending: std::collections::VecDeque<Event<'a>>,
+    link_depth: usize,
+    code_depth: usize,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Linkify<'a, I> {
+    fn new(inner: I) -> Self {
+        Self { inner, pending: Default::default(), link_depth: 0, code_depth: 0 }
+    }
+
+    fn split(&mut self, text: &str) -> bool {
+        let mut rest = text;
+        let mut found = false;
+        while let Some(start) = find_url_start(rest) {
+            let tail = &rest[start..];
+            let end = tail.find(|c: char| c.is_whitespace() || c == '<' || c == '>').unwrap_or(tail.len());
+            let url = tail[..end].trim_end_matches(['.', ',', ':', ';', '!', '?', ')', '\'', '"']);
+            if url.len() <= "https://".len() {
+                self.pending.push_back(Event::Text(CowStr::from(rest[..start + end].to_owned())));
+                rest = &rest[start + end..];
+                continue;
+            }
+            found = true;
+            if start > 0 {
+                self.pending.push_back(Event::Text(CowStr::from(rest[..start].to_owned())));
+            }
+            let dest = CowStr::from(url.to_owned());
+            self.pending.push_back(Event::Start(Tag::Link {
+                link_type: LinkType::Autolink,
+                dest_url: dest.clone(),
+                title: CowStr::from(""),
+                id: CowStr::from(""),
+            }));
+            self.pending.push_back(Event::Text(dest));
+            self.pending.push_back(Event::End(TagEnd::Link));
+            rest = &rest[start + url.len()..];
+        }
+        if found && !rest.is_empty() {
+            self.pending.push_back(Event::Text(CowStr::from(rest.to_owned())));
+        }
+        if !found {
+            self.pending.clear();
+        }
+        found
+    }
+}
+
+fn find_url_start(text: &str) -> Option<usize> {
+    let http = text.find("http://");
+    let https = text.find("https://");
+    match (http, https) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Linkify<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.pending.pop_front() {
+            return Some(event);
+        }
+        let event = self.inner.next()?;
+        match &event {
+            Event::Start(Tag::Link { .. }) => self.link_depth += 1,
+            Event::End(TagEnd::Link) => self.link_depth = self.link_depth.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => self.code_depth += 1,
+            Event::End(TagEnd::CodeBlock) => self.code_depth = self.code_depth.saturating_sub(1),
+            Event::Text(text) if self.link_depth == 0 && self.code_depth == 0 => {
+                let text = text.clone();
+                if self.split(&text) {
+                    return self.pending.pop_front();
+                }
+            }
+            _ => {}
+        }
+        Some(event)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_and_event_handlers_are_removed() {
+        let html = render("Hello <script>alert(1)</script> <img src=x onerror=alert(1)> <b onclick=\"x()\">bold</b>");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(html.contains("<b>bold</b>"), "{html}");
+    }
+
+    #[test]
+    fn javascript_urls_are_removed_from_links_and_images() {
+        let html = render("[click](javascript:alert(1)) <a href=\"JaVaScRiPt:alert(1)\">x</a> ![i](javascript:alert(2))");
+        assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn gfm_tables_task_lists_and_strikethrough_render() {
+        let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] open\n\n~~old~~");
+        assert!(html.contains("<table>") && html.contains("<td>1</td>"), "{html}");
+        assert!(html.contains("type=\"checkbox\""), "{html}");
+        assert!(html.contains("checked"), "{html}");
+        assert!(html.contains("<del>old</del>"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_inputs_other_than_checkboxes_are_neutralised() {
+        let html = render("<input type=\"text\" value=\"x\" autofocus onfocus=\"alert(1)\">");
+        assert!(!html.contains("type=\"text\""), "{html}");
+        assert!(!html.contains("onfocus"), "{html}");
+        assert!(html.contains("disabled"), "{html}");
+    }
+
+    #[test]
+    fn links_get_a_safe_rel_and_bare_urls_become_links() {
+        let html = render("See https://example.org/page. and [docs](https://docs.example.org)");
+        assert!(html.contains("<a href=\"https://example.org/page\" rel=\"noopener noreferrer nofollow ugc\">https://example.org/page</a>."), "{html}");
+        assert!(html.contains("href=\"https://docs.example.org\""), "{html}");
+    }
+
+    #[test]
+    fn urls_in_code_are_left_alone() {
+        let html = render("```\ncurl https://example.org\n```\n\n`https://example.org`");
+        assert!(!html.contains("<a "), "{html}");
+    }
+
+    #[test]
+    fn code_and_images_survive() {
+        let html = render("```rust\nfn main() {}\n```\n\n![diagram](https://example.org/d.png)");
+        assert!(html.contains("<pre><code"), "{html}");
+        assert!(html.contains("<img src=\"https://example.org/d.png\""), "{html}");
+    }
+
+    #[test]
+    fn plain_text_is_short_and_has_no_markup() {
+        assert_eq!(plain_text("# Title\n\nSome **bold** text", 100), "Title Some bold text");
+        assert_eq!(plain_text("word ".repeat(50).as_str(), 12), "word word…");
+    }
+}
