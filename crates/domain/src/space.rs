@@ -35,6 +35,14 @@ macro_rules! spelled_enum {
             }
         }
 
+        impl TryFrom<String> for $name {
+            type Error = Invalid;
+
+            fn try_from(value: String) -> Result<Self, Invalid> {
+                Self::parse(&value)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

@@ -1,1 +1,227 @@
-//! placeholder
+//! Stoa's storage: every line of SQL, on SQLite and PostgreSQL through one code path.
+//!
+//! Vocabulary:
+//! - [`Store`] owns the connection pools. On SQLite there is a pool of readers
+//!   and a single writer connection, so write transactions never contend for
+//!   the database lock; on PostgreSQL both are the same pool.
+//! - A [`Conn`] is a connection or an open transaction; every query function
+//!   takes one, so the caller decides what runs in which transaction.
+//! - The **event log** ([`events`]) is appended to in the same transaction as
+//!   the rows an event describes.
+//!
+//! The store knows nothing about HTTP or permissions: it answers the questions
+//! `core` asks and stores what `core` decided. Dialect differences live in
+//! [`dialect`] and nowhere else.
+
+pub mod dialect;
+pub mod events;
+pub mod migrations;
+pub mod settings;
+pub mod spaces;
+pub mod threads;
+pub mod users;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions};
+
+pub use dialect::Backend;
+
+/// A connection or an open transaction (a transaction dereferences to one).
+pub type Conn = AnyConnection;
+
+/// An open write transaction. Commit it, or drop it to roll back.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// A failed store operation.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the write; `column` names the column when
+    /// the database said which one.
+    #[error("a row with this {} already exists", column.as_deref().unwrap_or("value"))]
+    Conflict { column: Option<String> },
+    /// A row was expected and is not there.
+    #[error("not found")]
+    NotFound,
+    /// The database said no for another reason, or could not be reached.
+    #[error(transparent)]
+    Database(sqlx::Error),
+    /// Configuration that cannot work, such as an unknown database URL scheme.
+    #[error("{0}")]
+    Config(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &error
+            && db.is_unique_violation()
+        {
+            return StoreError::Conflict { column: conflicting_column(db.message(), db.constraint(), db.table()) };
+        }
+        if let sqlx::Error::RowNotFound = error {
+            return StoreError::NotFound;
+        }
+        StoreError::Database(error)
+    }
+}
+
+/// Finds which column a unique violation was about. SQLite names it in the
+/// message (`UNIQUE constraint failed: users.username`); PostgreSQL names the
+/// constraint (`users_username_key`).
+fn conflicting_column(message: &str, constraint: Option<&str>, table: Option<&str>) -> Option<String> {
+    if let Some(rest) = message.split("UNIQUE constraint failed: ").nth(1) {
+        let first = rest.split(',').next().unwrap_or(rest).trim();
+        return first.split('.').nth(1).map(str::to_owned);
+    }
+    let constraint = constraint?;
+    let trimmed = constraint.strip_suffix("_key").unwrap_or(constraint);
+    match table {
+        Some(table) => trimmed.strip_prefix(table)?.strip_prefix('_').map(str::to_owned),
+        None => trimmed.split_once('_').map(|(_, column)| column.to_owned()),
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How to open the database.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// `sqlite://path/to/file.db` or `postgres://user@host/db`.
+    pub url: String,
+    /// SQLite's `synchronous` setting: `full` (every commit reaches the disk
+    /// before it is acknowledged) or `normal` (a power cut may lose the last
+    /// commits; a process crash loses nothing). Ignored on PostgreSQL.
+    pub sqlite_synchronous: dialect::Synchronous,
+    /// Connections in the read pool (and in the one pool on PostgreSQL).
+    pub max_connections: u32,
+}
+
+impl StoreOptions {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into(), sqlite_synchronous: dialect::Synchronous::Full, max_connections: 16 }
+    }
+}
+
+/// The database, as the rest of Stoa sees it.
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: Backend,
+    read: AnyPool,
+    write: AnyPool,
+    synchronous: dialect::Synchronous,
+}
+
+impl Store {
+    /// Opens the pools. Nothing is created or migrated here; call [`Store::migrate`].
+    pub async fn connect(options: &StoreOptions) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(&options.url)?;
+        let connect_options = AnyConnectOptions::from_str(&options.url)
+            .map_err(|e| StoreError::Config(format!("invalid database URL: {e}")))?
+            .disable_statement_logging();
+        let synchronous = options.sqlite_synchronous;
+        let pool = |max: u32, read_only: bool| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .min_connections(0)
+                .acquire_timeout(Duration::from_secs(10))
+                .after_connect(move |conn, _meta| {
+                    Box::pin(async move { dialect::prepare_connection(conn, backend, synchronous, read_only).await })
+                })
+                .connect_with(connect_options.clone())
+        };
+        match backend {
+            Backend::Sqlite => {
+                // One writer: SQLite allows one write transaction at a time
+                // anyway, and queueing in the pool is fairer and cheaper than
+                // retrying on SQLITE_BUSY.
+                let write = pool(1, false).await?;
+                let read = pool(options.max_connections.max(2), true).await?;
+                Ok(Self { backend, read, write, synchronous })
+            }
+            Backend::Postgres => {
+                let shared = pool(options.max_connections.max(2), false).await?;
+                Ok(Self { backend, read: shared.clone(), write: shared, synchronous })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn synchronous(&self) -> dialect::Synchronous {
+        self.synchronous
+    }
+
+    /// Applies every migration that has not run yet.
+    pub async fn migrate(&self) -> Result<usize> {
+        let mut conn = self.write.acquire().await?;
+        migrations::run(&mut conn, self.backend).await
+    }
+
+    /// A connection for reads that need no transaction.
+    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.read.acquire().await?)
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a transaction that reads and then writes cannot
+    /// fail halfway with "database is locked".
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.write.begin().await?,
+        })
+    }
+
+    /// Whether the database answers, for readiness checks.
+    pub async fn ping(&self) -> Result<()> {
+        let mut conn = self.read().await?;
+        sqlx::query("SELECT 1").execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// Closes the pools, waiting for connections in use to be returned.
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+/// A new id: a ULID, which sorts by creation time and reads well in URLs.
+pub fn new_id() -> String {
+    ulid::Ulid::new().to_string().to_lowercase()
+}
+
+/// Turns a comma-free list of `n` values into `$start, $start+1, ...` for an
+/// `IN (...)` clause. The text contains only placeholders, never data.
+pub(crate) fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_violations_name_their_column_on_both_databases() {
+        let sqlite = conflicting_column("UNIQUE constraint failed: users.username", None, None);
+        assert_eq!(sqlite.as_deref(), Some("username"));
+        let postgres = conflicting_column("duplicate key value", Some("users_email_key"), Some("users"));
+        assert_eq!(postgres.as_deref(), Some("email"));
+        let two_words = conflicting_column("duplicate key", Some("api_tokens_token_hash_key"), Some("api_tokens"));
+        assert_eq!(two_words.as_deref(), Some("token_hash"));
+    }
+
+    #[test]
+    fn placeholders_are_numbered_from_the_start_given() {
+        assert_eq!(placeholders(3, 3), "$3, $4, $5");
+        assert_eq!(placeholders(1, 0), "");
+    }
+}

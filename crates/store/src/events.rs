@@ -1,0 +1,155 @@
+//! The event log: an ordered, durable record of what happened.
+//!
+//! A write that others may care about calls [`append`] inside its own
+//! transaction, after its other statements. Consumers (activity feeds today;
+//! search, notifications and live updates later) read [`after`] a cursor.
+//!
+//! `seq` is dense (1, 2, 3, ...) and in commit order: on SQLite because there
+//! is one writer, on PostgreSQL because [`append`] takes a transaction-scoped
+//! lock before it computes the next `seq` (see [`crate::dialect`]). A consumer
+//! that has handled everything up to `seq` N therefore never sees an event
+//! below N appear later.
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use crate::{Result, dialect, new_id, placeholders};
+
+/// The current time in Unix milliseconds, the unit of every time column.
+pub fn now_ms() -> i64 {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Event kinds, spelled the same wherever they are stored or sent.
+pub mod kind {
+    pub const USER_SIGNED_UP: &str = "user.signed_up";
+    pub const USER_UPDATED: &str = "user.updated";
+    pub const SPACE_CREATED: &str = "space.created";
+    pub const SPACE_UPDATED: &str = "space.updated";
+    pub const MEMBER_JOINED: &str = "member.joined";
+    pub const MEMBER_LEFT: &str = "member.left";
+    pub const MEMBER_REMOVED: &str = "member.removed";
+    pub const MEMBER_ROLE_CHANGED: &str = "member.role_changed";
+    pub const JOIN_REQUESTED: &str = "join_request.created";
+    pub const JOIN_REQUEST_DECIDED: &str = "join_request.decided";
+    pub const INVITE_CREATED: &str = "invite.created";
+    pub const INVITE_REVOKED: &str = "invite.revoked";
+    pub const INVITE_DECLINED: &str = "invite.declined";
+    pub const THREAD_CREATED: &str = "thread.created";
+    pub const THREAD_RENAMED: &str = "thread.renamed";
+    pub const POST_CREATED: &str = "post.created";
+    pub const POST_EDITED: &str = "post.edited";
+    pub const POST_DELETED: &str = "post.deleted";
+}
+
+/// An event about to be appended.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    pub kind: &'a str,
+    pub actor_id: Option<&'a str>,
+    pub space_id: Option<&'a str>,
+    /// The thing the event is about (a thread, a post, a member).
+    pub subject_id: Option<&'a str>,
+    /// What a consumer needs beyond the ids, as a JSON object.
+    pub data: serde_json::Value,
+}
+
+/// An event as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct Event {
+    pub seq: i64,
+    pub id: String,
+    pub occurred_at: i64,
+    pub actor_id: Option<String>,
+    pub kind: String,
+    pub space_id: Option<String>,
+    pub subject_id: Option<String>,
+    pub data: String,
+}
+
+/// Appends an event and returns its `seq`. Call it last in the transaction.
+pub async fn append(conn: &mut AnyConnection, event: NewEvent<'_>, now: i64) -> Result<i64> {
+    dialect::lock_event_log(conn).await?;
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO events (seq, id, occurred_at, actor_id, kind, space_id, subject_id, data)
+         SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7 FROM events
+         RETURNING seq",
+    )
+    .bind(new_id())
+    .bind(now)
+    .bind(event.actor_id)
+    .bind(event.kind)
+    .bind(event.space_id)
+    .bind(event.subject_id)
+    .bind(event.data.to_string())
+    .fetch_one(conn)
+    .await?;
+    Ok(seq)
+}
+
+const COLUMNS: &str = "seq, id, occurred_at, actor_id, kind, space_id, subject_id, data";
+
+/// Up to `limit` events with `seq` greater than `seq`, oldest first.
+pub async fn after(conn: &mut AnyConnection, seq: i64, limit: i64) -> Result<Vec<Event>> {
+    let sql = format!("SELECT {COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(seq).bind(limit).fetch_all(conn).await?)
+}
+
+/// The newest events of the given kinds in the given spaces, newest first,
+/// older than `before_seq` when given (for paging).
+pub async fn latest_in_spaces(
+    conn: &mut AnyConnection,
+    space_ids: &[String],
+    kinds: &[&str],
+    before_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Event>> {
+    if space_ids.is_empty() || kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let spaces = placeholders(3, space_ids.len());
+    let kinds_in = placeholders(3 + space_ids.len(), kinds.len());
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events
+         WHERE seq < $1 AND space_id IN ({spaces}) AND kind IN ({kinds_in})
+         ORDER BY seq DESC LIMIT $2"
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(before_seq.unwrap_or(i64::MAX)).bind(limit);
+    for id in space_ids {
+        query = query.bind(id.as_str());
+    }
+    for k in kinds {
+        query = query.bind(*k);
+    }
+    Ok(query.fetch_all(conn).await?)
+}
+
+/// The highest `seq` in the log, 0 when it is empty.
+pub async fn last_seq(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(conn).await?)
+}
+
+/// Where `consumer` has got to in the log (0 if it has not started).
+pub async fn cursor(conn: &mut AnyConnection, consumer: &str) -> Result<i64> {
+    let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM event_cursors WHERE consumer = $1")
+        .bind(consumer)
+        .fetch_optional(conn)
+        .await?;
+    Ok(seq.unwrap_or(0))
+}
+
+/// Records that `consumer` has handled everything up to `seq`.
+pub async fn set_cursor(conn: &mut AnyConnection, consumer: &str, seq: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO event_cursors (consumer, seq) VALUES ($1, $2)
+         ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq",
+    )
+    .bind(consumer)
+    .bind(seq)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

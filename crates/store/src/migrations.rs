@@ -1,0 +1,53 @@
+//! Schema migrations: numbered SQL files compiled into the binary.
+//!
+//! One tree serves both databases (see the header of the first migration).
+//! Each migration runs in its own transaction with its bookkeeping row, so a
+//! failed migration leaves the schema as it was.
+
+use sqlx::{AnyConnection, Connection};
+
+use crate::{Backend, Result, dialect};
+
+/// `(version, name, sql)`, in order. Append only: a released migration never changes.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+
+/// Applies what has not been applied and returns how many migrations ran.
+pub(crate) async fn run(conn: &mut AnyConnection, backend: Backend) -> Result<usize> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version BIGINT PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at BIGINT NOT NULL
+        )",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let mut applied = 0;
+    for (version, name, sql) in MIGRATIONS {
+        let mut tx = conn.begin().await?;
+        dialect::lock_migrations(&mut tx, backend).await?;
+        let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+            .bind(*version)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if done.is_some() {
+            continue;
+        }
+        tracing::info!(version, name, "applying migration");
+        sqlx::raw_sql(*sql).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(*version)
+            .bind(*name)
+            .bind(crate::events::now_ms())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        applied += 1;
+    }
+    Ok(applied)
+}
+
+/// The newest migration this binary knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}

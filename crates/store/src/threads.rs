@@ -1,0 +1,289 @@
+//! Discussions: threads, their posts, earlier versions of edited posts, and
+//! how far each person has read each thread.
+//!
+//! A thread's opening post is its post number 1; replies take the next
+//! number, handed out by the same statement that bumps the thread's activity,
+//! so numbers are unique and gap-free within a thread.
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use crate::{Result, StoreError};
+
+/// A thread as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct ThreadRow {
+    pub id: String,
+    pub space_id: String,
+    pub author_id: String,
+    pub kind: String,
+    pub title: String,
+    pub created_at: i64,
+    pub last_activity_at: i64,
+    pub post_count: i64,
+    pub last_post_id: Option<String>,
+    pub last_poster_id: Option<String>,
+}
+
+const THREAD_COLUMNS: &str = "t.id, t.space_id, t.author_id, t.kind, t.title, t.created_at, t.last_activity_at, \
+     t.post_count, t.last_post_id, t.last_poster_id";
+
+/// A thread as listed in its space, with names and the viewer's reading position.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct ThreadListItem {
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub thread: ThreadRow,
+    pub author_username: String,
+    pub author_display_name: String,
+    pub last_poster_display_name: Option<String>,
+    /// The highest post number the viewer has seen; `None` if never opened.
+    pub viewer_last_read: Option<i64>,
+}
+
+/// A post with its author's names.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct PostView {
+    pub id: String,
+    pub thread_id: String,
+    pub space_id: String,
+    pub number: i64,
+    pub author_id: String,
+    pub author_username: String,
+    pub author_display_name: String,
+    pub reply_to_id: Option<String>,
+    pub reply_to_number: Option<i64>,
+    pub body: String,
+    pub body_html: String,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub deleted_at: Option<i64>,
+    pub version: i64,
+}
+
+const POST_SELECT: &str = "SELECT p.id, p.thread_id, t.space_id, p.number, p.author_id, u.username AS author_username,
+            u.display_name AS author_display_name, p.reply_to_id, rp.number AS reply_to_number, p.body, p.body_html,
+            p.created_at, p.edited_at, p.deleted_at, p.version
+     FROM posts p
+     JOIN threads t ON t.id = p.thread_id
+     JOIN users u ON u.id = p.author_id
+     LEFT JOIN posts rp ON rp.id = p.reply_to_id";
+
+/// A new thread; its opening post is inserted with [`insert_post`].
+#[derive(Debug, Clone)]
+pub struct NewThread<'a> {
+    pub id: &'a str,
+    pub space_id: &'a str,
+    pub author_id: &'a str,
+    pub title: &'a str,
+    pub created_at: i64,
+}
+
+pub async fn insert_thread(conn: &mut AnyConnection, thread: &NewThread<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO threads (id, space_id, author_id, title, created_at, last_activity_at)
+         VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(thread.id)
+    .bind(thread.space_id)
+    .bind(thread.author_id)
+    .bind(thread.title)
+    .bind(thread.created_at)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE spaces SET thread_count = thread_count + 1 WHERE id = $1")
+        .bind(thread.space_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A new post in an existing thread.
+#[derive(Debug, Clone)]
+pub struct NewPost<'a> {
+    pub id: &'a str,
+    pub thread_id: &'a str,
+    pub author_id: &'a str,
+    pub reply_to_id: Option<&'a str>,
+    pub body: &'a str,
+    pub body_html: &'a str,
+    pub created_at: i64,
+}
+
+/// Inserts a post, numbering it after the thread's last, and returns its number.
+pub async fn insert_post(conn: &mut AnyConnection, post: &NewPost<'_>) -> Result<i64> {
+    let number: Option<i64> = sqlx::query_scalar(
+        "UPDATE threads SET post_count = post_count + 1, last_activity_at = $2, last_post_id = $3, last_poster_id = $4
+         WHERE id = $1 RETURNING post_count",
+    )
+    .bind(post.thread_id)
+    .bind(post.created_at)
+    .bind(post.id)
+    .bind(post.author_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let number = number.ok_or(StoreError::NotFound)?;
+    sqlx::query(
+        "INSERT INTO posts (id, thread_id, number, author_id, reply_to_id, body, body_html, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(post.id)
+    .bind(post.thread_id)
+    .bind(number)
+    .bind(post.author_id)
+    .bind(post.reply_to_id)
+    .bind(post.body)
+    .bind(post.body_html)
+    .bind(post.created_at)
+    .execute(conn)
+    .await?;
+    Ok(number)
+}
+
+pub async fn thread(conn: &mut AnyConnection, id: &str) -> Result<Option<ThreadRow>> {
+    let sql = format!("SELECT {THREAD_COLUMNS} FROM threads t WHERE t.id = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
+}
+
+/// A page of a space's threads, newest activity first.
+pub async fn threads_in_space(
+    conn: &mut AnyConnection,
+    space_id: &str,
+    viewer_id: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ThreadListItem>> {
+    let sql = format!(
+        "SELECT {THREAD_COLUMNS}, a.username AS author_username, a.display_name AS author_display_name,
+                lp.display_name AS last_poster_display_name, v.last_read_number AS viewer_last_read
+         FROM threads t
+         JOIN users a ON a.id = t.author_id
+         LEFT JOIN users lp ON lp.id = t.last_poster_id
+         LEFT JOIN thread_visits v ON v.thread_id = t.id AND v.user_id = $2
+         WHERE t.space_id = $1
+         ORDER BY t.last_activity_at DESC, t.id DESC
+         LIMIT $3 OFFSET $4"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(space_id)
+        .bind(viewer_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(conn)
+        .await?)
+}
+
+pub async fn count_threads_in_space(conn: &mut AnyConnection, space_id: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM threads WHERE space_id = $1")
+        .bind(space_id)
+        .fetch_one(conn)
+        .await?)
+}
+
+/// Posts `from_number` onwards, in order, at most `limit`.
+pub async fn posts(conn: &mut AnyConnection, thread_id: &str, from_number: i64, limit: i64) -> Result<Vec<PostView>> {
+    let sql = format!("{POST_SELECT} WHERE p.thread_id = $1 AND p.number >= $2 ORDER BY p.number LIMIT $3");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(thread_id).bind(from_number).bind(limit).fetch_all(conn).await?)
+}
+
+pub async fn post(conn: &mut AnyConnection, id: &str) -> Result<Option<PostView>> {
+    let sql = format!("{POST_SELECT} WHERE p.id = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
+}
+
+/// Replaces a post's body, first keeping the current body as a version.
+/// `expected_version` guards against two edits crossing: when the post has
+/// moved on (or is deleted), nothing changes and `false` comes back.
+pub async fn edit_post(
+    conn: &mut AnyConnection,
+    id: &str,
+    expected_version: i64,
+    body: &str,
+    body_html: &str,
+    now: i64,
+) -> Result<bool> {
+    let kept = sqlx::query(
+        "INSERT INTO post_versions (post_id, version, body, body_html, written_at)
+         SELECT id, version, body, body_html, COALESCE(edited_at, created_at) FROM posts
+         WHERE id = $1 AND version = $2 AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await?;
+    if kept.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE posts SET body = $2, body_html = $3, edited_at = $4, version = version + 1 WHERE id = $1")
+        .bind(id)
+        .bind(body)
+        .bind(body_html)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(true)
+}
+
+/// An earlier version of a post.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct PostVersion {
+    pub version: i64,
+    pub body: String,
+    pub body_html: String,
+    pub written_at: i64,
+}
+
+/// Earlier versions of a post, newest first.
+pub async fn post_versions(conn: &mut AnyConnection, post_id: &str) -> Result<Vec<PostVersion>> {
+    Ok(sqlx::query_as(
+        "SELECT version, body, body_html, written_at FROM post_versions WHERE post_id = $1 ORDER BY version DESC",
+    )
+    .bind(post_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Marks a post deleted; false when it already was.
+pub async fn soft_delete_post(conn: &mut AnyConnection, id: &str, by: &str, now: i64) -> Result<bool> {
+    let done = sqlx::query("UPDATE posts SET deleted_at = $2, deleted_by = $3 WHERE id = $1 AND deleted_at IS NULL")
+        .bind(id)
+        .bind(now)
+        .bind(by)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn rename_thread(conn: &mut AnyConnection, id: &str, title: &str) -> Result<()> {
+    sqlx::query("UPDATE threads SET title = $2 WHERE id = $1").bind(id).bind(title).execute(conn).await?;
+    Ok(())
+}
+
+/// The highest post number `user_id` has seen in `thread_id`.
+pub async fn last_read(conn: &mut AnyConnection, user_id: &str, thread_id: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT last_read_number FROM thread_visits WHERE user_id = $1 AND thread_id = $2")
+        .bind(user_id)
+        .bind(thread_id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// Records reading positions; a position never moves backwards.
+pub async fn record_visits(conn: &mut AnyConnection, visits: &[(String, String, i64, i64)]) -> Result<()> {
+    for (user_id, thread_id, number, at) in visits {
+        sqlx::query(
+            "INSERT INTO thread_visits (user_id, thread_id, last_read_number, visited_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_id, thread_id) DO UPDATE
+             SET last_read_number = CASE WHEN excluded.last_read_number > thread_visits.last_read_number
+                                         THEN excluded.last_read_number ELSE thread_visits.last_read_number END,
+                 visited_at = excluded.visited_at",
+        )
+        .bind(user_id.as_str())
+        .bind(thread_id.as_str())
+        .bind(*number)
+        .bind(*at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,151 @@
+use stoa_domain::{JoinPolicy, Role, SpaceKind, Visibility};
+use stoa_store::spaces::{self, NewSpace};
+use stoa_store::testing::each_backend;
+use stoa_store::threads::{self, NewPost, NewThread};
+use stoa_store::{Store, StoreError, new_id};
+
+use crate::person;
+
+/// A space with one thread whose opening post is written by `author`.
+async fn thread(store: &Store, author: &str) -> (String, String) {
+    let space = new_id();
+    let thread = new_id();
+    let mut tx = store.begin().await.expect("begin");
+    spaces::insert(
+        &mut tx,
+        &NewSpace {
+            id: &space,
+            kind: SpaceKind::Community,
+            slug: "guild",
+            name: "Guild",
+            description: "",
+            description_html: "",
+            visibility: Visibility::Public,
+            join_policy: JoinPolicy::Open,
+            parent_id: None,
+            created_by: author,
+            created_at: 1,
+        },
+    )
+    .await
+    .expect("space");
+    spaces::add_member(&mut tx, &space, author, Role::Owner, 1).await.expect("owner");
+    threads::insert_thread(&mut tx, &NewThread { id: &thread, space_id: &space, author_id: author, title: "Hello", created_at: 10 })
+        .await
+        .expect("thread");
+    let opening = NewPost {
+        id: &new_id(),
+        thread_id: &thread,
+        author_id: author,
+        reply_to_id: None,
+        body: "first",
+        body_html: "<p>first</p>",
+        created_at: 10,
+    };
+    assert_eq!(threads::insert_post(&mut tx, &opening).await.expect("post"), 1);
+    tx.commit().await.expect("commit");
+    (space, thread)
+}
+
+#[tokio::test]
+async fn posts_are_numbered_in_order_and_bump_the_thread() {
+    each_backend(|store| async move {
+        let ana = person(&store, "ana").await;
+        let bo = person(&store, "bo").await;
+        let (space, thread_id) = thread(&store, &ana).await;
+        let mut tx = store.begin().await.expect("begin");
+        let first = threads::posts(&mut tx, &thread_id, 1, 1).await.expect("posts").remove(0);
+        let reply_id = new_id();
+        let reply = NewPost {
+            id: &reply_id,
+            thread_id: &thread_id,
+            author_id: &bo,
+            reply_to_id: Some(&first.id),
+            body: "second",
+            body_html: "<p>second</p>",
+            created_at: 20,
+        };
+        assert_eq!(threads::insert_post(&mut tx, &reply).await.expect("reply"), 2);
+        let missing = NewPost { thread_id: "nope", id: &new_id(), ..reply.clone() };
+        assert!(matches!(threads::insert_post(&mut tx, &missing).await, Err(StoreError::NotFound)));
+        tx.commit().await.expect("commit");
+
+        let mut c = store.read().await.expect("read");
+        let row = threads::thread(&mut c, &thread_id).await.expect("q").expect("thread");
+        assert_eq!((row.post_count, row.last_activity_at, row.last_poster_id.as_deref()), (2, 20, Some(bo.as_str())));
+        let posts = threads::posts(&mut c, &thread_id, 1, 50).await.expect("posts");
+        assert_eq!(posts.iter().map(|p| p.number).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!((posts[1].reply_to_number, posts[1].author_username.as_str(), posts[1].space_id.as_str()), (Some(1), "bo", space.as_str()));
+        assert_eq!(threads::posts(&mut c, &thread_id, 2, 50).await.expect("from 2").len(), 1);
+        assert_eq!(threads::post(&mut c, &reply_id).await.expect("q").expect("post").body, "second");
+        assert_eq!(threads::count_threads_in_space(&mut c, &space).await.expect("count"), 1);
+        let view = spaces::view_by_id(&mut c, &space, None).await.expect("q").expect("space");
+        assert_eq!(view.space.thread_count, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn threads_list_newest_activity_first_with_the_viewers_position() {
+    each_backend(|store| async move {
+        let ana = person(&store, "ana").await;
+        let (space, first_thread) = thread(&store, &ana).await;
+        let mut tx = store.begin().await.expect("begin");
+        let second = new_id();
+        threads::insert_thread(&mut tx, &NewThread { id: &second, space_id: &space, author_id: &ana, title: "Later", created_at: 50 })
+            .await
+            .expect("thread");
+        threads::rename_thread(&mut tx, &first_thread, "Renamed").await.expect("rename");
+        threads::record_visits(&mut tx, &[(ana.clone(), first_thread.clone(), 1, 60)]).await.expect("visit");
+        tx.commit().await.expect("commit");
+
+        let mut c = store.read().await.expect("read");
+        let listed = threads::threads_in_space(&mut c, &space, Some(&ana), 10, 0).await.expect("list");
+        assert_eq!(listed.iter().map(|t| t.thread.title.as_str()).collect::<Vec<_>>(), ["Later", "Renamed"]);
+        assert_eq!((listed[0].viewer_last_read, listed[1].viewer_last_read), (None, Some(1)));
+        assert_eq!(listed[1].author_display_name, "ANA");
+        let anonymous = threads::threads_in_space(&mut c, &space, None, 1, 1).await.expect("page 2");
+        assert_eq!((anonymous.len(), anonymous[0].viewer_last_read), (1, None));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reading_positions_never_move_backwards() {
+    each_backend(|store| async move {
+        let ana = person(&store, "ana").await;
+        let (_, thread_id) = thread(&store, &ana).await;
+        let mut tx = store.begin().await.expect("begin");
+        threads::record_visits(&mut tx, &[(ana.clone(), thread_id.clone(), 5, 1)]).await.expect("visit");
+        threads::record_visits(&mut tx, &[(ana.clone(), thread_id.clone(), 3, 2)]).await.expect("older visit");
+        assert_eq!(threads::last_read(&mut tx, &ana, &thread_id).await.expect("q"), Some(5));
+        assert_eq!(threads::last_read(&mut tx, "nobody", &thread_id).await.expect("q"), None);
+        tx.commit().await.expect("commit");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn edits_keep_earlier_versions_and_refuse_a_stale_version() {
+    each_backend(|store| async move {
+        let ana = person(&store, "ana").await;
+        let (_, thread_id) = thread(&store, &ana).await;
+        let mut tx = store.begin().await.expect("begin");
+        let post = threads::posts(&mut tx, &thread_id, 1, 1).await.expect("posts").remove(0);
+        assert!(threads::edit_post(&mut tx, &post.id, 1, "edited", "<p>edited</p>", 30).await.expect("edit"));
+        assert!(!threads::edit_post(&mut tx, &post.id, 1, "stale", "<p>stale</p>", 31).await.expect("stale"));
+        assert!(threads::edit_post(&mut tx, &post.id, 2, "again", "<p>again</p>", 32).await.expect("edit 2"));
+        let now = threads::post(&mut tx, &post.id).await.expect("q").expect("post");
+        assert_eq!((now.body.as_str(), now.version, now.edited_at), ("again", 3, Some(32)));
+        let versions = threads::post_versions(&mut tx, &post.id).await.expect("versions");
+        assert_eq!(versions.iter().map(|v| (v.version, v.body.as_str(), v.written_at)).collect::<Vec<_>>(), [(2, "edited", 30), (1, "first", 10)]);
+
+        assert!(threads::soft_delete_post(&mut tx, &post.id, &ana, 40).await.expect("delete"));
+        assert!(!threads::soft_delete_post(&mut tx, &post.id, &ana, 41).await.expect("twice"));
+        assert!(!threads::edit_post(&mut tx, &post.id, 3, "zombie", "<p>zombie</p>", 42).await.expect("deleted"));
+        let deleted = threads::post(&mut tx, &post.id).await.expect("q").expect("still there");
+        assert_eq!(deleted.deleted_at, Some(40));
+        tx.commit().await.expect("commit");
+    })
+    .await;
+}
