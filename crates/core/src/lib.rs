@@ -1,1 +1,201 @@
-//! placeholder
+//! Stoa's use cases: one function per action a person can take.
+//!
+//! Every action follows the same shape: load what the permission policy needs,
+//! ask the policy ([`stoa_domain::policy::can`]), then write rows and an event
+//! in one store transaction and commit. The HTML pages, the JSON API and the
+//! CLI all call these functions, so no action is implemented twice and no
+//! adapter needs rules of its own.
+//!
+//! Vocabulary:
+//! - [`Stoa`] is the application: the store plus settings and a clock.
+//! - An [`Actor`] is whoever performs an action: anonymous, or a signed-in
+//!   [`CurrentUser`] (by session or by API token).
+//! - A [`CoreError`] says why an action did not happen, in terms every
+//!   adapter can map to its own medium (a status code, a form message).
+
+pub mod accounts;
+pub mod activity;
+pub mod admin;
+pub mod demo;
+pub mod discussions;
+mod error;
+mod secrets;
+pub mod spaces;
+mod visits;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+pub use error::{CoreError, FieldError, Result};
+use stoa_domain::Viewer;
+pub use stoa_store::{Store, StoreOptions};
+
+/// A signed-in person, as every action sees them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CurrentUser {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub is_admin: bool,
+    /// The language chosen in account settings, if any.
+    pub locale: Option<String>,
+}
+
+impl CurrentUser {
+    fn from_row(row: &stoa_store::users::UserRow) -> Self {
+        Self {
+            id: row.id.clone(),
+            username: row.username.clone(),
+            display_name: row.display_name.clone(),
+            is_admin: row.is_admin(),
+            locale: row.locale.clone(),
+        }
+    }
+}
+
+/// Whoever performs an action.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Actor {
+    pub user: Option<CurrentUser>,
+}
+
+impl Actor {
+    pub const ANONYMOUS: Actor = Actor { user: None };
+
+    pub fn signed_in(user: CurrentUser) -> Self {
+        Self { user: Some(user) }
+    }
+
+    pub fn id(&self) -> Option<&str> {
+        self.user.as_ref().map(|u| u.id.as_str())
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.is_admin)
+    }
+
+    /// The signed-in person, or [`CoreError::SignInRequired`].
+    pub fn require(&self) -> Result<&CurrentUser> {
+        self.user.as_ref().ok_or(CoreError::SignInRequired)
+    }
+
+    /// The policy's view of this actor, given their role in a space.
+    pub(crate) fn viewer(&self, role: Option<stoa_domain::Role>) -> Viewer {
+        Viewer { signed_in: self.user.is_some(), is_admin: self.is_admin(), role }
+    }
+}
+
+/// Where the current time comes from: the system clock, or a clock a test moves.
+#[derive(Debug, Clone)]
+pub enum Clock {
+    System,
+    Manual(Arc<AtomicI64>),
+}
+
+impl Clock {
+    pub fn now(&self) -> i64 {
+        match self {
+            Clock::System => stoa_store::events::now_ms(),
+            Clock::Manual(t) => t.load(Ordering::SeqCst),
+        }
+    }
+
+    /// Moves a manual clock forward; does nothing to the system clock.
+    pub fn advance(&self, by: Duration) {
+        if let Clock::Manual(t) = self {
+            t.fetch_add(i64::try_from(by.as_millis()).unwrap_or(i64::MAX), Ordering::SeqCst);
+        }
+    }
+}
+
+/// Settings of the use cases that an operator may tune.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    /// How long a session lasts without being used.
+    pub session_idle: Duration,
+    /// Failed sign-ins allowed per account, and per client address, in `throttle_window`.
+    pub sign_in_failures_per_account: i64,
+    pub sign_in_failures_per_address: i64,
+    pub throttle_window: Duration,
+}
+
+impl Default for CoreConfig {
+    fn default() -> Self {
+        Self {
+            session_idle: Duration::from_secs(30 * 24 * 3600),
+            sign_in_failures_per_account: 10,
+            sign_in_failures_per_address: 50,
+            throttle_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// The application: everything an action needs.
+#[derive(Clone)]
+pub struct Stoa {
+    pub store: Store,
+    pub config: Arc<CoreConfig>,
+    pub clock: Clock,
+    visits: Arc<visits::VisitBuffer>,
+}
+
+impl Stoa {
+    pub fn new(store: Store, config: CoreConfig) -> Self {
+        Self { store, config: Arc::new(config), clock: Clock::System, visits: Arc::default() }
+    }
+
+    /// The same application with a clock that tests move by hand, starting at `start_ms`.
+    pub fn with_manual_clock(mut self, start_ms: i64) -> Self {
+        self.clock = Clock::Manual(Arc::new(AtomicI64::new(start_ms)));
+        self
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// Writes buffered reading positions to the database. Called periodically
+    /// by [`Stoa::run_background`] and once more at shutdown.
+    pub async fn flush(&self) -> Result<()> {
+        self.visits.flush(&self.store).await
+    }
+
+    /// Periodic housekeeping: flushes reading positions every two seconds and
+    /// prunes expired sessions and old sign-in failures every hour. Runs until
+    /// the returned task is aborted.
+    pub fn run_background(&self) -> tokio::task::JoinHandle<()> {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(2));
+            let mut ticks: u64 = 0;
+            loop {
+                tick.tick().await;
+                if let Err(e) = app.flush().await {
+                    tracing::warn!(error = %e, "could not write reading positions");
+                }
+                if ticks % 1800 == 0
+                    && let Err(e) = accounts::prune(&app).await
+                {
+                    tracing::warn!(error = %e, "could not prune sessions");
+                }
+                ticks += 1;
+            }
+        })
+    }
+}
+
+/// Parses one form field, collecting its refusal under `field`.
+pub(crate) fn field<T>(
+    errors: &mut Vec<FieldError>,
+    field: &'static str,
+    parsed: std::result::Result<T, stoa_domain::Invalid>,
+) -> Option<T> {
+    match parsed {
+        Ok(v) => Some(v),
+        Err(invalid) => {
+            errors.push(FieldError::invalid(field, &invalid));
+            None
+        }
+    }
+}

@@ -43,6 +43,8 @@ pub mod kind {
     pub const POST_CREATED: &str = "post.created";
     pub const POST_EDITED: &str = "post.edited";
     pub const POST_DELETED: &str = "post.deleted";
+    pub const ADMIN_USER_CHANGED: &str = "admin.user_changed";
+    pub const ADMIN_SETTINGS_CHANGED: &str = "admin.settings_changed";
 }
 
 /// An event about to be appended.

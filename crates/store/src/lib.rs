@@ -194,6 +194,11 @@ impl Store {
     }
 }
 
+/// Commits a transaction.
+pub async fn commit(tx: Tx) -> Result<()> {
+    Ok(tx.commit().await?)
+}
+
 /// A new id: a ULID, which sorts by creation time and reads well in URLs.
 pub fn new_id() -> String {
     ulid::Ulid::new().to_string().to_lowercase()

@@ -287,3 +287,16 @@ pub async fn record_visits(conn: &mut AnyConnection, visits: &[(String, String, 
     }
     Ok(())
 }
+
+/// Titles of the given threads, for labelling activity.
+pub async fn titles_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<(String, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT id, title FROM threads WHERE id IN ({})", crate::placeholders(1, ids.len()));
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(id.as_str());
+    }
+    Ok(query.fetch_all(conn).await?)
+}

@@ -386,3 +386,16 @@ pub async fn prune_sign_in_failures(conn: &mut AnyConnection, before: i64) -> Re
     let done = sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1").bind(before).execute(conn).await?;
     Ok(done.rows_affected())
 }
+
+/// Display names and usernames of the given people, for labelling lists.
+pub async fn names_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<(String, String, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT id, username, display_name FROM users WHERE id IN ({})", crate::placeholders(1, ids.len()));
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(id.as_str());
+    }
+    Ok(query.fetch_all(conn).await?)
+}

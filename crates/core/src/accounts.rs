@@ -1,0 +1,604 @@
+//! Accounts: signing up and in, sessions, profiles, passwords and API tokens.
+//!
+//! Sessions and API tokens are random secrets handed to the client once; the
+//! database keeps only their hashes. Failed sign-ins are counted per account
+//! and per client address in the database, so the limit holds across nodes
+//! and restarts.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use stoa_domain::{Bio, DisplayName, Email, Password, TokenName, Username, markdown};
+use stoa_store::events::{self, NewEvent, kind};
+use stoa_store::users::{self, NewUser, ProfileUpdate, ThrottleScope, UserRow};
+use stoa_store::{new_id, settings, spaces as store_spaces};
+
+use crate::{Actor, CoreError, CurrentUser, FieldError, Result, Stoa, field, secrets, spaces};
+
+/// Whether people may create accounts themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Registration {
+    /// Anyone may sign up.
+    Open,
+    /// Only people holding an invite link may sign up.
+    Invite,
+}
+
+impl Registration {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Registration::Open => "open",
+            Registration::Invite => "invite",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim() {
+            "open" => Some(Registration::Open),
+            "invite" => Some(Registration::Invite),
+            _ => None,
+        }
+    }
+}
+
+/// The instance's current registration setting (open unless an admin changed it).
+pub async fn registration(app: &Stoa) -> Result<Registration> {
+    let mut conn = app.store.read().await?;
+    let value = settings::get(&mut conn, settings::key::REGISTRATION).await?;
+    Ok(value.as_deref().and_then(Registration::parse).unwrap_or(Registration::Open))
+}
+
+/// What a person fills in to sign up, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct SignUpInput {
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub password: String,
+    /// An invite-link token, required when registration is invite-only; the
+    /// new account joins that space.
+    pub invite_token: Option<String>,
+    /// The language the person was browsing in.
+    pub locale: Option<String>,
+}
+
+/// A session handed to a client: the secret goes into its cookie.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub secret: String,
+    pub user: CurrentUser,
+    pub expires_at: i64,
+}
+
+/// Creates an account and signs it in. The first account on an empty
+/// instance becomes its admin.
+pub async fn sign_up(app: &Stoa, input: SignUpInput, user_agent: &str) -> Result<NewSession> {
+    let mut errors = Vec::new();
+    let username = field(&mut errors, "username", Username::parse(&input.username));
+    let display_name = if input.display_name.trim().is_empty() {
+        username.as_ref().map(|u| DisplayName::parse(u.as_str()).map_err(|_| ())).and_then(Result::ok)
+    } else {
+        field(&mut errors, "display_name", DisplayName::parse(&input.display_name))
+    };
+    let email = if input.email.trim().is_empty() {
+        None
+    } else {
+        field(&mut errors, "email", Email::parse(&input.email))
+    };
+    let password = field(&mut errors, "password", Password::parse_new(&input.password));
+    let (Some(username), Some(display_name), Some(password)) = (username, display_name, password) else {
+        return Err(CoreError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(CoreError::Invalid(errors));
+    }
+    let invite_hash = input.invite_token.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(secrets::hash);
+    if registration(app).await? == Registration::Invite && invite_hash.is_none() {
+        return Err(CoreError::Conflict("registration-invite-only"));
+    }
+    let password_hash = secrets::hash_password(password.expose().to_owned()).await?;
+
+    let now = app.now();
+    let id = new_id();
+    let mut tx = app.store.begin().await?;
+    // An invitation is checked before the account exists, so a bad link
+    // leaves no half-made account behind.
+    let invite = match &invite_hash {
+        Some(hash) => Some(spaces::usable_invite_link(&mut tx, hash, now).await?),
+        None => None,
+    };
+    let is_first = users::count(&mut tx).await? == 0;
+    let locale = input.locale.as_deref().filter(|l| crate::accounts::is_plausible_locale(l));
+    let inserted = users::insert(
+        &mut tx,
+        &NewUser {
+            id: &id,
+            username: username.as_str(),
+            email: email.as_ref().map(Email::as_str),
+            display_name: display_name.as_str(),
+            password_hash: &password_hash,
+            is_admin: is_first,
+            locale,
+            created_at: now,
+        },
+    )
+    .await;
+    if let Err(e) = inserted {
+        return Err(taken_or_internal(e));
+    }
+    events::append(
+        &mut tx,
+        NewEvent {
+            kind: kind::USER_SIGNED_UP,
+            actor_id: Some(&id),
+            space_id: None,
+            subject_id: Some(&id),
+            data: serde_json::json!({"username": username.as_str(), "first_admin": is_first}),
+        },
+        now,
+    )
+    .await?;
+    if let Some(invite) = invite {
+        spaces::accept_link_in_tx(&mut tx, &invite, &id, now).await?;
+    }
+    let session = start_session(&mut tx, app, &id, user_agent, now).await?;
+    stoa_store::commit(tx).await?;
+    let user = CurrentUser {
+        id,
+        username: username.into_inner(),
+        display_name: display_name.into_inner(),
+        is_admin: is_first,
+        locale: locale.map(str::to_owned),
+    };
+    Ok(NewSession { secret: session.0, user, expires_at: session.1 })
+}
+
+/// Maps a unique violation on the users table to the field that clashed.
+fn taken_or_internal(error: stoa_store::StoreError) -> CoreError {
+    match error {
+        stoa_store::StoreError::Conflict { column } => match column.as_deref() {
+            Some("email") => CoreError::Invalid(vec![FieldError::taken("email", "email-taken")]),
+            _ => CoreError::Invalid(vec![FieldError::taken("username", "username-taken")]),
+        },
+        other => other.into(),
+    }
+}
+
+/// A BCP 47-looking tag, short and made of letters, digits and hyphens.
+pub(crate) fn is_plausible_locale(tag: &str) -> bool {
+    (2..=35).contains(&tag.len()) && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+async fn start_session(
+    tx: &mut stoa_store::Tx,
+    app: &Stoa,
+    user_id: &str,
+    user_agent: &str,
+    now: i64,
+) -> Result<(String, i64)> {
+    let secret = secrets::generate("")?;
+    let expires_at = now + millis(app.config.session_idle);
+    let agent: String = user_agent.chars().take(200).collect();
+    users::insert_session(tx, &secrets::hash(&secret), user_id, now, expires_at, &agent).await?;
+    Ok((secret, expires_at))
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Signs a person in with username (or email) and password, from `address`.
+///
+/// Refuses with [`CoreError::RateLimited`] once the account or the address
+/// has had too many failures in the throttle window, before checking the
+/// password at all. Any session the client already had is replaced by the
+/// caller (the session id is cycled).
+pub async fn sign_in(app: &Stoa, login: &str, password: &str, address: &str, user_agent: &str) -> Result<NewSession> {
+    let login = login.trim().to_lowercase();
+    let now = app.now();
+    let since = now - millis(app.config.throttle_window);
+    {
+        let mut conn = app.store.read().await?;
+        for (scope, subject, limit) in [
+            (ThrottleScope::Account, login.as_str(), app.config.sign_in_failures_per_account),
+            (ThrottleScope::Address, address, app.config.sign_in_failures_per_address),
+        ] {
+            let (count, oldest) = users::sign_in_failures_since(&mut conn, scope, subject, since).await?;
+            if count >= limit {
+                let frees_at = oldest.unwrap_or(now) + millis(app.config.throttle_window);
+                let retry_after_secs = u64::try_from((frees_at - now).max(1000) / 1000).unwrap_or(1);
+                return Err(CoreError::RateLimited { retry_after_secs });
+            }
+        }
+    }
+    let row = {
+        let mut conn = app.store.read().await?;
+        if login.contains('@') {
+            users::by_email(&mut conn, &login).await?
+        } else {
+            users::by_username(&mut conn, &login).await?
+        }
+    };
+    let password = Password::for_sign_in(password);
+    let ok = match &row {
+        Some(row) => secrets::verify_password(password.expose().to_owned(), row.password_hash.clone()).await?,
+        None => {
+            // Spend the same time as for a real account, then fail.
+            let _ = secrets::verify_password(password.expose().to_owned(), secrets::dummy_hash().await.to_owned()).await;
+            false
+        }
+    };
+    let mut tx = app.store.begin().await?;
+    let row = match row {
+        Some(row) if ok && !row.is_suspended() => row,
+        _ => {
+            users::record_sign_in_failure(&mut tx, ThrottleScope::Account, &login, now).await?;
+            users::record_sign_in_failure(&mut tx, ThrottleScope::Address, address, now).await?;
+            stoa_store::commit(tx).await?;
+            return Err(CoreError::BadCredentials);
+        }
+    };
+    users::clear_sign_in_failures(&mut tx, ThrottleScope::Account, &login).await?;
+    let (secret, expires_at) = start_session(&mut tx, app, &row.id, user_agent, now).await?;
+    stoa_store::commit(tx).await?;
+    Ok(NewSession { secret, user: CurrentUser::from_row(&row), expires_at })
+}
+
+/// Ends the session with this secret.
+pub async fn sign_out(app: &Stoa, session_secret: &str) -> Result<()> {
+    let mut tx = app.store.begin().await?;
+    users::delete_session(&mut tx, &secrets::hash(session_secret)).await?;
+    stoa_store::commit(tx).await?;
+    Ok(())
+}
+
+/// The person a session cookie belongs to, if the session is live and the
+/// person is not suspended. Extends the session when it is used, at most once
+/// an hour, so page views do not turn into writes.
+pub async fn authenticate_session(app: &Stoa, session_secret: &str) -> Result<Option<CurrentUser>> {
+    let now = app.now();
+    let hash = secrets::hash(session_secret);
+    let found = {
+        let mut conn = app.store.read().await?;
+        users::session_user(&mut conn, &hash, now).await?
+    };
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    if found.user.is_suspended() {
+        return Ok(None);
+    }
+    if now - found.session_last_seen_at > 3_600_000 {
+        let mut tx = app.store.begin().await?;
+        users::touch_session(&mut tx, &hash, now, now + millis(app.config.session_idle)).await?;
+        stoa_store::commit(tx).await?;
+    }
+    Ok(Some(CurrentUser::from_row(&found.user)))
+}
+
+/// The person a bearer token belongs to, if the token is live.
+pub async fn authenticate_token(app: &Stoa, token: &str) -> Result<Option<CurrentUser>> {
+    let now = app.now();
+    let found = {
+        let mut conn = app.store.read().await?;
+        users::token_user(&mut conn, &secrets::hash(token.trim())).await?
+    };
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    if found.user.is_suspended() {
+        return Ok(None);
+    }
+    if found.token_last_used_at.is_none_or(|t| now - t > 60_000) {
+        let mut tx = app.store.begin().await?;
+        users::touch_token(&mut tx, &found.token_id, now).await?;
+        stoa_store::commit(tx).await?;
+    }
+    Ok(Some(CurrentUser::from_row(&found.user)))
+}
+
+/// A person's profile as others see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub bio: String,
+    pub bio_html: String,
+    pub created_at: i64,
+    pub is_admin: bool,
+    /// The spaces this person belongs to that the viewer may read.
+    pub spaces: Vec<spaces::SpaceSummary>,
+}
+
+/// The profile of `username`, with only the memberships `actor` may see.
+pub async fn profile(app: &Stoa, actor: &Actor, username: &str) -> Result<Profile> {
+    let username = Username::parse(username).map_err(|_| CoreError::NotFound)?;
+    let mut conn = app.store.read().await?;
+    let row = users::by_username(&mut conn, username.as_str()).await?.ok_or(CoreError::NotFound)?;
+    // The person's memberships, each shown only if the actor could read the
+    // space's member list anyway.
+    let theirs = store_spaces::views_of_member(&mut conn, &row.id).await?;
+    let mut visible = Vec::new();
+    for view in theirs {
+        let actor_view = store_spaces::view_by_id(&mut conn, &view.space.id, actor.id()).await?;
+        if let Some(actor_view) = actor_view
+            && spaces::allowed(actor, &actor_view, stoa_domain::Action::ReadContent)
+        {
+            visible.push(spaces::SpaceSummary::of(&actor_view));
+        }
+    }
+    Ok(Profile {
+        id: row.id,
+        username: row.username,
+        display_name: row.display_name,
+        bio: row.bio,
+        bio_html: row.bio_html,
+        created_at: row.created_at,
+        is_admin: row.is_admin != 0,
+        spaces: visible,
+    })
+}
+
+/// The signed-in person's own account, with the private fields.
+#[derive(Debug, Clone, Serialize)]
+pub struct Account {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub bio: String,
+    pub bio_html: String,
+    pub locale: Option<String>,
+    pub is_admin: bool,
+    pub created_at: i64,
+}
+
+impl Account {
+    fn of(row: UserRow) -> Self {
+        Self {
+            is_admin: row.is_admin(),
+            id: row.id,
+            username: row.username,
+            display_name: row.display_name,
+            email: row.email,
+            bio: row.bio,
+            bio_html: row.bio_html,
+            locale: row.locale,
+            created_at: row.created_at,
+        }
+    }
+}
+
+pub async fn account(app: &Stoa, actor: &Actor) -> Result<Account> {
+    let me = actor.require()?;
+    let mut conn = app.store.read().await?;
+    let row = users::by_id(&mut conn, &me.id).await?.ok_or(CoreError::SignInRequired)?;
+    Ok(Account::of(row))
+}
+
+/// Profile fields as typed; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileInput {
+    pub username: Option<String>,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub bio: Option<String>,
+    /// `Some("")` goes back to following the browser's language.
+    pub locale: Option<String>,
+}
+
+pub async fn update_profile(app: &Stoa, actor: &Actor, input: ProfileInput) -> Result<Account> {
+    let me = actor.require()?;
+    let current = account(app, actor).await?;
+    let mut errors = Vec::new();
+    let username = match &input.username {
+        Some(raw) => field(&mut errors, "username", Username::parse(raw)).map(Username::into_inner),
+        None => Some(current.username.clone()),
+    };
+    let display_name = match &input.display_name {
+        Some(raw) => field(&mut errors, "display_name", DisplayName::parse(raw)).map(DisplayName::into_inner),
+        None => Some(current.display_name.clone()),
+    };
+    let email = match input.email.as_deref().map(str::trim) {
+        Some("") => Some(None),
+        Some(raw) => field(&mut errors, "email", Email::parse(raw)).map(|e| Some(e.into_inner())),
+        None => Some(current.email.clone()),
+    };
+    let bio = match &input.bio {
+        Some(raw) => field(&mut errors, "bio", Bio::parse(raw)).map(Bio::into_inner),
+        None => Some(current.bio.clone()),
+    };
+    let locale = match input.locale.as_deref().map(str::trim) {
+        Some("") => Some(None),
+        Some(tag) if is_plausible_locale(tag) => Some(Some(tag.to_owned())),
+        Some(_) => {
+            errors.push(FieldError::new("locale", "invalid-option"));
+            None
+        }
+        None => Some(current.locale.clone()),
+    };
+    let (Some(username), Some(display_name), Some(email), Some(bio), Some(locale)) =
+        (username, display_name, email, bio, locale)
+    else {
+        return Err(CoreError::Invalid(errors));
+    };
+    let bio_html = if bio == current.bio { current.bio_html.clone() } else { markdown::render(&bio) };
+    let now = app.now();
+    let mut tx = app.store.begin().await?;
+    let update = ProfileUpdate {
+        display_name: &display_name,
+        username: &username,
+        email: email.as_deref(),
+        bio: &bio,
+        bio_html: &bio_html,
+        locale: locale.as_deref(),
+    };
+    users::update_profile(&mut tx, &me.id, &update).await.map_err(taken_or_internal)?;
+    events::append(
+        &mut tx,
+        NewEvent {
+            kind: kind::USER_UPDATED,
+            actor_id: Some(&me.id),
+            space_id: None,
+            subject_id: Some(&me.id),
+            data: serde_json::json!({"username": username}),
+        },
+        now,
+    )
+    .await?;
+    stoa_store::commit(tx).await?;
+    account(app, actor).await
+}
+
+/// Changes the actor's password after checking the current one, and ends
+/// every other session of theirs (the one in use, `keep_session`, stays).
+pub async fn change_password(
+    app: &Stoa,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+    keep_session: Option<&str>,
+) -> Result<()> {
+    let me = actor.require()?;
+    let new = Password::parse_new(new).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("new_password", &e)]))?;
+    let stored = {
+        let mut conn = app.store.read().await?;
+        users::by_id(&mut conn, &me.id).await?.ok_or(CoreError::SignInRequired)?.password_hash
+    };
+    if !secrets::verify_password(Password::for_sign_in(current).expose().to_owned(), stored).await? {
+        return Err(CoreError::field("current_password", "password-wrong"));
+    }
+    let hash = secrets::hash_password(new.expose().to_owned()).await?;
+    let keep = keep_session.map(secrets::hash);
+    let mut tx = app.store.begin().await?;
+    users::set_password_hash(&mut tx, &me.id, &hash).await?;
+    users::delete_sessions_of_user(&mut tx, &me.id, keep.as_deref()).await?;
+    stoa_store::commit(tx).await?;
+    Ok(())
+}
+
+/// A newly created API token; `secret` is shown once and never again.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedToken {
+    pub token: users::TokenRow,
+    pub secret: String,
+}
+
+pub async fn create_token(app: &Stoa, actor: &Actor, name: &str) -> Result<CreatedToken> {
+    let me = actor.require()?;
+    let name = TokenName::parse(name).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("name", &e)]))?;
+    let secret = secrets::generate("stoa_")?;
+    let prefix: String = secret.chars().take(12).collect();
+    let id = new_id();
+    let now = app.now();
+    let mut tx = app.store.begin().await?;
+    users::insert_token(&mut tx, &id, &me.id, name.as_str(), &secrets::hash(&secret), &prefix, now).await?;
+    stoa_store::commit(tx).await?;
+    let token = users::TokenRow {
+        id,
+        user_id: me.id.clone(),
+        name: name.into_inner(),
+        prefix,
+        created_at: now,
+        last_used_at: None,
+        revoked_at: None,
+    };
+    Ok(CreatedToken { token, secret })
+}
+
+pub async fn tokens(app: &Stoa, actor: &Actor) -> Result<Vec<users::TokenRow>> {
+    let me = actor.require()?;
+    let mut conn = app.store.read().await?;
+    Ok(users::list_tokens(&mut conn, &me.id).await?)
+}
+
+pub async fn revoke_token(app: &Stoa, actor: &Actor, token_id: &str) -> Result<()> {
+    let me = actor.require()?;
+    let mut tx = app.store.begin().await?;
+    let revoked = users::revoke_token(&mut tx, &me.id, token_id, app.now()).await?;
+    stoa_store::commit(tx).await?;
+    if revoked { Ok(()) } else { Err(CoreError::NotFound) }
+}
+
+/// Deletes expired sessions and sign-in failures older than the throttle window.
+pub async fn prune(app: &Stoa) -> Result<()> {
+    let now = app.now();
+    let mut tx = app.store.begin().await?;
+    users::delete_expired_sessions(&mut tx, now).await?;
+    users::prune_sign_in_failures(&mut tx, now - millis(app.config.throttle_window)).await?;
+    stoa_store::commit(tx).await?;
+    Ok(())
+}
+
+/// Creates an account without signing it in (for admins and the CLI).
+/// Refuses with [`CoreError::Forbidden`] unless `actor` is an admin or
+/// `trusted` is set by the CLI, which runs with the operator's authority.
+pub async fn create_user(
+    app: &Stoa,
+    actor: &Actor,
+    trusted: crate::admin::Authority,
+    input: SignUpInput,
+    make_admin: bool,
+) -> Result<CurrentUser> {
+    if trusted != crate::admin::Authority::Operator && !actor.is_admin() {
+        return Err(CoreError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let username = field(&mut errors, "username", Username::parse(&input.username));
+    let display_name = if input.display_name.trim().is_empty() {
+        username.as_ref().and_then(|u| DisplayName::parse(u.as_str()).ok())
+    } else {
+        field(&mut errors, "display_name", DisplayName::parse(&input.display_name))
+    };
+    let email = if input.email.trim().is_empty() { None } else { field(&mut errors, "email", Email::parse(&input.email)) };
+    let password = field(&mut errors, "password", Password::parse_new(&input.password));
+    let (Some(username), Some(display_name), Some(password)) = (username, display_name, password) else {
+        return Err(CoreError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(CoreError::Invalid(errors));
+    }
+    let hash = secrets::hash_password(password.expose().to_owned()).await?;
+    let now = app.now();
+    let id = new_id();
+    let mut tx = app.store.begin().await?;
+    let is_first = users::count(&mut tx).await? == 0;
+    let is_admin = make_admin || is_first;
+    users::insert(
+        &mut tx,
+        &NewUser {
+            id: &id,
+            username: username.as_str(),
+            email: email.as_ref().map(Email::as_str),
+            display_name: display_name.as_str(),
+            password_hash: &hash,
+            is_admin,
+            locale: None,
+            created_at: now,
+        },
+    )
+    .await
+    .map_err(taken_or_internal)?;
+    events::append(
+        &mut tx,
+        NewEvent {
+            kind: kind::USER_SIGNED_UP,
+            actor_id: actor.id().or(Some(&id)),
+            space_id: None,
+            subject_id: Some(&id),
+            data: serde_json::json!({"username": username.as_str(), "created_by_admin": true}),
+        },
+        now,
+    )
+    .await?;
+    stoa_store::commit(tx).await?;
+    Ok(CurrentUser {
+        id,
+        username: username.into_inner(),
+        display_name: display_name.into_inner(),
+        is_admin,
+        locale: None,
+    })
+}

@@ -1,0 +1,95 @@
+//! Recent activity: what happened lately in the spaces a person reads, read
+//! from the event log.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use stoa_domain::Action;
+use stoa_store::events::{self, kind};
+use stoa_store::{spaces as store_spaces, threads, users};
+
+use crate::spaces::allowed;
+use crate::{Actor, Result, Stoa};
+
+/// One line of the activity list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityItem {
+    pub seq: i64,
+    /// `thread` (started a thread), `reply` or `joined`.
+    pub what: &'static str,
+    pub at: i64,
+    pub actor_username: String,
+    pub actor_display_name: String,
+    pub space_slug: String,
+    pub space_name: String,
+    pub thread_id: Option<String>,
+    pub thread_title: Option<String>,
+    pub post_number: Option<i64>,
+}
+
+/// The newest activity in the spaces the actor belongs to (or, signed out,
+/// in public spaces), newest first.
+pub async fn recent(app: &Stoa, actor: &Actor, limit: i64) -> Result<Vec<ActivityItem>> {
+    let mut conn = app.store.read().await?;
+    let views = match actor.id() {
+        Some(me) => store_spaces::views_of_member(&mut conn, me).await?,
+        None => store_spaces::all_views(&mut conn, None).await?,
+    };
+    let readable: HashMap<String, (String, String)> = views
+        .iter()
+        .filter(|v| allowed(actor, v, Action::ReadContent))
+        .map(|v| (v.space.id.clone(), (v.space.slug.clone(), v.space.name.clone())))
+        .collect();
+    let ids: Vec<String> = readable.keys().cloned().collect();
+    let kinds = [kind::THREAD_CREATED, kind::POST_CREATED, kind::MEMBER_JOINED];
+    let events = events::latest_in_spaces(&mut conn, &ids, &kinds, None, limit.clamp(1, 200)).await?;
+
+    let mut thread_ids = Vec::new();
+    let mut actor_ids = Vec::new();
+    let parsed: Vec<(events::Event, serde_json::Value)> = events
+        .into_iter()
+        .map(|e| {
+            let data: serde_json::Value = serde_json::from_str(&e.data).unwrap_or_default();
+            if let Some(t) = data.get("thread_id").and_then(|t| t.as_str()) {
+                thread_ids.push(t.to_owned());
+            }
+            if let Some(a) = &e.actor_id {
+                actor_ids.push(a.clone());
+            }
+            (e, data)
+        })
+        .collect();
+    thread_ids.sort();
+    thread_ids.dedup();
+    actor_ids.sort();
+    actor_ids.dedup();
+    let titles: HashMap<String, String> = threads::titles_by_ids(&mut conn, &thread_ids).await?.into_iter().collect();
+    let names: HashMap<String, (String, String)> =
+        users::names_by_ids(&mut conn, &actor_ids).await?.into_iter().map(|(id, u, d)| (id, (u, d))).collect();
+
+    Ok(parsed
+        .into_iter()
+        .filter_map(|(e, data)| {
+            let (space_slug, space_name) = readable.get(e.space_id.as_deref()?)?.clone();
+            let (actor_username, actor_display_name) = names.get(e.actor_id.as_deref()?)?.clone();
+            let thread_id = data.get("thread_id").and_then(|t| t.as_str()).map(str::to_owned);
+            let what = match e.kind.as_str() {
+                kind::THREAD_CREATED => "thread",
+                kind::POST_CREATED => "reply",
+                _ => "joined",
+            };
+            Some(ActivityItem {
+                seq: e.seq,
+                what,
+                at: e.occurred_at,
+                actor_username,
+                actor_display_name,
+                space_slug,
+                space_name,
+                thread_title: thread_id.as_ref().and_then(|t| titles.get(t).cloned()),
+                thread_id,
+                post_number: data.get("number").and_then(serde_json::Value::as_i64),
+            })
+        })
+        .collect())
+}

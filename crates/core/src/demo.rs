@@ -1,0 +1,239 @@
+//! Demo content: a believable organization to click through.
+//!
+//! Lumen Labs, a software company, runs a private community of practice for
+//! its platform engineers (with two teams and a facilitator) and a public
+//! community for its customers. Everything is created through the same use
+//! cases as real activity, so the demo exercises the real code paths, events
+//! included. Times are spread over the past two weeks.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use stoa_domain::Role;
+
+use crate::accounts::SignUpInput;
+use crate::admin::Authority;
+use crate::discussions::{self, NewThreadInput, ReplyInput};
+use crate::spaces::{self, NewSpaceInput};
+use crate::{Actor, CoreError, CurrentUser, Result, Stoa, accounts};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "stoa-demo-pass";
+
+/// Who to sign in as, printed after loading.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub display_name: &'static str,
+    pub role: &'static str,
+}
+
+pub const ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount { username: "marcus", display_name: "Marcus Webb", role: "instance admin; owns the Platform Engineering Guild" },
+    DemoAccount { username: "priya", display_name: "Priya Raman", role: "facilitator of the Platform Engineering Guild" },
+    DemoAccount { username: "ana", display_name: "Ana Lima", role: "guild member; Incident Review Circle" },
+    DemoAccount { username: "jonas", display_name: "Jonas Berg", role: "guild member; Incident Review Circle" },
+    DemoAccount { username: "chen", display_name: "Chen Wei", role: "guild member; Observability Study Group" },
+    DemoAccount { username: "fatima", display_name: "Fatima Okafor", role: "guild member; Observability Study Group" },
+    DemoAccount { username: "sofia", display_name: "Sofia Marín", role: "owns the Lumen Customer Commons" },
+    DemoAccount { username: "diego", display_name: "Diego Álvarez", role: "a customer in the Customer Commons" },
+];
+
+/// Whether the demo accounts are already there.
+pub async fn is_loaded(app: &Stoa) -> Result<bool> {
+    let mut conn = app.store.read().await?;
+    Ok(stoa_store::users::by_username(&mut conn, "marcus").await?.is_some())
+}
+
+/// Loads the demo. Refuses with a conflict when it is already loaded.
+pub async fn load(app: &Stoa) -> Result<()> {
+    if is_loaded(app).await? {
+        return Err(CoreError::Conflict("demo-already-loaded"));
+    }
+    // A clock of our own, two weeks back, moved forward between actions.
+    let app = app.clone().with_manual_clock(app.now() - 14 * 86_400_000);
+    let tick = |hours: u64| app.clock.advance(Duration::from_secs(hours * 3600));
+
+    let mut people = Vec::new();
+    for (i, account) in ACCOUNTS.iter().enumerate() {
+        let user = accounts::create_user(
+            &app,
+            &Actor::ANONYMOUS,
+            Authority::Operator,
+            SignUpInput {
+                username: account.username.into(),
+                display_name: account.display_name.into(),
+                email: format!("{}@lumen.example", account.username),
+                password: DEMO_PASSWORD.into(),
+                invite_token: None,
+                locale: None,
+            },
+            i == 0,
+        )
+        .await?;
+        people.push(Actor::signed_in(user));
+    }
+    let [marcus, priya, ana, jonas, chen, fatima, sofia, diego] = &people[..] else {
+        return Err(CoreError::Internal("demo accounts missing".into()));
+    };
+    let bios = [
+        (marcus, "Head of platform at Lumen. Asks *why* three times before approving a design doc."),
+        (priya, "Staff SRE and the guild's facilitator. I run our incident reviews and book club.\n\nAsk me about error budgets."),
+        (ana, "Backend engineer on payments. Learning Rust one borrow-checker error at a time."),
+        (sofia, "Developer relations. If the docs are wrong, tell me and I will buy you a coffee."),
+    ];
+    for (who, bio) in bios {
+        accounts::update_profile(&app, who, accounts::ProfileInput { bio: Some(bio.into()), ..Default::default() }).await?;
+    }
+
+    tick(2);
+    let guild = spaces::create_space(
+        &app,
+        marcus,
+        NewSpaceInput {
+            kind: "community".into(),
+            name: "Platform Engineering Guild".into(),
+            slug: "platform-guild".into(),
+            description: "A community of practice for everyone who builds and runs Lumen's platform.\n\n\
+                We share what we learn from incidents, review designs in the open and keep the runbooks honest. \
+                **Priya** facilitates; ask to join and say what you work on."
+                .into(),
+            visibility: "members".into(),
+            join_policy: "request".into(),
+            parent: String::new(),
+        },
+    )
+    .await?;
+    for who in [priya, ana, jonas, chen, fatima] {
+        spaces::invite_person(&app, marcus, &guild.slug, &username(who), Role::Member).await?;
+        let invite = spaces::my_invites(&app, who).await?.into_iter().find(|i| i.space_slug == guild.slug);
+        if let Some(invite) = invite {
+            spaces::answer_invite(&app, who, &invite.id, true).await?;
+        }
+        tick(1);
+    }
+    spaces::change_role(&app, marcus, &guild.slug, "priya", Role::Facilitator).await?;
+
+    let incident_team = team(&app, priya, &guild.slug, "Incident Review Circle", "incident-review",
+        "Blameless reviews of last month's incidents. We pick one, rebuild the timeline together and write down what we would change.").await?;
+    let observability = team(&app, priya, &guild.slug, "Observability Study Group", "observability-study",
+        "Working through *Observability Engineering* a chapter a week, and trying each idea on our own services.").await?;
+    for (who, team) in [(ana, &incident_team), (jonas, &incident_team), (chen, &observability), (fatima, &observability)] {
+        spaces::invite_person(&app, priya, team, &username(who), Role::Member).await?;
+        if let Some(invite) = spaces::my_invites(&app, who).await?.into_iter().find(|i| &i.space_slug == team) {
+            spaces::answer_invite(&app, who, &invite.id, true).await?;
+        }
+    }
+
+    tick(5);
+    let t = thread(&app, priya, &guild.slug, "How do you decide when a runbook step should become automation?",
+        "We keep adding steps to runbooks that someone runs by hand at 3 a.m. I'd like us to agree on a rule of thumb.\n\n\
+         What signals do you use? A few I have seen:\n\n\
+         - the step has been run more than three times in a quarter\n\
+         - the step is a copy-paste of a command with no judgement in it\n\
+         - getting it wrong makes the incident worse\n\n\
+         What would you add or remove?").await?;
+    tick(3);
+    reply(&app, ana, &t, "The third one matters most to me. If a typo in the step can page a second team, it should be a script with a dry-run flag, even if we only run it twice a year.", None).await?;
+    tick(1);
+    reply(&app, jonas, &t, "I'd add: *the step needs context from three dashboards*. That's a sign we should build the query once and link it, rather than automate the action.", None).await?;
+    tick(4);
+    reply(&app, chen, &t, "We tried a `toil` label on runbook steps last year. Counting the labels at each retro made the choice obvious:\n\n\
+        | step | runs / quarter | minutes each |\n|---|---|---|\n| rotate certs | 6 | 25 |\n| drain node | 14 | 10 |\n| flush CDN | 2 | 5 |", None).await?;
+    tick(2);
+    reply(&app, priya, &t, "Thanks, all. I'll draft a one-page rule from this and post it for comments next week. Chen, could you share the label query?", None).await?;
+
+    tick(20);
+    let t = thread(&app, ana, &guild.slug, "Reading list: Rust for backend services",
+        "A few of us are picking up Rust for the payments service. What helped you most?\n\n\
+         - [x] The Rust Book, chapters 1–10\n- [x] *Zero to Production*\n- [ ] Rust for Rustaceans\n- [ ] Tokio tutorial").await?;
+    tick(2);
+    reply(&app, fatima, &t, "The Tokio tutorial's *mini-redis* chapter is the fastest way to understand async. Pair it with `tokio-console` on a toy service.", None).await?;
+    tick(6);
+    reply(&app, marcus, &t, "+1 to *Zero to Production*. Also read our own `payments-ledger` crate: it's small and has good tests to copy.", None).await?;
+
+    tick(12);
+    let t = thread(&app, jonas, &incident_team, "Review: checkout latency spike on the 14th",
+        "Timeline draft is in the wiki. Open questions before Thursday:\n\n\
+         1. Why did the autoscaler wait 9 minutes?\n2. Did the cache warm-up job run twice?\n\nPlease add what you saw.").await?;
+    tick(3);
+    reply(&app, ana, &t, "On (2): yes. The cron and the deploy hook both fired. I have the logs; will attach them to the timeline.", None).await?;
+
+    tick(10);
+    let t = thread(&app, chen, &observability, "Chapter 4: structured events vs. metrics",
+        "This week's question: which of our dashboards would we delete if every service emitted wide structured events?").await?;
+    tick(2);
+    reply(&app, fatima, &t, "The per-endpoint latency ones. We'd compute them from events on demand instead of pre-aggregating 40 metrics.", None).await?;
+
+    // The public, customer-facing community.
+    tick(8);
+    let commons = spaces::create_space(
+        &app,
+        sofia,
+        NewSpaceInput {
+            kind: "community".into(),
+            name: "Lumen Customer Commons".into(),
+            slug: "customer-commons".into(),
+            description: "Where Lumen customers and engineers learn from each other: announcements, how-tos and open questions. Everyone is welcome to read; join to take part.".into(),
+            visibility: "public".into(),
+            join_policy: "open".into(),
+            parent: String::new(),
+        },
+    )
+    .await?;
+    for who in [diego, marcus, ana] {
+        spaces::join(&app, who, &commons.slug).await?;
+    }
+    tick(3);
+    let t = thread(&app, sofia, &commons.slug, "Welcome! Start here",
+        "Hi everyone, and welcome to the Commons.\n\n\
+         - Ask anything about Lumen's API, SDKs and deployments.\n\
+         - Share how you use Lumen: other customers learn the most from you.\n\
+         - Our engineers drop in every day, but peers often answer first.\n\n\
+         Be kind, and post code as text, not screenshots.").await?;
+    tick(5);
+    reply(&app, diego, &t, "Thanks Sofia! We run Lumen in three regions for a logistics platform. Happy to share what we learned about rate limits.", None).await?;
+    tick(30);
+    let t = thread(&app, diego, &commons.slug, "Retrying webhooks without duplicate orders",
+        "Our webhook handler sometimes gets the same `order.created` event twice after a timeout. How do others make the handler idempotent?\n\n\
+         ```python\n@app.post(\"/hooks/lumen\")\ndef hook(event):\n    create_order(event[\"data\"])  # runs twice on retry\n```").await?;
+    tick(2);
+    let answer = reply(&app, ana, &t, "Store the event's `id` in a table with a unique constraint and do the insert in the same transaction as `create_order`. A retry then fails the insert and you return 200 without doing the work twice.", None).await?;
+    tick(1);
+    reply(&app, sofia, &t, "Ana's answer is the one we recommend. We'll add it to the webhooks guide this week.", Some(answer)).await?;
+    tick(1);
+    reply(&app, diego, &t, "That worked, thank you both! Took ten lines.", None).await?;
+    Ok(())
+}
+
+fn username(actor: &Actor) -> String {
+    actor.user.as_ref().map(|u: &CurrentUser| u.username.clone()).unwrap_or_default()
+}
+
+async fn team(app: &Stoa, creator: &Actor, parent: &str, name: &str, slug: &str, description: &str) -> Result<String> {
+    let team = spaces::create_space(
+        app,
+        creator,
+        NewSpaceInput {
+            kind: "team".into(),
+            name: name.into(),
+            slug: slug.into(),
+            description: description.into(),
+            visibility: "members".into(),
+            join_policy: "invite".into(),
+            parent: parent.into(),
+        },
+    )
+    .await?;
+    Ok(team.slug)
+}
+
+async fn thread(app: &Stoa, author: &Actor, space: &str, title: &str, body: &str) -> Result<String> {
+    let written = discussions::create_thread(app, author, space, NewThreadInput { title: title.into(), body: body.into() }).await?;
+    Ok(written.thread_id)
+}
+
+async fn reply(app: &Stoa, author: &Actor, thread: &str, body: &str, reply_to: Option<String>) -> Result<String> {
+    let written = discussions::reply(app, author, thread, ReplyInput { body: body.into(), reply_to }).await?;
+    Ok(written.post.id)
+}

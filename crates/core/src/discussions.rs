@@ -1,0 +1,461 @@
+//! Discussions: threads and posts.
+//!
+//! A thread's opening post is post number 1. Bodies are Markdown, rendered
+//! and sanitized when written ([`stoa_domain::markdown`]); pages print the
+//! stored HTML. Edits keep the earlier version; deletes are soft, so the
+//! thread shows where a post was.
+
+use serde::Serialize;
+use stoa_domain::{Action, PostBody, Title, markdown};
+use stoa_store::events::{self, NewEvent, kind};
+use stoa_store::threads::{self as store, NewPost, NewThread, PostVersion, ThreadRow};
+use stoa_store::{Conn, new_id, spaces as store_spaces};
+
+use crate::spaces::{self, Permissions, SpaceSummary};
+use crate::{Actor, CoreError, FieldError, Result, Stoa, field};
+
+/// Threads per page in a space's list.
+pub const THREADS_PER_PAGE: i64 = 25;
+/// Posts per page in a thread.
+pub const POSTS_PER_PAGE: i64 = 100;
+
+/// A post as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct Post {
+    pub id: String,
+    pub thread_id: String,
+    pub number: i64,
+    pub author_username: String,
+    pub author_display_name: String,
+    pub reply_to_id: Option<String>,
+    pub reply_to_number: Option<i64>,
+    /// Empty for a deleted post.
+    pub body: String,
+    /// Empty for a deleted post.
+    pub body_html: String,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub deleted: bool,
+    pub version: i64,
+    /// Whether it arrived after the viewer's last visit.
+    pub is_new: bool,
+    /// Whether the viewer may edit it (their own, not deleted).
+    pub can_edit: bool,
+    /// Whether the viewer may delete it (their own, or as a moderator).
+    pub can_delete: bool,
+}
+
+fn to_post(row: store::PostView, actor: &Actor, may: &Permissions, last_read: Option<i64>) -> Post {
+    let deleted = row.deleted_at.is_some();
+    let own = actor.id() == Some(row.author_id.as_str());
+    Post {
+        can_edit: own && may.post && !deleted,
+        can_delete: !deleted && ((own && may.post) || may.moderate),
+        is_new: last_read.is_some_and(|n| row.number > n),
+        id: row.id,
+        thread_id: row.thread_id,
+        number: row.number,
+        author_username: row.author_username,
+        author_display_name: row.author_display_name,
+        reply_to_id: row.reply_to_id,
+        reply_to_number: row.reply_to_number,
+        body: if deleted { String::new() } else { row.body },
+        body_html: if deleted { String::new() } else { row.body_html },
+        created_at: row.created_at,
+        edited_at: row.edited_at,
+        deleted,
+        version: row.version,
+    }
+}
+
+/// A thread as listed in its space.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreadSummary {
+    pub id: String,
+    pub title: String,
+    pub author_username: String,
+    pub author_display_name: String,
+    pub created_at: i64,
+    pub last_activity_at: i64,
+    pub reply_count: i64,
+    pub last_poster_display_name: Option<String>,
+    /// Posts the viewer has not seen; `None` if they never opened the thread.
+    pub unread: Option<i64>,
+}
+
+/// A page of a space's threads.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreadList {
+    pub threads: Vec<ThreadSummary>,
+    pub page: i64,
+    pub has_more: bool,
+    pub total: i64,
+}
+
+/// A page of threads, newest activity first; only for those who may read the space.
+pub async fn threads(app: &Stoa, actor: &Actor, slug: &str, page: i64) -> Result<ThreadList> {
+    let page = page.max(1);
+    let mut conn = app.store.read().await?;
+    let view = spaces::load(&mut conn, actor, slug, Action::ReadContent).await?;
+    let offset = (page - 1).saturating_mul(THREADS_PER_PAGE);
+    let rows = store::threads_in_space(&mut conn, &view.space.id, actor.id(), THREADS_PER_PAGE + 1, offset).await?;
+    let has_more = rows.len() as i64 > THREADS_PER_PAGE;
+    let threads = rows
+        .into_iter()
+        .take(THREADS_PER_PAGE as usize)
+        .map(|item| {
+            let buffered = actor.id().and_then(|me| app.visits.get(me, &item.thread.id));
+            let last_read = match (item.viewer_last_read, buffered) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            ThreadSummary {
+                unread: last_read.map(|n| (item.thread.post_count - n).max(0)),
+                id: item.thread.id,
+                title: item.thread.title,
+                author_username: item.author_username,
+                author_display_name: item.author_display_name,
+                created_at: item.thread.created_at,
+                last_activity_at: item.thread.last_activity_at,
+                reply_count: (item.thread.post_count - 1).max(0),
+                last_poster_display_name: item.last_poster_display_name,
+            }
+        })
+        .collect();
+    Ok(ThreadList { threads, page, has_more, total: view.space.thread_count })
+}
+
+/// A thread page: the thread, a page of its posts, and where the viewer left off.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreadPage {
+    pub space: SpaceSummary,
+    pub may: Permissions,
+    pub thread: ThreadInfo,
+    pub posts: Vec<Post>,
+    pub page: i64,
+    pub pages: i64,
+    /// The first post the viewer has not seen, if any are new since their last visit.
+    pub first_new: Option<i64>,
+    pub new_count: i64,
+}
+
+/// A thread's own fields as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreadInfo {
+    pub id: String,
+    pub title: String,
+    pub author_username: String,
+    pub created_at: i64,
+    pub last_activity_at: i64,
+    pub post_count: i64,
+    /// Whether the viewer may rename it (its author, or a moderator).
+    pub can_rename: bool,
+}
+
+async fn load_thread(conn: &mut Conn, actor: &Actor, thread_id: &str, action: Action) -> Result<(ThreadRow, store_spaces::SpaceView)> {
+    let thread = store::thread(conn, thread_id).await?.ok_or(CoreError::NotFound)?;
+    let view = spaces::load_by_id(conn, actor, &thread.space_id, action).await?;
+    Ok((thread, view))
+}
+
+/// Reads a thread page and moves the viewer's reading position.
+pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Option<i64>) -> Result<ThreadPage> {
+    let mut conn = app.store.read().await?;
+    let (thread, view) = load_thread(&mut conn, actor, thread_id, Action::ReadContent).await?;
+    let may = Permissions::of(actor, &view);
+    let last_read = match actor.id() {
+        Some(me) => {
+            let stored = store::last_read(&mut conn, me, &thread.id).await?;
+            match (stored, app.visits.get(me, &thread.id)) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            }
+        }
+        None => None,
+    };
+    let pages = ((thread.post_count + POSTS_PER_PAGE - 1) / POSTS_PER_PAGE).max(1);
+    // Without a page asked for, open where the viewer left off.
+    let page = match page {
+        Some(p) => p.clamp(1, pages),
+        None => last_read.map_or(1, |n| ((n.min(thread.post_count - 1).max(0)) / POSTS_PER_PAGE) + 1),
+    };
+    let from = (page - 1) * POSTS_PER_PAGE + 1;
+    let rows = store::posts(&mut conn, &thread.id, from, POSTS_PER_PAGE).await?;
+    drop(conn);
+    let author_username = rows.first().filter(|p| p.number == 1).map(|p| p.author_username.clone());
+    let author_username = match author_username {
+        Some(name) => name,
+        None => {
+            let mut conn = app.store.read().await?;
+            stoa_store::users::by_id(&mut conn, &thread.author_id).await?.map(|u| u.username).unwrap_or_default()
+        }
+    };
+    let posts: Vec<Post> = rows.into_iter().map(|r| to_post(r, actor, &may, last_read)).collect();
+    let new_count = last_read.map_or(0, |n| (thread.post_count - n).max(0));
+    let first_new = last_read.filter(|_| new_count > 0).map(|n| n + 1);
+    if let (Some(me), Some(last)) = (actor.id(), posts.last()) {
+        app.visits.record(me, &thread.id, last.number, app.now());
+    }
+    let own = actor.id() == Some(thread.author_id.as_str());
+    Ok(ThreadPage {
+        space: SpaceSummary::of(&view),
+        thread: ThreadInfo {
+            can_rename: (own && may.post) || may.moderate,
+            id: thread.id,
+            title: thread.title,
+            author_username,
+            created_at: thread.created_at,
+            last_activity_at: thread.last_activity_at,
+            post_count: thread.post_count,
+        },
+        may,
+        posts,
+        page,
+        pages,
+        first_new,
+        new_count,
+    })
+}
+
+/// A new thread as typed.
+#[derive(Debug, Clone, Default)]
+pub struct NewThreadInput {
+    pub title: String,
+    pub body: String,
+}
+
+/// The result of a write: the thread and the post written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Written {
+    pub thread_id: String,
+    pub space_slug: String,
+    pub post: Post,
+}
+
+/// Starts a thread in a space.
+pub async fn create_thread(app: &Stoa, actor: &Actor, slug: &str, input: NewThreadInput) -> Result<Written> {
+    let me = actor.require()?;
+    let mut errors = Vec::new();
+    let title = field(&mut errors, "title", Title::parse(&input.title));
+    let body = field(&mut errors, "body", PostBody::parse(&input.body));
+    // The policy decides before the input does: an outsider learns nothing
+    // from a validation message.
+    let mut tx = app.store.begin().await?;
+    let view = spaces::load(&mut tx, actor, slug, Action::Post).await?;
+    let (Some(title), Some(body)) = (title, body) else {
+        return Err(CoreError::Invalid(errors));
+    };
+    let now = app.now();
+    let thread_id = new_id();
+    let post_id = new_id();
+    let body_html = markdown::render(body.as_str());
+    store::insert_thread(&mut tx, &NewThread { id: &thread_id, space_id: &view.space.id, author_id: &me.id, title: title.as_str(), created_at: now })
+        .await?;
+    let post = NewPost {
+        id: &post_id,
+        thread_id: &thread_id,
+        author_id: &me.id,
+        reply_to_id: None,
+        body: body.as_str(),
+        body_html: &body_html,
+        created_at: now,
+    };
+    store::insert_post(&mut tx, &post).await?;
+    store_spaces::touch_activity(&mut tx, &view.space.id, now).await?;
+    events::append(
+        &mut tx,
+        NewEvent {
+            kind: kind::THREAD_CREATED,
+            actor_id: Some(&me.id),
+            space_id: Some(&view.space.id),
+            subject_id: Some(&thread_id),
+            data: serde_json::json!({"thread_id": thread_id, "post_id": post_id, "title": title.as_str()}),
+        },
+        now,
+    )
+    .await?;
+    stoa_store::commit(tx).await?;
+    app.visits.record(&me.id, &thread_id, 1, now);
+    written(app, actor, &post_id).await
+}
+
+async fn written(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Written> {
+    let mut conn = app.store.read().await?;
+    let row = store::post(&mut conn, post_id).await?.ok_or(CoreError::NotFound)?;
+    let view = spaces::load_by_id(&mut conn, actor, &row.space_id, Action::ReadContent).await?;
+    let may = Permissions::of(actor, &view);
+    Ok(Written { thread_id: row.thread_id.clone(), space_slug: view.space.slug.clone(), post: to_post(row, actor, &may, None) })
+}
+
+/// A reply as typed.
+#[derive(Debug, Clone, Default)]
+pub struct ReplyInput {
+    pub body: String,
+    /// The post this one answers, which must be in the same thread.
+    pub reply_to: Option<String>,
+}
+
+/// Replies in a thread.
+pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput) -> Result<Written> {
+    let me = actor.require()?;
+    let mut tx = app.store.begin().await?;
+    let (thread, view) = load_thread(&mut tx, actor, thread_id, Action::Post).await?;
+    let body = PostBody::parse(&input.body).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
+    let reply_to = match input.reply_to.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(id) => {
+            let target = store::post(&mut tx, id).await?;
+            match target {
+                Some(p) if p.thread_id == thread.id => Some(p.id),
+                _ => return Err(CoreError::field("reply_to", "reply-to-unknown")),
+            }
+        }
+        None => None,
+    };
+    let now = app.now();
+    let post_id = new_id();
+    let body_html = markdown::render(body.as_str());
+    let number = store::insert_post(
+        &mut tx,
+        &NewPost {
+            id: &post_id,
+            thread_id: &thread.id,
+            author_id: &me.id,
+            reply_to_id: reply_to.as_deref(),
+            body: body.as_str(),
+            body_html: &body_html,
+            created_at: now,
+        },
+    )
+    .await?;
+    store_spaces::touch_activity(&mut tx, &view.space.id, now).await?;
+    events::append(
+        &mut tx,
+        NewEvent {
+            kind: kind::POST_CREATED,
+            actor_id: Some(&me.id),
+            space_id: Some(&view.space.id),
+            subject_id: Some(&post_id),
+            data: serde_json::json!({"thread_id": thread.id, "number": number, "reply_to": reply_to}),
+        },
+        now,
+    )
+    .await?;
+    stoa_store::commit(tx).await?;
+    app.visits.record(&me.id, &thread.id, number, now);
+    written(app, actor, &post_id).await
+}
+
+/// One post, for those who may read its space.
+pub async fn post(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Post> {
+    let mut conn = app.store.read().await?;
+    let row = store::post(&mut conn, post_id).await?.ok_or(CoreError::NotFound)?;
+    let view = spaces::load_by_id(&mut conn, actor, &row.space_id, Action::ReadContent).await?;
+    let may = Permissions::of(actor, &view);
+    Ok(to_post(row, actor, &may, None))
+}
+
+/// Edits one's own post. `expected_version` (from the form the person edited)
+/// guards against overwriting an edit made meanwhile in another tab.
+pub async fn edit_post(app: &Stoa, actor: &Actor, post_id: &str, body: &str, expected_version: Option<i64>) -> Result<Post> {
+    let me = actor.require()?;
+    let mut tx = app.store.begin().await?;
+    let row = store::post(&mut tx, post_id).await?.ok_or(CoreError::NotFound)?;
+    spaces::load_by_id(&mut tx, actor, &row.space_id, Action::Post).await?;
+    if row.author_id != me.id {
+        return Err(CoreError::Forbidden);
+    }
+    if row.deleted_at.is_some() {
+        return Err(CoreError::Conflict("post-deleted"));
+    }
+    let body = PostBody::parse(body).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
+    let version = expected_version.unwrap_or(row.version);
+    let now = app.now();
+    let html = markdown::render(body.as_str());
+    if !store::edit_post(&mut tx, &row.id, version, body.as_str(), &html, now).await? {
+        return Err(CoreError::Conflict("edit-conflict"));
+    }
+    events::append(
+        &mut tx,
+        NewEvent {
+            kind: kind::POST_EDITED,
+            actor_id: Some(&me.id),
+            space_id: Some(&row.space_id),
+            subject_id: Some(&row.id),
+            data: serde_json::json!({"thread_id": row.thread_id, "version": version + 1}),
+        },
+        now,
+    )
+    .await?;
+    stoa_store::commit(tx).await?;
+    post(app, actor, post_id).await
+}
+
+/// Deletes a post: one's own, or anyone's as a moderator. The thread keeps
+/// its place and shows that it was deleted.
+pub async fn delete_post(app: &Stoa, actor: &Actor, post_id: &str) -> Result<()> {
+    let me = actor.require()?;
+    let mut tx = app.store.begin().await?;
+    let row = store::post(&mut tx, post_id).await?.ok_or(CoreError::NotFound)?;
+    let view = spaces::load_by_id(&mut tx, actor, &row.space_id, Action::ReadContent).await?;
+    let may = Permissions::of(actor, &view);
+    let own = row.author_id == me.id;
+    if !((own && may.post) || may.moderate) {
+        return Err(CoreError::Forbidden);
+    }
+    if !store::soft_delete_post(&mut tx, &row.id, &me.id, app.now()).await? {
+        return Ok(());
+    }
+    events::append(
+        &mut tx,
+        NewEvent {
+            kind: kind::POST_DELETED,
+            actor_id: Some(&me.id),
+            space_id: Some(&row.space_id),
+            subject_id: Some(&row.id),
+            data: serde_json::json!({"thread_id": row.thread_id, "by_moderator": !own}),
+        },
+        app.now(),
+    )
+    .await?;
+    stoa_store::commit(tx).await?;
+    Ok(())
+}
+
+/// Earlier versions of a post, newest first, for those who may read it.
+/// A deleted post's versions are gone from view with it.
+pub async fn post_versions(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Vec<PostVersion>> {
+    let mut conn = app.store.read().await?;
+    let row = store::post(&mut conn, post_id).await?.ok_or(CoreError::NotFound)?;
+    spaces::load_by_id(&mut conn, actor, &row.space_id, Action::ReadContent).await?;
+    if row.deleted_at.is_some() {
+        return Ok(Vec::new());
+    }
+    Ok(store::post_versions(&mut conn, post_id).await?)
+}
+
+/// Renames a thread: its author, or a moderator.
+pub async fn rename_thread(app: &Stoa, actor: &Actor, thread_id: &str, title: &str) -> Result<()> {
+    let me = actor.require()?;
+    let mut tx = app.store.begin().await?;
+    let (thread, view) = load_thread(&mut tx, actor, thread_id, Action::ReadContent).await?;
+    let may = Permissions::of(actor, &view);
+    if !((thread.author_id == me.id && may.post) || may.moderate) {
+        return Err(CoreError::Forbidden);
+    }
+    let title = Title::parse(title).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("title", &e)]))?;
+    store::rename_thread(&mut tx, &thread.id, title.as_str()).await?;
+    events::append(
+        &mut tx,
+        NewEvent {
+            kind: kind::THREAD_RENAMED,
+            actor_id: Some(&me.id),
+            space_id: Some(&view.space.id),
+            subject_id: Some(&thread.id),
+            data: serde_json::json!({"title": title.as_str()}),
+        },
+        app.now(),
+    )
+    .await?;
+    stoa_store::commit(tx).await?;
+    Ok(())
+}
