@@ -1,0 +1,684 @@
+//! The JSON shapes of the API, with their OpenAPI schemas.
+//!
+//! These are the API's contract, kept apart from `core`'s types so that a
+//! change inside Stoa does not silently change what clients receive.
+
+use serde::{Deserialize, Serialize};
+use stoa_core::accounts::{Account, Profile};
+use stoa_core::activity::ActivityItem;
+use stoa_core::admin::{AdminUser, InstanceSettings};
+use stoa_core::discussions::{Post, ThreadList, ThreadPage, ThreadSummary};
+use stoa_core::rows::{JoinRequestRow, MemberRow, PostVersion, TokenRow};
+use stoa_core::spaces::{InvitePreview, InviteSummary, Permissions, SpaceDetail, SpaceSummary};
+use utoipa::{IntoParams, ToSchema};
+
+/// The signed-in person's own account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    /// Markdown source.
+    pub bio: String,
+    /// The bio rendered and sanitized.
+    pub bio_html: String,
+    /// The chosen UI language, or null to follow the browser.
+    pub locale: Option<String>,
+    pub is_admin: bool,
+    /// Unix time in milliseconds.
+    pub created_at: i64,
+}
+
+impl From<Account> for Me {
+    fn from(a: Account) -> Self {
+        Self {
+            id: a.id,
+            username: a.username,
+            display_name: a.display_name,
+            email: a.email,
+            bio: a.bio,
+            bio_html: a.bio_html,
+            locale: a.locale,
+            is_admin: a.is_admin,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// A person's public profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileDto {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub bio: String,
+    pub bio_html: String,
+    pub is_admin: bool,
+    pub created_at: i64,
+    /// Spaces this person belongs to that you may read.
+    pub spaces: Vec<SpaceDto>,
+}
+
+impl From<Profile> for ProfileDto {
+    fn from(p: Profile) -> Self {
+        Self {
+            id: p.id,
+            username: p.username,
+            display_name: p.display_name,
+            bio: p.bio,
+            bio_html: p.bio_html,
+            is_admin: p.is_admin,
+            created_at: p.created_at,
+            spaces: p.spaces.into_iter().map(SpaceDto::from).collect(),
+        }
+    }
+}
+
+/// A space.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SpaceDto {
+    pub id: String,
+    /// `community` or `team`.
+    pub kind: String,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub description_html: String,
+    /// `public`, `members` or `secret`.
+    pub visibility: String,
+    /// `open`, `request` or `invite`.
+    pub join_policy: String,
+    /// The community a team belongs to.
+    pub parent_slug: Option<String>,
+    pub member_count: i64,
+    pub thread_count: i64,
+    pub last_activity_at: i64,
+    pub created_at: i64,
+    /// Your role here: `owner`, `facilitator`, `member`, or null.
+    pub your_role: Option<String>,
+}
+
+impl From<SpaceSummary> for SpaceDto {
+    fn from(s: SpaceSummary) -> Self {
+        Self {
+            id: s.id,
+            kind: s.kind.as_str().into(),
+            slug: s.slug,
+            name: s.name,
+            description: s.description,
+            description_html: s.description_html,
+            visibility: s.visibility.as_str().into(),
+            join_policy: s.join_policy.as_str().into(),
+            parent_slug: s.parent_slug,
+            member_count: s.member_count,
+            thread_count: s.thread_count,
+            last_activity_at: s.last_activity_at,
+            created_at: s.created_at,
+            your_role: s.viewer_role.map(|r| r.as_str().into()),
+        }
+    }
+}
+
+/// What you may do in a space.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PermissionsDto {
+    pub read: bool,
+    pub post: bool,
+    pub join: bool,
+    pub request_to_join: bool,
+    pub leave: bool,
+    pub moderate: bool,
+    pub invite: bool,
+    pub review_requests: bool,
+    pub manage_members: bool,
+    pub edit_settings: bool,
+    pub create_team: bool,
+}
+
+impl From<Permissions> for PermissionsDto {
+    fn from(p: Permissions) -> Self {
+        Self {
+            read: p.read,
+            post: p.post,
+            join: p.join,
+            request_to_join: p.request_to_join,
+            leave: p.leave,
+            moderate: p.moderate,
+            invite: p.invite,
+            review_requests: p.review_requests,
+            manage_members: p.manage_members,
+            edit_settings: p.edit_settings,
+            create_team: p.create_team,
+        }
+    }
+}
+
+/// A space with what you may do there, its teams, and your pending request or invitation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SpaceDetailDto {
+    pub space: SpaceDto,
+    pub permissions: PermissionsDto,
+    pub teams: Vec<SpaceDto>,
+    pub pending_request: bool,
+    pub pending_invite: Option<InviteDto>,
+}
+
+impl From<SpaceDetail> for SpaceDetailDto {
+    fn from(d: SpaceDetail) -> Self {
+        Self {
+            space: d.space.into(),
+            permissions: d.may.into(),
+            teams: d.teams.into_iter().map(SpaceDto::from).collect(),
+            pending_request: d.pending_request,
+            pending_invite: d.pending_invite.map(InviteDto::from),
+        }
+    }
+}
+
+/// A member of a space.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberDto {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub joined_at: i64,
+}
+
+impl From<MemberRow> for MemberDto {
+    fn from(m: MemberRow) -> Self {
+        Self { username: m.username, display_name: m.display_name, role: m.role.as_str().into(), joined_at: m.joined_at }
+    }
+}
+
+/// A pending request to join.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JoinRequestDto {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub message: String,
+    pub created_at: i64,
+}
+
+impl From<JoinRequestRow> for JoinRequestDto {
+    fn from(r: JoinRequestRow) -> Self {
+        Self { id: r.id, username: r.username, display_name: r.display_name, message: r.message, created_at: r.created_at }
+    }
+}
+
+/// An invitation to a person, or an invite link.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InviteDto {
+    pub id: String,
+    pub space_slug: String,
+    pub space_name: String,
+    /// Null for an invite link.
+    pub invitee_username: Option<String>,
+    pub role: String,
+    pub created_by_name: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub max_uses: Option<i64>,
+    pub use_count: i64,
+    pub is_link: bool,
+}
+
+impl From<InviteSummary> for InviteDto {
+    fn from(i: InviteSummary) -> Self {
+        Self {
+            id: i.id,
+            space_slug: i.space_slug,
+            space_name: i.space_name,
+            invitee_username: i.invitee_username,
+            role: i.role.as_str().into(),
+            created_by_name: i.created_by_name,
+            created_at: i.created_at,
+            expires_at: i.expires_at,
+            max_uses: i.max_uses,
+            use_count: i.use_count,
+            is_link: i.is_link,
+        }
+    }
+}
+
+/// A new invite link. `token` is shown only now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedInviteLinkDto {
+    pub invite: InviteDto,
+    pub token: String,
+    /// The path to share: `/join/{token}`.
+    pub path: String,
+}
+
+/// What an invite link leads to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitePreviewDto {
+    pub space_slug: String,
+    pub space_name: String,
+    pub space_description_html: String,
+    pub created_by_name: String,
+    pub role: String,
+}
+
+impl From<InvitePreview> for InvitePreviewDto {
+    fn from(p: InvitePreview) -> Self {
+        Self {
+            space_slug: p.space_slug,
+            space_name: p.space_name,
+            space_description_html: p.space_description_html,
+            created_by_name: p.created_by_name,
+            role: p.role.as_str().into(),
+        }
+    }
+}
+
+/// A thread as listed in its space.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThreadSummaryDto {
+    pub id: String,
+    pub title: String,
+    pub author_username: String,
+    pub author_display_name: String,
+    pub created_at: i64,
+    pub last_activity_at: i64,
+    pub reply_count: i64,
+    /// Posts you have not seen; null if you never opened the thread.
+    pub unread: Option<i64>,
+}
+
+impl From<ThreadSummary> for ThreadSummaryDto {
+    fn from(t: ThreadSummary) -> Self {
+        Self {
+            id: t.id,
+            title: t.title,
+            author_username: t.author_username,
+            author_display_name: t.author_display_name,
+            created_at: t.created_at,
+            last_activity_at: t.last_activity_at,
+            reply_count: t.reply_count,
+            unread: t.unread,
+        }
+    }
+}
+
+/// A page of threads, newest activity first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThreadListDto {
+    pub threads: Vec<ThreadSummaryDto>,
+    pub page: i64,
+    pub has_more: bool,
+    pub total: i64,
+}
+
+impl From<ThreadList> for ThreadListDto {
+    fn from(l: ThreadList) -> Self {
+        Self { threads: l.threads.into_iter().map(ThreadSummaryDto::from).collect(), page: l.page, has_more: l.has_more, total: l.total }
+    }
+}
+
+/// A post.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostDto {
+    pub id: String,
+    pub thread_id: String,
+    /// 1 for the opening post.
+    pub number: i64,
+    pub author_username: String,
+    pub author_display_name: String,
+    pub reply_to_id: Option<String>,
+    pub reply_to_number: Option<i64>,
+    /// Markdown source; empty when deleted.
+    pub body: String,
+    /// Rendered and sanitized HTML; empty when deleted.
+    pub body_html: String,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub deleted: bool,
+    /// Send it back when editing to avoid overwriting someone else's edit.
+    pub version: i64,
+    /// New since your last visit.
+    pub is_new: bool,
+}
+
+impl From<Post> for PostDto {
+    fn from(p: Post) -> Self {
+        Self {
+            id: p.id,
+            thread_id: p.thread_id,
+            number: p.number,
+            author_username: p.author_username,
+            author_display_name: p.author_display_name,
+            reply_to_id: p.reply_to_id,
+            reply_to_number: p.reply_to_number,
+            body: p.body,
+            body_html: p.body_html,
+            created_at: p.created_at,
+            edited_at: p.edited_at,
+            deleted: p.deleted,
+            version: p.version,
+            is_new: p.is_new,
+        }
+    }
+}
+
+/// A thread with one page of its posts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThreadDto {
+    pub id: String,
+    pub space_slug: String,
+    pub title: String,
+    pub author_username: String,
+    pub created_at: i64,
+    pub last_activity_at: i64,
+    pub post_count: i64,
+    pub posts: Vec<PostDto>,
+    pub page: i64,
+    pub pages: i64,
+    /// The number of the first post new since your last visit.
+    pub first_new: Option<i64>,
+    pub new_count: i64,
+}
+
+impl From<ThreadPage> for ThreadDto {
+    fn from(t: ThreadPage) -> Self {
+        Self {
+            id: t.thread.id,
+            space_slug: t.space.slug,
+            title: t.thread.title,
+            author_username: t.thread.author_username,
+            created_at: t.thread.created_at,
+            last_activity_at: t.thread.last_activity_at,
+            post_count: t.thread.post_count,
+            posts: t.posts.into_iter().map(PostDto::from).collect(),
+            page: t.page,
+            pages: t.pages,
+            first_new: t.first_new,
+            new_count: t.new_count,
+        }
+    }
+}
+
+/// A new post, and where it is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WrittenDto {
+    pub thread_id: String,
+    pub space_slug: String,
+    pub post: PostDto,
+}
+
+/// An earlier version of an edited post.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostVersionDto {
+    pub version: i64,
+    pub body: String,
+    pub body_html: String,
+    pub written_at: i64,
+}
+
+impl From<PostVersion> for PostVersionDto {
+    fn from(v: PostVersion) -> Self {
+        Self { version: v.version, body: v.body, body_html: v.body_html, written_at: v.written_at }
+    }
+}
+
+/// A personal API token (the secret is not included).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenDto {
+    pub id: String,
+    pub name: String,
+    /// The first characters of the token, to tell tokens apart.
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+impl From<TokenRow> for TokenDto {
+    fn from(t: TokenRow) -> Self {
+        Self { id: t.id, name: t.name, prefix: t.prefix, created_at: t.created_at, last_used_at: t.last_used_at }
+    }
+}
+
+/// A new token; `secret` is shown only now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedTokenDto {
+    pub token: TokenDto,
+    pub secret: String,
+}
+
+/// One line of recent activity.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityDto {
+    pub seq: i64,
+    /// `thread`, `reply` or `joined`.
+    pub what: String,
+    pub at: i64,
+    pub actor_username: String,
+    pub actor_display_name: String,
+    pub space_slug: String,
+    pub space_name: String,
+    pub thread_id: Option<String>,
+    pub thread_title: Option<String>,
+    pub post_number: Option<i64>,
+}
+
+impl From<ActivityItem> for ActivityDto {
+    fn from(a: ActivityItem) -> Self {
+        Self {
+            seq: a.seq,
+            what: a.what.into(),
+            at: a.at,
+            actor_username: a.actor_username,
+            actor_display_name: a.actor_display_name,
+            space_slug: a.space_slug,
+            space_name: a.space_name,
+            thread_id: a.thread_id,
+            thread_title: a.thread_title,
+            post_number: a.post_number,
+        }
+    }
+}
+
+/// An account as admins see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminUserDto {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub is_admin: bool,
+    pub suspended: bool,
+    pub created_at: i64,
+}
+
+impl From<AdminUser> for AdminUserDto {
+    fn from(u: AdminUser) -> Self {
+        Self {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            email: u.email,
+            is_admin: u.is_admin,
+            suspended: u.suspended,
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// Instance settings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InstanceSettingsDto {
+    /// `open` or `invite`.
+    pub registration: String,
+    pub instance_name: String,
+}
+
+impl From<InstanceSettings> for InstanceSettingsDto {
+    fn from(s: InstanceSettings) -> Self {
+        Self { registration: s.registration.as_str().into(), instance_name: s.instance_name }
+    }
+}
+
+// ---------------------------------------------------------------- request bodies
+
+/// Changes to your profile; leave out what stays.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateMe {
+    pub username: Option<String>,
+    pub display_name: Option<String>,
+    /// An empty string removes the address.
+    pub email: Option<String>,
+    pub bio: Option<String>,
+    /// An empty string follows the browser again.
+    pub locale: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateToken {
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateSpace {
+    /// `community` or `team`.
+    pub kind: String,
+    pub name: String,
+    /// Derived from the name when left out.
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `public`, `members` or `secret`.
+    pub visibility: String,
+    /// `open`, `request` or `invite`.
+    pub join_policy: String,
+    /// For a team inside a community: the community's slug.
+    #[serde(default)]
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateSpace {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub visibility: Option<String>,
+    pub join_policy: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChangeRole {
+    /// `owner`, `facilitator` or `member`.
+    pub role: String,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct JoinRequestBody {
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// Invite a person (`username`) or create an invite link (`link: true`).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateInvite {
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub link: bool,
+    /// For links: 1 to 90 days (default 7).
+    #[serde(default)]
+    pub expires_in_days: Option<u32>,
+    /// For links: how many people may use it (unlimited when left out).
+    #[serde(default)]
+    pub max_uses: Option<u32>,
+    /// `member` (default) or `facilitator` (owners only).
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateThread {
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateThread {
+    pub title: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreatePost {
+    /// Markdown.
+    pub body: String,
+    /// The post this one answers (same thread).
+    #[serde(default)]
+    pub reply_to: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdatePost {
+    pub body: String,
+    /// The version you edited; a newer one makes this a 409.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateUser {
+    pub username: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    pub password: String,
+    #[serde(default)]
+    pub admin: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateUser {
+    pub is_admin: Option<bool>,
+    pub suspended: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateSettings {
+    pub registration: Option<String>,
+    pub instance_name: Option<String>,
+}
+
+// ---------------------------------------------------------------- query parameters
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct PageParams {
+    /// 1-based page number.
+    pub page: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct ListParams {
+    /// How many to return (1 to 500, default 100).
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct DirectoryParams {
+    /// Words to look for in names and descriptions.
+    pub q: Option<String>,
+    /// `community` or `team`.
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct UserListParams {
+    pub q: Option<String>,
+    pub page: Option<i64>,
+}
