@@ -297,6 +297,7 @@ pub struct SpaceSettingsInput {
 }
 
 pub async fn update_space(app: &Stoa, actor: &Actor, slug: &str, input: SpaceSettingsInput) -> Result<SpaceSummary> {
+    actor.require()?;
     let mut tx = app.store.begin().await?;
     let view = load(&mut tx, actor, slug, Action::EditSettings).await?;
     let s = &view.space;
@@ -652,6 +653,7 @@ pub async fn invites(app: &Stoa, actor: &Actor, slug: &str) -> Result<Vec<Invite
 
 /// Revokes a pending invitation or link.
 pub async fn revoke_invite(app: &Stoa, actor: &Actor, slug: &str, invite_id: &str) -> Result<()> {
+    actor.require()?;
     let mut tx = app.store.begin().await?;
     let view = load(&mut tx, actor, slug, Action::InviteMembers).await?;
     let invite = store::invite(&mut tx, invite_id).await?.ok_or(CoreError::NotFound)?;
@@ -789,6 +791,7 @@ pub(crate) async fn accept_link_in_tx(tx: &mut Tx, invite: &InviteRow, user_id: 
 
 /// Changes a member's role. The last owner cannot be demoted.
 pub async fn change_role(app: &Stoa, actor: &Actor, slug: &str, username: &str, role: Role) -> Result<()> {
+    actor.require()?;
     let mut tx = app.store.begin().await?;
     let view = load(&mut tx, actor, slug, Action::ManageMembers).await?;
     let target = member_by_username(&mut tx, &view, username).await?;
@@ -813,6 +816,7 @@ async fn member_by_username(conn: &mut Conn, view: &SpaceView, username: &str) -
 /// Removes a member (and takes them out of the community's teams). The last
 /// owner cannot be removed.
 pub async fn remove_member(app: &Stoa, actor: &Actor, slug: &str, username: &str) -> Result<()> {
+    actor.require()?;
     let mut tx = app.store.begin().await?;
     let view = load(&mut tx, actor, slug, Action::ManageMembers).await?;
     let target = member_by_username(&mut tx, &view, username).await?;

@@ -50,7 +50,32 @@ pub fn render(source: &str) -> String {
     let events = Linkify::new(Parser::new_ext(source, options()));
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
-    sanitizer().clean(&html).to_string()
+    with_alt_text(&sanitizer().clean(&html).to_string())
+}
+
+/// Gives every image an `alt` attribute. Markdown images carry their text as
+/// `alt`; an `<img>` written as raw HTML without one gets an empty `alt`, so
+/// screen readers skip it instead of reading out its address.
+///
+/// The input is the sanitizer's own serialisation, where every tag is
+/// well-formed and attribute values are quoted.
+fn with_alt_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut rest = html;
+    while let Some(start) = rest.find("<img ") {
+        let Some(end) = rest[start..].find('>').map(|e| start + e) else {
+            break;
+        };
+        let tag = &rest[start..end];
+        out.push_str(&rest[..start]);
+        out.push_str(tag);
+        if !tag.contains(" alt=") {
+            out.push_str(" alt=\"\"");
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Renders Markdown and reduces it to plain text, for previews and snippets.
@@ -225,6 +250,15 @@ mod tests {
         let html = render("```rust\nfn main() {}\n```\n\n![diagram](https://example.org/d.png)");
         assert!(html.contains("<pre><code"), "{html}");
         assert!(html.contains("<img src=\"https://example.org/d.png\""), "{html}");
+    }
+
+    #[test]
+    fn every_image_gets_alt_text() {
+        assert!(render("![a diagram](https://example.org/d.png)").contains("alt=\"a diagram\""));
+        let raw = render("<img src=\"https://example.org/x.png\" onerror=\"x()\">");
+        assert!(raw.contains("alt=\"\"") && !raw.contains("onerror"), "{raw}");
+        let titled = render("<img src=\"https://example.org/x.png\" title=\"a > b\">");
+        assert!(titled.contains("title=\"a &gt; b\" loading=\"lazy\" alt=\"\">") || titled.contains("title=\"a &gt; b\" alt=\"\">"), "{titled}");
     }
 
     #[test]

@@ -1,0 +1,222 @@
+//! Configuration: defaults, then an optional `stoa.toml`, then `STOA_*`
+//! environment variables, then command-line flags, each overriding the last.
+//!
+//! Nested keys use a double underscore in the environment:
+//! `STOA_DATABASE__URL=postgres://...` sets `database.url`. The defaults need
+//! no file at all: data in `./stoa-data`, SQLite at `./stoa-data/stoa.db`,
+//! listening on `127.0.0.1:8080`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// The effective configuration.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Address and port to serve on.
+    pub listen: SocketAddr,
+    /// Where Stoa keeps its SQLite database and other files.
+    pub data_dir: PathBuf,
+    /// The address people use to reach this instance, for links and Secure cookies.
+    pub public_url: Option<String>,
+    /// Trust `X-Forwarded-For` for client addresses (only behind your own proxy).
+    pub trust_proxy_headers: bool,
+    pub database: DatabaseSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct DatabaseSettings {
+    /// `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DB`; unset means the
+    /// SQLite file in the data directory.
+    #[serde(serialize_with = "redacted")]
+    pub url: Option<SecretString>,
+    /// SQLite's `synchronous`: `full` (default; acknowledged writes survive a
+    /// power cut) or `normal` (faster; survives a crash of the process).
+    pub sqlite_synchronous: String,
+    /// Connections in the pool.
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct LogSettings {
+    /// `text` or `json`.
+    pub format: String,
+    /// A tracing filter such as `info` or `stoa_web=debug,info`; `RUST_LOG` wins.
+    pub filter: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./stoa-data"),
+            public_url: None,
+            trust_proxy_headers: false,
+            database: DatabaseSettings::default(),
+            log: LogSettings::default(),
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self { url: None, sqlite_synchronous: "full".into(), max_connections: 16 }
+    }
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { format: "text".into(), filter: "info".into() }
+    }
+}
+
+/// Prints a secret URL with its password hidden.
+fn redacted<S: Serializer>(url: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
+    match url {
+        Some(url) => s.serialize_str(&stoa_store::dialect::redact_url(url.expose_secret())),
+        None => s.serialize_none(),
+    }
+}
+
+/// Overrides given on the command line.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub listen: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+}
+
+impl Settings {
+    /// Loads the layers. `file` is `--config`; without it, `./stoa.toml` is
+    /// read when present.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Self> {
+        let mut builder = config::Config::builder();
+        match file {
+            Some(path) => builder = builder.add_source(config::File::from(path).required(true)),
+            None => builder = builder.add_source(config::File::with_name("stoa.toml").format(config::FileFormat::Toml).required(false)),
+        }
+        builder = builder.add_source(
+            config::Environment::with_prefix("STOA").prefix_separator("_").separator("__").try_parsing(true),
+        );
+        let mut settings: Settings = builder
+            .build()
+            .context("reading the configuration")?
+            .try_deserialize()
+            .context("the configuration has a value of the wrong type")?;
+        if let Some(listen) = overrides.listen {
+            settings.listen = listen;
+        }
+        if let Some(dir) = &overrides.data_dir {
+            settings.data_dir = dir.clone();
+        }
+        if let Some(url) = &overrides.database_url {
+            settings.database.url = Some(SecretString::from(url.clone()));
+        }
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if stoa_store::dialect::Synchronous::parse(&self.database.sqlite_synchronous).is_none() {
+            anyhow::bail!("database.sqlite_synchronous must be `full` or `normal`, not {:?}", self.database.sqlite_synchronous);
+        }
+        if !matches!(self.log.format.as_str(), "text" | "json") {
+            anyhow::bail!("log.format must be `text` or `json`, not {:?}", self.log.format);
+        }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            anyhow::bail!("public_url must start with http:// or https://, not {url:?}");
+        }
+        Ok(())
+    }
+
+    /// The database URL: the configured one, or the SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database.url {
+            Some(url) => url.expose_secret().to_owned(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("stoa.db").display()),
+        }
+    }
+
+    pub fn uses_sqlite_default(&self) -> bool {
+        self.database.url.is_none()
+    }
+
+    /// The configuration as TOML, secrets hidden, with the derived database URL filled in.
+    pub fn to_toml(&self) -> Result<String> {
+        let mut shown = self.clone();
+        if shown.database.url.is_none() {
+            shown.database.url = Some(SecretString::from(self.database_url()));
+        }
+        Ok(toml_string(&shown)?)
+    }
+}
+
+fn toml_string(settings: &Settings) -> Result<String> {
+    let value = serde_json::to_value(settings)?;
+    let mut out = String::new();
+    let mut tables = Vec::new();
+    if let Some(map) = value.as_object() {
+        for (key, v) in map {
+            match v {
+                serde_json::Value::Object(inner) => tables.push((key.clone(), inner.clone())),
+                serde_json::Value::Null => out.push_str(&format!("# {key} is not set\n")),
+                other => out.push_str(&format!("{key} = {}\n", toml_value(other))),
+            }
+        }
+        for (name, inner) in tables {
+            out.push_str(&format!("\n[{name}]\n"));
+            for (key, v) in inner {
+                match v {
+                    serde_json::Value::Null => out.push_str(&format!("# {key} is not set\n")),
+                    other => out.push_str(&format!("{key} = {}\n", toml_value(&other))),
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn toml_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => format!("{s:?}"),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_file() {
+        let s = Settings::default();
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.database_url(), "sqlite://./stoa-data/stoa.db?mode=rwc");
+    }
+
+    #[test]
+    fn printed_configuration_hides_database_passwords() {
+        let mut s = Settings::default();
+        s.database.url = Some(SecretString::from("postgres://stoa:hunter2@db/stoa".to_owned()));
+        let printed = s.to_toml().expect("toml");
+        assert!(printed.contains("postgres://stoa:***@db/stoa"), "{printed}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_key_named() {
+        let mut s = Settings::default();
+        s.database.sqlite_synchronous = "sometimes".into();
+        let err = s.validate().expect_err("invalid").to_string();
+        assert!(err.contains("sqlite_synchronous"), "{err}");
+    }
+}

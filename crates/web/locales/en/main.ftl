@@ -1,0 +1,406 @@
+# Stoa's English catalog: complete, and the fallback for every other language.
+# Message ids are used in templates (ctx.t("id")) and in code (error and notice ids).
+
+## Navigation and layout
+
+nav-skip = Skip to content
+nav-label = Main
+nav-home = Home
+nav-spaces = Spaces
+nav-profile = Your profile
+nav-settings = Settings
+nav-admin = Admin
+nav-sign-in = Sign in
+nav-sign-up = Sign up
+nav-sign-out = Sign out
+breadcrumb = Breadcrumb
+footer-powered = Stoa, a place to learn together
+footer-api = API
+actions = Actions
+save = Save
+cancel = Cancel
+pager = Pages
+pager-newer = Newer
+pager-older = Older
+pager-previous = Previous
+pager-next = Next
+pager-position = Page { $page } of { $pages }
+markdown-help = You can use Markdown: **bold**, _italic_, lists, tables, `code`, [links](https://example.org) and images.
+
+## Times and counts
+
+time-just-now = just now
+time-minutes-ago = { $n ->
+    [one] a minute ago
+   *[other] { $n } minutes ago
+}
+time-hours-ago = { $n ->
+    [one] an hour ago
+   *[other] { $n } hours ago
+}
+time-days-ago = { $n ->
+    [one] yesterday
+   *[other] { $n } days ago
+}
+month-1 = Jan
+month-2 = Feb
+month-3 = Mar
+month-4 = Apr
+month-5 = May
+month-6 = Jun
+month-7 = Jul
+month-8 = Aug
+month-9 = Sep
+month-10 = Oct
+month-11 = Nov
+month-12 = Dec
+members-count = { $n ->
+    [one] 1 member
+   *[other] { $n } members
+}
+threads-count = { $n ->
+    [one] 1 thread
+   *[other] { $n } threads
+}
+replies-count = { $n ->
+    [one] 1 reply
+   *[other] { $n } replies
+}
+posts-count = { $n ->
+    [one] 1 post
+   *[other] { $n } posts
+}
+unread-count = { $n } new
+days-count = { $n ->
+    [one] 1 day
+   *[other] { $n } days
+}
+last-active = active { $when }
+
+## Notices shown once after an action
+
+flash-signed-in = Welcome back.
+flash-signed-out = You have signed out.
+flash-welcome = Welcome to Stoa! Find a space to join, or start your own.
+flash-joined = You joined this space.
+flash-left = You left the space.
+flash-request-sent = Your request was sent. You will be let in when someone approves it.
+flash-request-withdrawn = Your request was withdrawn.
+flash-space-created = Your space is ready. Invite people or start the first thread.
+flash-settings-saved = Settings saved.
+flash-profile-saved = Your profile was saved.
+flash-password-changed = Your password was changed. You were signed out everywhere else.
+flash-invite-sent = Invitation sent.
+flash-invite-revoked = Invitation revoked.
+flash-invite-accepted = Welcome! You are now a member.
+flash-invite-declined = Invitation declined.
+flash-request-approved = Request approved: they are now a member.
+flash-request-denied = Request denied.
+flash-role-changed = Role changed.
+flash-member-removed = Member removed.
+flash-post-updated = Your post was updated.
+flash-post-deleted = The post was deleted.
+flash-token-revoked = Token revoked. It no longer works.
+flash-user-updated = Account updated.
+flash-user-created = Account created.
+
+## Home
+
+home-title = Home
+home-hero-title = Learn together.
+home-hero-lead = Communities of practice, team spaces and open discussions where peers and experts share what they know, with a facilitator to keep things moving.
+home-hero-cta = Create your account
+home-hero-browse = Browse spaces
+home-invites = Invitations
+home-invite-line = { $inviter } invited you to { $space }
+home-activity = Recent activity in your spaces
+home-public-activity = Recent activity
+home-activity-empty = Nothing here yet. Join a space or start a thread, and what happens will show up here.
+home-public-activity-empty = Nothing has happened in public spaces yet.
+home-your-spaces = Your spaces
+home-public-spaces = Public spaces
+home-no-spaces = No spaces yet.
+home-browse-spaces = Browse spaces
+activity-started = started
+activity-replied = replied in
+activity-joined = joined
+
+## Signing in and up
+
+signin-title = Sign in
+signin-login = Username or email
+signin-submit = Sign in
+signin-failed = Wrong username or password.
+signin-no-account = New here?
+signup-title = Create your account
+signup-submit = Create account
+signup-have-account = Already have an account?
+signup-invite-only = This instance is invite-only: you need an invite link from a space to sign up.
+field-username = Username
+field-username-help = 3 to 32 characters: letters, digits, _ and -. Others will @mention you with it.
+field-display-name = Display name
+field-email = Email
+field-optional = (optional)
+field-password = Password
+field-password-help = At least 10 characters. A short sentence is easy to remember and hard to guess.
+field-current-password = Current password
+field-new-password = New password
+field-bio = About you
+field-language = Language
+field-language-browser = Same as my browser
+language-en = English
+language-es = Español
+
+## Profiles and settings
+
+profile-joined = joined { $date }
+profile-admin = Admin
+profile-edit = Edit your profile
+profile-spaces = Spaces
+profile-no-spaces = No spaces you can see.
+settings-title = Settings
+settings-sections = Settings sections
+settings-profile = Profile
+settings-password = Password
+settings-password-change = Change password
+settings-password-sessions = Changing it signs you out on every other device.
+settings-tokens = API tokens
+token-new = New API token
+token-help = Tokens let scripts and other programs use the Stoa API as you. Send one as "Authorization: Bearer <token>".
+token-name = Name
+token-create = Create token
+token-created = Your new token
+token-created-help = Copy it now: for your safety it will not be shown again.
+token-secret = Token
+token-list = Your tokens
+token-none = You have no API tokens.
+token-prefix = Starts with
+token-created-at = Created
+token-last-used = Last used
+token-never-used = never
+token-revoke = Revoke
+
+## Spaces
+
+directory-title = Spaces
+directory-search = Search spaces
+directory-kind = Kind
+directory-all-kinds = All kinds
+directory-filter = Filter
+directory-empty = No spaces match. Try other words, or create a space.
+community = Community
+community-plural = Communities
+community-help = A community of practice or a network around a topic.
+team = Team
+team-plural = Teams
+team-help = A small group with a shared problem, on its own or inside a community.
+team-new = New team
+space-new = New space
+space-create = Create space
+space-in = in { $name }
+space-about = About
+space-no-description = No description yet.
+space-join = Join
+space-leave = Leave this space
+space-request = Ask to join
+space-request-title = Ask to join { $name }
+space-request-message = A note for the people who approve requests
+space-request-message-help = Say who you are and why you would like to join.
+space-request-send = Send request
+space-request-pending = Your request is waiting for approval.
+space-request-withdraw = Withdraw
+space-sign-in-to-join = Sign in to join
+space-sections = Space sections
+space-tab-threads = Threads
+space-tab-members = Members
+space-tab-invites = Invitations
+space-tab-requests = Requests
+space-tab-settings = Settings
+space-no-threads = No threads yet.
+space-members-only-title = For members only
+space-members-only-body = The discussions in this space are visible to its members. Join or ask to join to take part.
+field-kind = Kind of space
+field-parent = Inside the community
+field-parent-none = None: a standalone team
+field-parent-help = A team inside a community is visible to the community's facilitators, and its members must belong to the community.
+field-space-name = Name
+field-slug = Address
+field-slug-help = Used in links: /s/your-address. Left empty, it is made from the name.
+field-description = Description
+field-visibility = Who can see it
+field-join-policy = How people join
+field-role = Role
+visibility-public = Public
+visibility-public-help = Anyone can read it, even without an account.
+visibility-members = Members only
+visibility-members-help = Listed in the directory; only members read the discussions.
+visibility-secret = Secret
+visibility-secret-help = Unlisted: only members know it exists.
+join-open = Open
+join-open-help = Anyone who can see the space may join.
+join-request = By request
+join-request-help = People ask to join; owners and facilitators approve.
+join-invite = By invitation
+join-invite-help = Only people who are invited can join.
+role-owner = Owner
+role-facilitator = Facilitator
+role-member = Member
+member-since = member since { $date }
+member-role-of = Role of { $name }
+member-change-role = Change
+member-remove = Remove
+requests-empty = No requests waiting.
+request-approve = Approve
+request-deny = Deny
+invite-person = Invite someone
+invite-send = Send invitation
+invite-link = Invite link
+invite-link-create = Create an invite link
+invite-link-created = Your invite link
+invite-link-created-help = Share it with the people you want to invite. It is shown only this once.
+invite-expires = Expires after
+invite-expires-on = expires { $date }
+invite-max-uses = Number of uses
+invite-uses = { $n ->
+    [one] used once
+   *[other] used { $n } times
+}
+invite-made-by = by { $name }, { $when }
+invite-revoke = Revoke
+invites-pending = Pending invitations
+invites-none = No pending invitations.
+invite-accept = Accept invitation
+invite-decline = Decline
+invite-link-title = Invitation
+invite-link-heading = You're invited to { $name }
+invite-link-from = { $name } invited you.
+invite-link-sign-up = Create an account to join
+invite-link-sign-in = I have an account
+
+## Threads and posts
+
+thread-new = New thread
+thread-post = Post thread
+thread-start-first = Start the first thread
+thread-started-by = by { $name }
+thread-last-reply = last reply by { $name } { $when }
+thread-new-since = { $n ->
+    [one] 1 new post since your last visit
+   *[other] { $n } new posts since your last visit
+}
+thread-new-divider = New since your last visit
+field-title = Title
+field-body = Message
+post-edited = edited
+post-in-reply-to = in reply to #{ $n }
+post-new = New
+post-quote = Quote
+post-edit = Edit
+post-delete = Delete
+post-delete-confirm = Delete this post? It will show as deleted in the thread.
+post-deleted = This post was deleted.
+post-history = Edit history
+post-history-current = Current version
+post-version = version { $n }
+post-back = Back to the thread
+reply-heading = Reply
+reply-label = Your reply
+reply-submit = Post reply
+reply-sign-in = Sign in to reply.
+reply-join = Join the space to reply:
+edit-conflict = This post changed while you were editing it. Its current text is shown above; your text is kept below. Save again to replace it.
+edit-conflict-current = The post as it is now
+edit-conflict-yours = Your text
+
+## Admin
+
+admin-title = Admin
+admin-instance = This instance
+admin-instance-name = Instance name
+admin-registration = Who can sign up
+admin-registration-open = Anyone
+admin-registration-open-help = Anyone who reaches this site can create an account.
+admin-registration-invite = Invited people only
+admin-registration-invite-help = People need an invite link from a space to create an account.
+admin-create-user = Create an account
+admin-make-admin = Make this person an admin
+admin-users = Accounts
+admin-filter-users = Find people
+admin-joined = Joined
+admin-status = Status
+admin-suspended = Suspended
+admin-grant-admin = Make admin
+admin-revoke-admin = Remove admin
+admin-suspend = Suspend
+admin-reinstate = Reinstate
+
+## API documentation page
+
+api-docs-title = API documentation
+api-docs-download = OpenAPI document (JSON)
+api-docs-operations = { $n } operations
+api-docs-contents = Contents
+api-docs-schemas = Schemas
+api-docs-parameters = Parameters
+api-docs-required = required
+api-docs-body = Body
+api-docs-responses = Responses
+api-docs-field = Field
+api-docs-type = Type
+api-docs-description = Description
+
+## Errors
+
+error-go-home = Go to the home page
+error-not-found-title = Not found
+error-not-found-body = There is nothing here, or you are not allowed to see it.
+error-sign-in-title = Please sign in
+error-session-expired-title = Your session has ended. Please sign in again.
+error-sign-in-body = You need to be signed in to do this.
+error-forbidden-title = Not allowed
+error-forbidden-body = You can see this, but you are not allowed to do that here.
+error-conflict-title = That cannot be done right now
+error-gone-title = This link no longer works
+error-rate-limited-title = Too many attempts
+error-rate-limited-body = Too many attempts. Please wait a few minutes and try again.
+error-bad-form-title = Something is wrong with that form
+error-bad-form-body = The form could not be read. Go back, reload the page and try again.
+error-csrf-title = This form has expired
+error-csrf-body = For your safety, forms only work from the page they came from. Go back, reload the page and try again.
+error-internal-title = Something went wrong
+error-internal-body = Something went wrong on our side. Please try again in a moment.
+error-kept-text = What you wrote was not saved. Copy it from here:
+
+## Refused input (field messages)
+
+invalid-empty = This cannot be empty.
+invalid-too-long = This is too long: at most { $limit } characters.
+invalid-too-short = This is too short: at least { $limit } characters.
+invalid-characters = Use only these characters: { $allowed }.
+invalid-option = Choose one of the options.
+invalid-email = This does not look like an email address.
+username-taken = This username is taken.
+email-taken = An account with this email already exists.
+slug-taken = This address is taken. Try another.
+slug-needed = Choose an address using letters and digits.
+password-wrong = That is not your current password.
+user-unknown = There is nobody with this username.
+already-member = This person is already a member.
+invitee-not-in-community = This person must join the community before they can join one of its teams.
+parent-only-for-teams = Only teams can be inside a community.
+parent-must-be-community = Teams can only be inside a community.
+reply-to-unknown = The post you are replying to is not in this thread.
+
+## Refused actions
+
+last-owner = A space needs at least one owner. Make someone else an owner first.
+last-admin = The instance needs at least one admin. Make someone else an admin first.
+cannot-suspend-self = You cannot suspend your own account.
+registration-invite-only = This instance is invite-only: you need an invite link from a space to sign up.
+invite-no-longer-valid = This invitation is no longer valid.
+invite-expired = This invite link has expired. Ask for a new one.
+invite-used-up = This invite link has been used as many times as allowed. Ask for a new one.
+invite-already-decided = This invitation was already answered or revoked.
+request-already-decided = This request was already decided.
+join-community-first = Join the community first, then its teams.
+demo-already-loaded = The demo content is already loaded.

@@ -1,0 +1,409 @@
+# Catálogo en español de Stoa (español neutro, tuteo).
+# Los ids de los mensajes deben coincidir con los del catálogo en inglés (en/main.ftl), que sirve de respaldo.
+
+## Navegación y diseño
+
+nav-skip = Ir al contenido
+nav-label = Principal
+nav-home = Inicio
+nav-spaces = Espacios
+nav-profile = Tu perfil
+nav-settings = Configuración
+nav-admin = Administración
+nav-sign-in = Iniciar sesión
+nav-sign-up = Registrarse
+nav-sign-out = Cerrar sesión
+breadcrumb = Ruta de navegación
+footer-powered = Stoa, un lugar para aprender juntos
+footer-api = API
+actions = Acciones
+save = Guardar
+cancel = Cancelar
+pager = Páginas
+pager-newer = Más recientes
+pager-older = Anteriores
+pager-previous = Anterior
+pager-next = Siguiente
+pager-position = Página { $page } de { $pages }
+markdown-help = Puedes usar Markdown: **negrita**, _cursiva_, listas, tablas, `código`, [enlaces](https://example.org) e imágenes.
+
+## Tiempos y recuentos
+
+time-just-now = ahora mismo
+time-minutes-ago = { $n ->
+    [one] hace un minuto
+   *[other] hace { $n } minutos
+}
+time-hours-ago = { $n ->
+    [one] hace una hora
+   *[other] hace { $n } horas
+}
+time-days-ago = { $n ->
+    [one] ayer
+   *[other] hace { $n } días
+}
+month-1 = ene
+month-2 = feb
+month-3 = mar
+month-4 = abr
+month-5 = may
+month-6 = jun
+month-7 = jul
+month-8 = ago
+month-9 = sept
+month-10 = oct
+month-11 = nov
+month-12 = dic
+members-count = { $n ->
+    [one] 1 miembro
+   *[other] { $n } miembros
+}
+threads-count = { $n ->
+    [one] 1 hilo
+   *[other] { $n } hilos
+}
+replies-count = { $n ->
+    [one] 1 respuesta
+   *[other] { $n } respuestas
+}
+posts-count = { $n ->
+    [one] 1 publicación
+   *[other] { $n } publicaciones
+}
+unread-count = { $n } sin leer
+days-count = { $n ->
+    [one] 1 día
+   *[other] { $n } días
+}
+last-active = última actividad: { $when }
+
+## Avisos que se muestran una vez después de una acción
+
+flash-signed-in = Hola de nuevo.
+flash-signed-out = Se cerró tu sesión.
+flash-welcome = ¡Te damos la bienvenida a Stoa! Busca un espacio al que unirte o crea el tuyo.
+flash-joined = Te uniste a este espacio.
+flash-left = Saliste del espacio.
+flash-request-sent = Se envió tu solicitud. Podrás entrar cuando alguien la apruebe.
+flash-request-withdrawn = Se retiró tu solicitud.
+flash-space-created = Tu espacio está listo. Invita a otras personas o inicia el primer hilo.
+flash-settings-saved = Configuración guardada.
+flash-profile-saved = Se guardó tu perfil.
+flash-password-changed = Se cambió tu contraseña. Se cerró tu sesión en todos los demás dispositivos.
+flash-invite-sent = Invitación enviada.
+flash-invite-revoked = Invitación revocada.
+flash-invite-accepted = ¡Te damos la bienvenida! Ya eres miembro.
+flash-invite-declined = Invitación rechazada.
+flash-request-approved = Solicitud aprobada: ahora es miembro.
+flash-request-denied = Solicitud rechazada.
+flash-role-changed = Rol cambiado.
+flash-member-removed = Se quitó al miembro.
+flash-post-updated = Se actualizó tu publicación.
+flash-post-deleted = Se eliminó la publicación.
+flash-token-revoked = Token revocado. Ya no funciona.
+flash-user-updated = Cuenta actualizada.
+flash-user-created = Cuenta creada.
+
+## Inicio
+
+home-title = Inicio
+home-hero-title = Aprendamos juntos.
+home-hero-lead = Comunidades de práctica, espacios de equipo y debates abiertos donde colegas y personas expertas comparten lo que saben, con un/a facilitador/a que mantiene todo en marcha.
+home-hero-cta = Crea tu cuenta
+home-hero-browse = Explorar espacios
+home-invites = Invitaciones
+home-invite-line = { $inviter } te invitó a { $space }
+home-activity = Actividad reciente en tus espacios
+home-public-activity = Actividad reciente
+home-activity-empty = Aún no hay nada aquí. Únete a un espacio o inicia un hilo, y lo que ocurra aparecerá aquí.
+home-public-activity-empty = Aún no hay actividad en los espacios públicos.
+home-your-spaces = Tus espacios
+home-public-spaces = Espacios públicos
+home-no-spaces = Aún no hay espacios.
+home-browse-spaces = Explorar espacios
+activity-started = inició el hilo
+activity-replied = respondió en
+activity-joined = se unió a
+
+## Inicio de sesión y registro
+
+signin-title = Iniciar sesión
+signin-login = Nombre de usuario o correo electrónico
+signin-submit = Iniciar sesión
+signin-failed = Nombre de usuario o contraseña incorrectos.
+signin-no-account = ¿Primera vez aquí?
+signup-title = Crea tu cuenta
+signup-submit = Crear cuenta
+signup-have-account = ¿Ya tienes una cuenta?
+signup-invite-only = Esta instancia funciona solo por invitación: necesitas un enlace de invitación de un espacio para registrarte.
+field-username = Nombre de usuario
+field-username-help = De 3 a 32 caracteres: letras, dígitos, _ y -. Otras personas lo usarán para mencionarte con @.
+field-display-name = Nombre visible
+field-email = Correo electrónico
+field-optional = (opcional)
+field-password = Contraseña
+field-password-help = Al menos 10 caracteres. Una frase corta es fácil de recordar y difícil de adivinar.
+field-current-password = Contraseña actual
+field-new-password = Contraseña nueva
+field-bio = Sobre ti
+field-language = Idioma
+field-language-browser = El mismo que mi navegador
+language-en = English
+language-es = Español
+
+## Perfiles y configuración
+
+profile-joined = se unió el { $date }
+profile-admin = Admin
+profile-edit = Editar tu perfil
+profile-spaces = Espacios
+profile-no-spaces = No hay espacios que puedas ver.
+settings-title = Configuración
+settings-sections = Secciones de configuración
+settings-profile = Perfil
+settings-password = Contraseña
+settings-password-change = Cambiar contraseña
+settings-password-sessions = Al cambiarla, se cerrará tu sesión en todos los demás dispositivos.
+settings-tokens = Tokens de API
+token-new = Nuevo token de API
+token-help = Los tokens permiten que scripts y otros programas usen la API de Stoa en tu nombre. Envía uno como "Authorization: Bearer <token>".
+token-name = Nombre
+token-create = Crear token
+token-created = Tu nuevo token
+token-created-help = Cópialo ahora: por tu seguridad, no se volverá a mostrar.
+token-secret = Token
+token-list = Tus tokens
+token-none = No tienes tokens de API.
+token-prefix = Empieza por
+token-created-at = Creado
+token-last-used = Último uso
+token-never-used = nunca
+token-revoke = Revocar
+
+## Espacios
+
+directory-title = Espacios
+directory-search = Buscar espacios
+directory-kind = Tipo
+directory-all-kinds = Todos los tipos
+directory-filter = Filtrar
+directory-empty = Ningún espacio coincide. Prueba con otras palabras o crea un espacio.
+community = Comunidad
+community-plural = Comunidades
+community-help = Una comunidad de práctica o una red en torno a un tema.
+team = Equipo
+team-plural = Equipos
+team-help = Un grupo pequeño con un problema en común, independiente o dentro de una comunidad.
+team-new = Nuevo equipo
+space-new = Nuevo espacio
+space-create = Crear espacio
+space-in = en { $name }
+space-about = Acerca de
+space-no-description = Aún no hay descripción.
+space-join = Unirse
+space-leave = Salir de este espacio
+space-request = Solicitar unirse
+space-request-title = Solicitar unirse a { $name }
+space-request-message = Una nota para quienes aprueban las solicitudes
+space-request-message-help = Cuenta quién eres y por qué te gustaría unirte.
+space-request-send = Enviar solicitud
+space-request-pending = Tu solicitud está pendiente de aprobación.
+space-request-withdraw = Retirar
+space-sign-in-to-join = Inicia sesión para unirte
+space-sections = Secciones del espacio
+space-tab-threads = Hilos
+space-tab-members = Miembros
+space-tab-invites = Invitaciones
+space-tab-requests = Solicitudes
+space-tab-settings = Configuración
+space-no-threads = Aún no hay hilos.
+space-members-only-title = Solo para miembros
+space-members-only-body = Las conversaciones de este espacio solo son visibles para sus miembros. Únete o envía una solicitud para unirte y participar.
+field-kind = Tipo de espacio
+field-parent = Dentro de la comunidad
+field-parent-none = Ninguna: un equipo independiente
+field-parent-help = Un equipo dentro de una comunidad es visible para los facilitadores de la comunidad, y sus miembros deben pertenecer a la comunidad.
+field-space-name = Nombre
+field-slug = Dirección
+field-slug-help = Se usa en los enlaces: /s/tu-direccion. Si la dejas vacía, se genera a partir del nombre.
+field-description = Descripción
+field-visibility = Quién puede verlo
+field-join-policy = Cómo se une la gente
+field-role = Rol
+visibility-public = Público
+visibility-public-help = Cualquiera puede leerlo, incluso sin una cuenta.
+visibility-members = Solo miembros
+visibility-members-help = Aparece en el directorio; solo los miembros pueden leer las conversaciones.
+visibility-secret = Secreto
+visibility-secret-help = No aparece en el directorio: solo los miembros saben que existe.
+join-open = Abierto
+join-open-help = Cualquiera que pueda ver el espacio puede unirse.
+join-request = Con solicitud
+join-request-help = Las personas envían una solicitud para unirse; propietarios y facilitadores la aprueban.
+join-invite = Con invitación
+join-invite-help = Solo pueden unirse las personas invitadas.
+role-owner = Propietario
+role-facilitator = Facilitador
+role-member = Miembro
+member-since = miembro desde el { $date }
+member-role-of = Rol de { $name }
+member-change-role = Cambiar
+member-remove = Quitar
+requests-empty = No hay solicitudes pendientes.
+request-approve = Aprobar
+request-deny = Rechazar
+invite-person = Invitar a alguien
+invite-send = Enviar invitación
+invite-link = Enlace de invitación
+invite-link-create = Crear un enlace de invitación
+invite-link-created = Tu enlace de invitación
+invite-link-created-help = Compártelo con las personas que quieras invitar. Solo se muestra esta vez.
+invite-expires = Vence después de
+invite-expires-on = vence el { $date }
+invite-max-uses = Número de usos
+invite-uses = { $n ->
+    [one] 1 uso
+   *[other] { $n } usos
+}
+invite-made-by = por { $name }, { $when }
+invite-revoke = Revocar
+invites-pending = Invitaciones pendientes
+invites-none = No hay invitaciones pendientes.
+invite-accept = Aceptar invitación
+invite-decline = Rechazar
+invite-link-title = Invitación
+invite-link-heading = Tienes una invitación a { $name }
+invite-link-from = { $name } te invitó.
+invite-link-sign-up = Crea una cuenta para unirte
+invite-link-sign-in = Ya tengo una cuenta
+
+## Hilos y publicaciones
+
+thread-new = Nuevo hilo
+thread-post = Publicar hilo
+thread-start-first = Inicia el primer hilo
+thread-started-by = por { $name }
+thread-last-reply = última respuesta de { $name }, { $when }
+thread-new-since = { $n ->
+    [one] 1 publicación nueva desde tu última visita
+   *[other] { $n } publicaciones nuevas desde tu última visita
+}
+thread-new-divider = Novedades desde tu última visita
+field-title = Título
+field-body = Mensaje
+post-edited = editada
+post-in-reply-to = en respuesta a #{ $n }
+post-new = Nueva
+post-quote = Citar
+post-edit = Editar
+post-delete = Eliminar
+post-delete-confirm = ¿Eliminar esta publicación? Aparecerá como eliminada en el hilo.
+post-deleted = Esta publicación se eliminó.
+post-history = Historial de ediciones
+post-history-current = Versión actual
+post-version = versión { $n }
+post-back = Volver al hilo
+reply-heading = Responder
+reply-label = Tu respuesta
+reply-submit = Publicar respuesta
+reply-sign-in = Inicia sesión para responder.
+reply-join = Únete al espacio para responder:
+edit-conflict = Esta publicación cambió mientras la editabas. Arriba se muestra su texto actual; tu texto se conserva abajo. Guarda de nuevo para reemplazarlo.
+edit-conflict-current = La publicación tal como está ahora
+edit-conflict-yours = Tu texto
+
+## Administración
+
+admin-title = Administración
+admin-instance = Esta instancia
+admin-instance-name = Nombre de la instancia
+admin-registration = Quién puede registrarse
+admin-registration-open = Cualquiera
+admin-registration-open-help = Cualquiera que llegue a este sitio puede crear una cuenta.
+admin-registration-invite = Solo personas invitadas
+admin-registration-invite-help = Se necesita un enlace de invitación de un espacio para crear una cuenta.
+admin-create-user = Crear una cuenta
+admin-make-admin = Hacer admin a esta persona
+admin-users = Cuentas
+admin-filter-users = Buscar personas
+admin-joined = Registro
+admin-status = Estado
+admin-suspended = Suspendida
+admin-grant-admin = Hacer admin
+admin-revoke-admin = Quitar admin
+admin-suspend = Suspender
+admin-reinstate = Reactivar
+
+## Página de documentación de la API
+
+api-docs-title = Documentación de la API
+api-docs-download = Documento OpenAPI (JSON)
+api-docs-operations = { $n ->
+    [one] 1 operación
+   *[other] { $n } operaciones
+}
+api-docs-contents = Contenido
+api-docs-schemas = Esquemas
+api-docs-parameters = Parámetros
+api-docs-required = obligatorio
+api-docs-body = Cuerpo
+api-docs-responses = Respuestas
+api-docs-field = Campo
+api-docs-type = Tipo
+api-docs-description = Descripción
+
+## Errores
+
+error-go-home = Ir a la página de inicio
+error-not-found-title = No encontrado
+error-not-found-body = No hay nada aquí, o no tienes permiso para verlo.
+error-sign-in-title = Inicia sesión
+error-session-expired-title = Tu sesión terminó. Vuelve a iniciar sesión.
+error-sign-in-body = Necesitas iniciar sesión para hacer esto.
+error-forbidden-title = No permitido
+error-forbidden-body = Puedes ver esto, pero no tienes permiso para hacer eso aquí.
+error-conflict-title = No se puede hacer eso en este momento
+error-gone-title = Este enlace ya no funciona
+error-rate-limited-title = Demasiados intentos
+error-rate-limited-body = Demasiados intentos. Espera unos minutos y vuelve a intentarlo.
+error-bad-form-title = Hay un problema con ese formulario
+error-bad-form-body = No se pudo leer el formulario. Vuelve atrás, recarga la página e inténtalo de nuevo.
+error-csrf-title = Este formulario caducó
+error-csrf-body = Por tu seguridad, los formularios solo funcionan desde la página de la que provienen. Vuelve atrás, recarga la página e inténtalo de nuevo.
+error-internal-title = Algo salió mal
+error-internal-body = Algo salió mal por nuestra parte. Vuelve a intentarlo en un momento.
+error-kept-text = Lo que escribiste no se guardó. Cópialo desde aquí:
+
+## Datos rechazados (mensajes de los campos)
+
+invalid-empty = Este campo no puede estar vacío.
+invalid-too-long = Es demasiado largo: como máximo { $limit } caracteres.
+invalid-too-short = Es demasiado corto: al menos { $limit } caracteres.
+invalid-characters = Usa solo estos caracteres: { $allowed }.
+invalid-option = Elige una de las opciones.
+invalid-email = Esto no parece una dirección de correo electrónico.
+username-taken = Este nombre de usuario ya está en uso.
+email-taken = Ya existe una cuenta con este correo electrónico.
+slug-taken = Esta dirección ya está en uso. Prueba con otra.
+slug-needed = Elige una dirección con letras y dígitos.
+password-wrong = Esa no es tu contraseña actual.
+user-unknown = No hay nadie con este nombre de usuario.
+already-member = Esta persona ya es miembro.
+invitee-not-in-community = Esta persona debe unirse a la comunidad antes de poder unirse a uno de sus equipos.
+parent-only-for-teams = Solo los equipos pueden estar dentro de una comunidad.
+parent-must-be-community = Los equipos solo pueden estar dentro de una comunidad.
+reply-to-unknown = La publicación a la que respondes no está en este hilo.
+
+## Acciones rechazadas
+
+last-owner = Un espacio necesita al menos un propietario. Primero haz propietario a otra persona.
+last-admin = La instancia necesita al menos un admin. Primero haz admin a otra persona.
+cannot-suspend-self = No puedes suspender tu propia cuenta.
+registration-invite-only = Esta instancia funciona solo por invitación: necesitas un enlace de invitación de un espacio para registrarte.
+invite-no-longer-valid = Esta invitación ya no es válida.
+invite-expired = Este enlace de invitación caducó. Pide uno nuevo.
+invite-used-up = Este enlace de invitación ya alcanzó su número máximo de usos. Pide uno nuevo.
+invite-already-decided = Esta invitación ya se respondió o se revocó.
+request-already-decided = Esta solicitud ya se resolvió.
+join-community-first = Únete primero a la comunidad y después a sus equipos.
+demo-already-loaded = El contenido de demostración ya está cargado.

@@ -1,0 +1,168 @@
+// The newcomer's journey in a real headless Chromium:
+// sign up, create a community, start a thread, a second person joins and
+// replies, the first sees the reply. Along the way, hostile input is typed
+// into every field a person controls and must never run, and axe-core checks
+// each page for serious or critical accessibility violations.
+//
+// Usage: STOA_URL=http://127.0.0.1:8080 node journey.mjs
+// (the Rust test `browser::a_newcomer_journey_in_a_real_browser` starts a
+// server and runs this). Screenshots go to $STOA_ARTIFACTS.
+
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const base = process.env.STOA_URL;
+if (!base) throw new Error('set STOA_URL');
+const artifacts = process.env.STOA_ARTIFACTS || 'artifacts';
+mkdirSync(artifacts, { recursive: true });
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const PASSWORD = 'a long enough password';
+// Each payload would set window.__pwned or open a dialog if it ever ran.
+const XSS = {
+  script: '<script>window.__pwned = "script"</script>',
+  img: '<img src=x onerror="window.__pwned = \'img\'">',
+  link: '[click me](javascript:window.__pwned="link")',
+  handler: '<b onmouseover="window.__pwned=\'handler\'">hover me</b>',
+};
+const hostile = Object.values(XSS).join(' ');
+
+const browser = await chromium.launch({
+  executablePath: process.env.STOA_CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+const failures = [];
+const checked = new Set();
+
+// CSP is bypassed on purpose: the sanitizer alone must stop the payloads,
+// and axe-core needs to be evaluated in the page.
+async function newPerson(viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ bypassCSP: true, viewport });
+  const page = await context.newPage();
+  page.on('dialog', async (dialog) => {
+    if (dialog.type() === 'confirm') { await dialog.accept(); return; }
+    failures.push(`a dialog opened (${dialog.type()}: ${dialog.message()}) on ${page.url()}`);
+    await dialog.dismiss();
+  });
+  page.on('pageerror', (error) => failures.push(`script error on ${page.url()}: ${error.message}`));
+  return page;
+}
+
+async function check(page, label) {
+  const pwned = await page.evaluate(() => window.__pwned);
+  if (pwned) failures.push(`hostile input ran (${pwned}) on ${label}`);
+  // Hover every bold element, where an onmouseover payload would fire.
+  for (const b of await page.locator('.prose b, .prose strong').all()) {
+    await b.hover({ timeout: 1000 }).catch(() => {});
+  }
+  const after = await page.evaluate(() => window.__pwned);
+  if (after && !pwned) failures.push(`hostile input ran on hover (${after}) on ${label}`);
+  const key = label.replace(/\s*\(.*\)$/, '');
+  if (!checked.has(key)) {
+    checked.add(key);
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+    for (const v of result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+      failures.push(`axe ${v.impact} on ${label}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    }
+  }
+  await page.screenshot({ path: path.join(artifacts, `${label.replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true });
+}
+
+async function signUp(page, username, displayName) {
+  await page.goto(`${base}/signup`);
+  await check(page, 'sign up');
+  await page.fill('#username', username);
+  await page.fill('#display_name', displayName);
+  await page.fill('#password', PASSWORD);
+  await page.click('form.form button[type=submit]');
+  await page.waitForURL(`${base}/`);
+}
+
+function expect(condition, message) {
+  if (!condition) failures.push(message);
+}
+
+try {
+  // Ana arrives, signs up and sets a hostile display name and bio.
+  const ana = await newPerson();
+  await ana.goto(base);
+  await check(ana, 'home signed out');
+  await signUp(ana, 'ana', `Ana ${XSS.img}`);
+  await check(ana, 'home signed in');
+  await ana.goto(`${base}/settings`);
+  await ana.fill('#bio', hostile);
+  await ana.click('form[action="/settings/profile"] button[type=submit]');
+  await ana.waitForURL(`${base}/settings`);
+  await check(ana, 'settings');
+
+  // She creates a community, with hostile text in its name and description.
+  await ana.goto(`${base}/spaces/new`);
+  await check(ana, 'new space');
+  await ana.fill('#name', `Rust Guild ${XSS.script}`);
+  await ana.fill('#slug', 'rust-guild');
+  await ana.fill('#description', `We learn Rust together. ${hostile}`);
+  await ana.check('input[name=visibility][value=public]');
+  await ana.check('input[name=join_policy][value=open]');
+  await ana.click('form[action="/spaces"] button[type=submit]');
+  await ana.waitForURL(`${base}/s/rust-guild`);
+  await check(ana, 'space');
+
+  // She starts a thread with a hostile title and body.
+  await ana.click('a[href="/s/rust-guild/new"]');
+  await check(ana, 'new thread');
+  await ana.fill('#title', `Where should we start? ${XSS.img}`);
+  await ana.fill('#body', `Book or **course**? ${hostile}`);
+  await ana.click('form[action="/s/rust-guild/threads"] button[type=submit]');
+  await ana.waitForURL(/\/s\/rust-guild\/t\//);
+  const threadUrl = ana.url();
+  expect(await ana.locator('h1').innerText().then((t) => t.startsWith('Where should we start?')), 'the thread title shows as text');
+  await check(ana, 'thread');
+
+  // Bob signs up in his own browser, joins, and replies.
+  const bob = await newPerson();
+  await signUp(bob, 'bob', 'Bob Marsh');
+  await bob.goto(`${base}/spaces`);
+  await check(bob, 'directory');
+  await bob.click('a[href="/s/rust-guild"]');
+  await bob.click('form[action="/s/rust-guild/join"] button');
+  await bob.waitForURL(`${base}/s/rust-guild`);
+  await bob.goto(threadUrl);
+  await bob.fill('#body', `Start with the book, Ana. ${XSS.handler}`);
+  await bob.click('form[action$="/reply"] button[type=submit]');
+  await bob.waitForURL(/#post-2$/);
+  await check(bob, 'thread after reply');
+  await bob.goto(`${base}/u/ana`);
+  await check(bob, 'profile');
+
+  // Ana sees Bob's reply, marked as new.
+  await ana.goto(threadUrl);
+  const reply = ana.locator('#post-2');
+  expect(await reply.innerText().then((t) => t.includes('Start with the book, Ana.')), 'Ana sees the reply');
+  expect(await ana.locator('.new-since').count() === 1, 'the thread says what is new since the last visit');
+  await check(ana, 'thread seen again');
+
+  // The same pages on a phone.
+  const phone = await newPerson({ width: 390, height: 844 });
+  await phone.goto(threadUrl);
+  await check(phone, 'phone thread');
+  await phone.goto(base);
+  await check(phone, 'phone home');
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow <= 1, `the phone home page scrolls sideways by ${overflow}px`);
+} catch (error) {
+  failures.push(`the journey broke: ${error.stack || error}`);
+} finally {
+  await browser.close();
+}
+
+if (failures.length) {
+  console.error(failures.join('\n'));
+  process.exit(1);
+}
+console.log(`journey passed; axe found no serious or critical violations on ${checked.size} pages`);
