@@ -156,7 +156,7 @@ impl Settings {
         if shown.database.url.is_none() {
             shown.database.url = Some(SecretString::from(self.database_url()));
         }
-        Ok(toml_string(&shown)?)
+        toml_string(&shown)
     }
 }
 

@@ -174,7 +174,7 @@ impl Stoa {
                 if let Err(e) = app.flush().await {
                     tracing::warn!(error = %e, "could not write reading positions");
                 }
-                if ticks % 1800 == 0
+                if ticks.is_multiple_of(1800)
                     && let Err(e) = accounts::prune(&app).await
                 {
                     tracing::warn!(error = %e, "could not prune sessions");

@@ -89,7 +89,7 @@ async fn a_space_view_carries_the_viewers_roles_here_and_in_the_community() {
         let mine: Vec<String> = spaces::views_of_member(&mut c, &bo).await.expect("mine").into_iter().map(|v| v.space.slug).collect();
         assert_eq!(mine, ["guild"]);
         assert_eq!(spaces::team_views(&mut c, &guild, None).await.expect("teams").len(), 1);
-        assert_eq!(spaces::member_teams_in(&mut c, &guild, &ana).await.expect("teams"), [team.clone()]);
+        assert_eq!(spaces::member_teams_in(&mut c, &guild, &ana).await.expect("teams"), [team]);
     })
     .await;
 }

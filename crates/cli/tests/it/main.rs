@@ -1,0 +1,3 @@
+//! Tests of the `stoa` binary itself: real processes, real signals.
+
+mod process;

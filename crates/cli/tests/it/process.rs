@@ -1,0 +1,169 @@
+//! A reply that got a success response survives `kill -9`; SIGTERM stops
+//! the server cleanly; the commands answer `--help` and print configuration.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use stoa_store::testing::TestDb;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const STOA: &str = env!("CARGO_BIN_EXE_stoa");
+
+/// A data directory and database for one test, on the backend the environment asks for.
+struct Instance {
+    dir: tempfile::TempDir,
+    db: Option<TestDb>,
+}
+
+impl Instance {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let db = match stoa_store::testing::postgres_url() {
+            Some(url) => Some(TestDb::postgres(&url).await),
+            None => None,
+        };
+        Self { dir, db }
+    }
+
+    fn command(&self) -> Command {
+        let mut c = Command::new(STOA);
+        c.arg("--data-dir").arg(self.dir.path());
+        if let Some(db) = &self.db {
+            c.arg("--database-url").arg(&db.url);
+        }
+        c.env_remove("RUST_LOG").kill_on_drop(true);
+        c
+    }
+
+    /// Starts `stoa serve` on a free port and returns it with its address.
+    async fn serve(&self) -> (Child, String) {
+        let mut child = self
+            .command()
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("stoa serve starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let addr = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Some(line) = lines.next_line().await.expect("read") {
+                if let Some(rest) = line.strip_prefix("Stoa is running at ") {
+                    return rest.split_whitespace().next().expect("address").to_owned();
+                }
+            }
+            panic!("stoa serve exited without announcing its address");
+        })
+        .await
+        .expect("stoa serve announces its address in time");
+        (child, addr)
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
+fn csrf_from(response: &reqwest::Response) -> Option<String> {
+    response.headers().get_all("set-cookie").iter().find_map(|v| {
+        let v = v.to_str().ok()?;
+        v.strip_prefix("stoa_csrf=").map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+    })
+}
+
+#[tokio::test]
+async fn an_acknowledged_reply_survives_kill_9() {
+    let instance = Instance::new().await;
+    let (mut server, base) = instance.serve().await;
+    let http = client();
+
+    let page = http.get(format!("{base}/signup")).send().await.expect("GET /signup");
+    let csrf = csrf_from(&page).expect("a CSRF cookie");
+    let r = http
+        .post(format!("{base}/signup"))
+        .form(&[("_csrf", csrf.as_str()), ("username", "ana"), ("password", "a long enough password")])
+        .send()
+        .await
+        .expect("sign up");
+    assert_eq!(r.status(), 303);
+    let api = |path: &str| format!("{base}/api/v1{path}");
+    let r = http
+        .post(api("/spaces"))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"kind": "community", "name": "Durable", "visibility": "public", "join_policy": "open"}))
+        .send()
+        .await
+        .expect("create space");
+    assert_eq!(r.status(), 201);
+    let r = http
+        .post(api("/spaces/durable/threads"))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"title": "Will it last?", "body": "Opening"}))
+        .send()
+        .await
+        .expect("create thread");
+    let thread: serde_json::Value = r.json().await.expect("json");
+    let thread_id = thread["thread_id"].as_str().expect("id").to_owned();
+    let r = http
+        .post(api(&format!("/threads/{thread_id}/posts")))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"body": "This reply was acknowledged"}))
+        .send()
+        .await
+        .expect("reply");
+    assert_eq!(r.status(), 201, "the reply was acknowledged");
+
+    // No warning, no flush, no shutdown: SIGKILL, straight after the response.
+    server.start_kill().expect("kill -9");
+    server.wait().await.expect("the server died");
+
+    let (_server, base) = instance.serve().await;
+    let r = client().get(format!("{base}/api/v1/threads/{thread_id}")).send().await.expect("read after restart");
+    assert_eq!(r.status(), 200);
+    let thread: serde_json::Value = r.json().await.expect("json");
+    let bodies: Vec<&str> = thread["posts"].as_array().expect("posts").iter().filter_map(|p| p["body"].as_str()).collect();
+    assert_eq!(bodies, ["Opening", "This reply was acknowledged"]);
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_server_cleanly() {
+    let instance = Instance::new().await;
+    let (mut server, base) = instance.serve().await;
+    assert_eq!(client().get(format!("{base}/readyz")).send().await.expect("ready").status(), 200);
+    let pid = server.id().expect("pid").to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().await.expect("kill -TERM");
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(20), server.wait()).await.expect("stops in time").expect("status");
+    assert!(status.success(), "a clean exit, not {status}");
+}
+
+#[tokio::test]
+async fn every_command_explains_itself_and_config_hides_secrets() {
+    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["admin", "create-user", "--help"], &["demo", "--help"], &["config", "--help"]] {
+        let out = Command::new(STOA).args(args).output().await.expect("runs");
+        assert!(out.status.success(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
+    }
+    let out = Command::new(STOA)
+        .args(["config", "--database-url", "postgres://stoa:hunter2@db.example/stoa"])
+        .env("STOA_LISTEN", "0.0.0.0:9000")
+        .output()
+        .await
+        .expect("config");
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.contains("listen = \"0.0.0.0:9000\""), "environment overrides defaults:\n{printed}");
+    assert!(printed.contains("postgres://stoa:***@db.example/stoa") && !printed.contains("hunter2"), "{printed}");
+}
+
+#[tokio::test]
+async fn the_admin_command_creates_accounts_and_reports_bad_input() {
+    let instance = Instance::new().await;
+    let out = instance.command().args(["admin", "create-user", "--username", "root", "--password", "a long enough password"]).output().await.expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Created @root (instance admin)"));
+    let out = instance.command().args(["admin", "create-user", "--username", "x", "--password", "short"]).output().await.expect("runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("username:") && err.contains("password:"), "{err}");
+}
