@@ -1,1 +1,352 @@
-fn main() {}
+//! Stoa's whole-server benchmarks. Each prints its figures and writes JSON to
+//! `bench/results/`, and each figure is a ratio to a reference measured in
+//! the same run on the same machine, so the numbers travel between machines.
+//!
+//! - **B1**: a thread page with 50 replies, read by signed-in people at 16
+//!   and 64 connections, against the same server's trivial route (`/healthz`).
+//! - **B2**: replies posted per second through the JSON API, against raw
+//!   single-row inserts into the same SQLite file with the same `synchronous`.
+//!
+//! Run in release mode: `cargo run --release -p stoa-bench -- all`
+//! (`b1`, `b2`, and `--seconds N` per measurement, default 10).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use serde_json::json;
+use stoa_core::accounts::{self, SignUpInput};
+use stoa_core::admin::Authority;
+use stoa_core::discussions::{self, NewThreadInput, ReplyInput};
+use stoa_core::spaces::{self, NewSpaceInput};
+use stoa_core::{Actor, CoreConfig, Stoa};
+use stoa_store::dialect::Synchronous;
+use stoa_store::{Store, StoreOptions};
+use stoa_web::{AppState, Server, WebConfig};
+
+const PASSWORD: &str = "benchmark password";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let which = args.first().map(String::as_str).unwrap_or("all");
+    let seconds = args
+        .iter()
+        .position(|a| a == "--seconds")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10u64);
+    let duration = Duration::from_secs(seconds);
+    std::fs::create_dir_all(results_dir())?;
+    match which {
+        "b1" => b1(duration),
+        "b2" => b2(duration),
+        "all" => {
+            b1(duration)?;
+            b2(duration)
+        }
+        other => anyhow::bail!("unknown benchmark {other:?}: use b1, b2 or all"),
+    }
+}
+
+fn results_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("results")
+}
+
+/// The server runs on its own runtime (two worker threads, like the machine),
+/// the load generator on another, so neither starves the other's scheduler.
+struct Running {
+    addr: SocketAddr,
+    app: Stoa,
+    _dir: tempfile::TempDir,
+    _server: std::thread::JoinHandle<()>,
+}
+
+fn start_server(synchronous: Synchronous, seed: impl FnOnce(Stoa) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send>> + Send + 'static) -> Result<Running> {
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("stoa.db").display());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let server = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("server runtime");
+        runtime.block_on(async move {
+            let mut options = StoreOptions::new(url);
+            options.sqlite_synchronous = synchronous;
+            let store = Store::connect(&options).await.expect("database");
+            store.migrate().await.expect("migrate");
+            let app = Stoa::new(store, CoreConfig::default());
+            seed(app.clone()).await.expect("seed");
+            let background = app.run_background();
+            let server = Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), AppState::new(app.clone(), WebConfig::default()))
+                .await
+                .expect("bind");
+            tx.send((server.local_addr().expect("addr"), app)).expect("report address");
+            let _ = server.run_until(std::future::pending()).await;
+            background.abort();
+        });
+    });
+    let (addr, app) = rx.recv_timeout(Duration::from_secs(300)).context("the server did not start")?;
+    Ok(Running { addr, app, _dir: dir, _server: server })
+}
+
+/// Latency samples of one measurement.
+struct Load {
+    requests: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+    errors: usize,
+}
+
+impl Load {
+    fn throughput(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile(&self, p: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let mut sorted = self.latencies.clone();
+        sorted.sort();
+        let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+        sorted[index.min(sorted.len() - 1)]
+    }
+
+    fn json(&self) -> serde_json::Value {
+        json!({
+            "requests": self.requests,
+            "errors": self.errors,
+            "seconds": self.elapsed.as_secs_f64(),
+            "throughput_per_s": round(self.throughput()),
+            "p50_ms": round(self.percentile(0.50).as_secs_f64() * 1000.0),
+            "p99_ms": round(self.percentile(0.99).as_secs_f64() * 1000.0),
+        })
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Sends `make(i)` requests from `connections` keep-alive clients for `duration`.
+fn load<F>(connections: usize, duration: Duration, make: F) -> Load
+where
+    F: Fn(usize, &reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + 'static,
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("client runtime");
+    let make = Arc::new(make);
+    runtime.block_on(async move {
+        let start = Instant::now();
+        let deadline = start + duration;
+        let mut tasks = Vec::new();
+        for i in 0..connections {
+            let make = make.clone();
+            tasks.push(tokio::spawn(async move {
+                let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("client");
+                let mut latencies = Vec::new();
+                let mut errors = 0;
+                while Instant::now() < deadline {
+                    let t = Instant::now();
+                    match make(i, &client).send().await {
+                        Ok(r) if r.status().is_success() => {
+                            let _ = r.bytes().await;
+                            latencies.push(t.elapsed());
+                        }
+                        _ => errors += 1,
+                    }
+                }
+                (latencies, errors)
+            }));
+        }
+        let mut all = Vec::new();
+        let mut errors = 0;
+        for t in tasks {
+            let (l, e) = t.await.expect("client task");
+            all.extend(l);
+            errors += e;
+        }
+        Load { requests: all.len(), elapsed: start.elapsed(), latencies: all, errors }
+    })
+}
+
+fn machine() -> serde_json::Value {
+    let cpus = std::thread::available_parallelism().map(usize::from).unwrap_or(0);
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .unwrap_or_default();
+    json!({"cpus": cpus, "cpu": model, "os": std::env::consts::OS})
+}
+
+/// People to sign in as, with their session cookies.
+async fn people(app: &Stoa, n: usize) -> Result<Vec<(Actor, String)>> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let input = SignUpInput { username: format!("reader{i:03}"), password: PASSWORD.into(), ..Default::default() };
+        let user = accounts::create_user(app, &Actor::ANONYMOUS, Authority::Operator, input, false).await?;
+        let session = accounts::sign_in(app, &user.username, PASSWORD, &format!("10.0.{}.{}", i / 250, i % 250), "bench").await?;
+        out.push((Actor::signed_in(user), session.secret));
+    }
+    Ok(out)
+}
+
+async fn space_and_thread(app: &Stoa, owner: &Actor, replies: &[(Actor, String)], count: usize) -> Result<String> {
+    spaces::create_space(
+        app,
+        owner,
+        NewSpaceInput { kind: "community".into(), name: "Bench Guild".into(), slug: "bench".into(), visibility: "public".into(), join_policy: "open".into(), ..Default::default() },
+    )
+    .await?;
+    for (who, _) in replies {
+        spaces::join(app, who, "bench").await?;
+    }
+    let body = "How do you keep **runbooks** honest? Here is what we tried:\n\n- a `toil` label\n- quarterly review\n\n> Automate the step when a typo in it can page a second team.";
+    let written = discussions::create_thread(app, owner, "bench", NewThreadInput { title: "Keeping runbooks honest".into(), body: body.into() }).await?;
+    for i in 0..count {
+        let (who, _) = &replies[i % replies.len()];
+        let reply = format!("Reply {i}: in our team we **review** the runbook after every incident, and link the dashboards with `query` snippets. See https://example.org/runbooks/{i} for the template.");
+        discussions::reply(app, who, &written.thread_id, ReplyInput { body: reply, reply_to: None }).await?;
+    }
+    Ok(written.thread_id)
+}
+
+/// The cookies a signed-in browser sends: its session and its CSRF token.
+fn browser_cookies(session: &str) -> String {
+    format!("stoa_session={session}; stoa_csrf={}", "c".repeat(43))
+}
+
+fn b1(duration: Duration) -> Result<()> {
+    println!("B1: a thread page with 50 replies, read by signed-in people, vs /healthz");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let running = start_server(Synchronous::Full, move |app| {
+        Box::pin(async move {
+            let readers = people(&app, 64).await?;
+            let owner = readers[0].0.clone();
+            let thread = space_and_thread(&app, &owner, &readers, 50).await?;
+            tx.send((readers.into_iter().map(|(_, s)| s).collect::<Vec<_>>(), thread))?;
+            Ok(())
+        })
+    })?;
+    let (cookies, thread) = rx.recv()?;
+    let cookies = Arc::new(cookies);
+    let base = format!("http://{}", running.addr);
+    let page_url = format!("{base}/s/bench/t/{thread}");
+    // Check the page is what we think it is.
+    let check = load(1, Duration::from_millis(200), {
+        let (cookies, url) = (cookies.clone(), page_url.clone());
+        move |_, c| c.get(&url).header("cookie", format!("stoa_session={}", cookies[0]))
+    });
+    anyhow::ensure!(check.errors == 0 && check.requests > 0, "the thread page does not answer");
+
+    if std::env::var("STOA_BENCH_PROFILE").is_ok() {
+        // Only the thread page, for a profiler to look at.
+        let (cookies2, url) = (cookies.clone(), page_url.clone());
+        let page = load(16, duration, move |i, c| c.get(&url).header("cookie", browser_cookies(&cookies2[i % cookies2.len()])));
+        println!("  profile run: {:.0} pages/s", page.throughput());
+        return Ok(());
+    }
+    let mut runs = Vec::new();
+    for connections in [16usize, 64] {
+        let healthz = format!("{base}/healthz");
+        load(connections, Duration::from_secs(1), move |_, c| c.get(&healthz)); // warm-up
+        // Both carry the cookies a browser would send, so the middleware does
+        // the same work for each.
+        let healthz = format!("{base}/healthz");
+        let (cookies1, cookies2, url) = (cookies.clone(), cookies.clone(), page_url.clone());
+        let trivial = load(connections, duration, move |i, c| c.get(&healthz).header("cookie", browser_cookies(&cookies1[i % cookies1.len()])));
+        let page = load(connections, duration, move |i, c| c.get(&url).header("cookie", browser_cookies(&cookies2[i % cookies2.len()])));
+        let ratio = page.throughput() / trivial.throughput();
+        println!(
+            "  {connections:>2} connections: thread page {:>8.0}/s p50 {:>6.2} ms p99 {:>6.2} ms | /healthz {:>8.0}/s p50 {:>6.2} ms p99 {:>6.2} ms | ratio {:.1}% ({} errors)",
+            page.throughput(),
+            page.percentile(0.5).as_secs_f64() * 1e3,
+            page.percentile(0.99).as_secs_f64() * 1e3,
+            trivial.throughput(),
+            trivial.percentile(0.5).as_secs_f64() * 1e3,
+            trivial.percentile(0.99).as_secs_f64() * 1e3,
+            ratio * 100.0,
+            page.errors + trivial.errors,
+        );
+        runs.push(json!({"connections": connections, "thread_page": page.json(), "healthz": trivial.json(), "ratio": round(ratio * 100.0) / 100.0}));
+    }
+    let _ = running.app;
+    let result = json!({"benchmark": "B1", "machine": machine(), "seconds_per_measurement": duration.as_secs(), "runs": runs,
+        "target": "at 64 connections: ratio >= 0.20 and thread page p99 < 50 ms"});
+    std::fs::write(results_dir().join("b1.json"), serde_json::to_string_pretty(&result)?)?;
+    Ok(())
+}
+
+/// Single-row inserts, each its own transaction, into a table in the same
+/// SQLite file and with the same pragmas Stoa uses: the floor of what one
+/// durable write costs on this disk.
+async fn raw_inserts(path: &std::path::Path, synchronous: Synchronous, duration: Duration) -> Result<(usize, Duration)> {
+    use sqlx::Connection;
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await?;
+    let pragmas = format!("PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;", synchronous.as_str().to_uppercase());
+    sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas)).execute(&mut conn).await?;
+    sqlx::raw_sql("CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, body TEXT NOT NULL, at BIGINT NOT NULL)").execute(&mut conn).await?;
+    let body = "x".repeat(160);
+    let start = Instant::now();
+    let mut n = 0;
+    while start.elapsed() < duration {
+        sqlx::query("INSERT INTO bench_raw (body, at) VALUES ($1, $2)").bind(&body).bind(n as i64).execute(&mut conn).await?;
+        n += 1;
+    }
+    Ok((n, start.elapsed()))
+}
+
+fn b2(duration: Duration) -> Result<()> {
+    println!("B2: replies posted per second through the API, vs raw single-row inserts into the same SQLite file");
+    let mut runs = Vec::new();
+    for synchronous in [Synchronous::Full, Synchronous::Normal] {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let running = start_server(synchronous, move |app| {
+            Box::pin(async move {
+                let writers = people(&app, 16).await?;
+                let owner = writers[0].0.clone();
+                let thread = space_and_thread(&app, &owner, &writers, 1).await?;
+                tx.send((writers.into_iter().map(|(_, s)| s).collect::<Vec<_>>(), thread))?;
+                Ok(())
+            })
+        })?;
+        let (cookies, thread) = rx.recv()?;
+        let cookies = Arc::new(cookies);
+        let url = format!("http://{}/api/v1/threads/{thread}/posts", running.addr);
+        let db_file = running._dir.path().join("stoa.db");
+
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let (raw_n, raw_elapsed) = runtime.block_on(raw_inserts(&db_file, synchronous, duration))?;
+        let raw_rate = raw_n as f64 / raw_elapsed.as_secs_f64();
+
+        let mut by_concurrency = Vec::new();
+        for connections in [1usize, 16] {
+            let (cookies, url) = (cookies.clone(), url.clone());
+            let replies = load(connections, duration, move |i, c| {
+                // Each writer uses their own session; the CSRF token is any
+                // value they also hold as a cookie.
+                let csrf = "b".repeat(43);
+                c.post(&url)
+                    .header("cookie", format!("stoa_session={}; stoa_csrf={csrf}", cookies[i % cookies.len()]))
+                    .header("x-csrf-token", csrf)
+                    .json(&json!({"body": format!("A benchmark reply from writer {i}, with **some** Markdown and a link to https://example.org.")}))
+            });
+            let ratio = replies.throughput() / raw_rate;
+            println!(
+                "  synchronous={:<6} {connections:>2} writers: {:>7.0} replies/s (p50 {:.2} ms, p99 {:.2} ms) vs {:>7.0} raw inserts/s: ratio {:.1}% ({} errors)",
+                synchronous.as_str(),
+                replies.throughput(),
+                replies.percentile(0.5).as_secs_f64() * 1e3,
+                replies.percentile(0.99).as_secs_f64() * 1e3,
+                raw_rate,
+                ratio * 100.0,
+                replies.errors
+            );
+            by_concurrency.push(json!({"writers": connections, "replies": replies.json(), "ratio": round(ratio * 100.0) / 100.0}));
+        }
+        runs.push(json!({"synchronous": synchronous.as_str(), "raw_inserts_per_s": round(raw_rate), "raw_inserts": raw_n, "runs": by_concurrency}));
+        let _ = running.app;
+    }
+    let result = json!({"benchmark": "B2", "machine": machine(), "seconds_per_measurement": duration.as_secs(), "runs": runs, "target": "ratio >= 0.25"});
+    std::fs::write(results_dir().join("b2.json"), serde_json::to_string_pretty(&result)?)?;
+    Ok(())
+}

@@ -247,10 +247,57 @@ pub async fn sign_in(app: &Stoa, login: &str, password: &str, address: &str, use
 
 /// Ends the session with this secret.
 pub async fn sign_out(app: &Stoa, session_secret: &str) -> Result<()> {
+    let hash = secrets::hash(session_secret);
     let mut tx = app.store.begin().await?;
-    users::delete_session(&mut tx, &secrets::hash(session_secret)).await?;
+    users::delete_session(&mut tx, &hash).await?;
     stoa_store::commit(tx).await?;
+    app.sessions.forget(&hash);
     Ok(())
+}
+
+/// Sessions looked up in the last few seconds, so that a burst of requests
+/// from one browser costs one database read.
+///
+/// An entry is trusted for [`SessionCache::TTL`]. Signing out, changing a
+/// password, a suspension or a profile change forget the person's entries on
+/// this node at once; on other nodes of a cluster a revoked session may live
+/// on for at most the TTL.
+#[derive(Debug, Default)]
+pub(crate) struct SessionCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (CurrentUser, i64, std::time::Instant)>>,
+}
+
+impl SessionCache {
+    const TTL: Duration = Duration::from_secs(5);
+    const CAPACITY: usize = 10_000;
+
+    fn get(&self, hash: &str, now: i64) -> Option<CurrentUser> {
+        let entries = self.entries.lock().ok()?;
+        let (user, expires_at, fetched) = entries.get(hash)?;
+        (fetched.elapsed() < Self::TTL && *expires_at > now).then(|| user.clone())
+    }
+
+    fn put(&self, hash: String, user: CurrentUser, expires_at: i64) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= Self::CAPACITY {
+                entries.retain(|_, (_, _, fetched)| fetched.elapsed() < Self::TTL);
+            }
+            entries.insert(hash, (user, expires_at, std::time::Instant::now()));
+        }
+    }
+
+    fn forget(&self, hash: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(hash);
+        }
+    }
+
+    /// Forgets every session of `user_id`.
+    pub(crate) fn forget_user(&self, user_id: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|_, (user, _, _)| user.id != user_id);
+        }
+    }
 }
 
 /// The person a session cookie belongs to, if the session is live and the
@@ -259,6 +306,9 @@ pub async fn sign_out(app: &Stoa, session_secret: &str) -> Result<()> {
 pub async fn authenticate_session(app: &Stoa, session_secret: &str) -> Result<Option<CurrentUser>> {
     let now = app.now();
     let hash = secrets::hash(session_secret);
+    if let Some(user) = app.sessions.get(&hash, now) {
+        return Ok(Some(user));
+    }
     let found = {
         let mut conn = app.store.read().await?;
         users::session_user(&mut conn, &hash, now).await?
@@ -269,12 +319,16 @@ pub async fn authenticate_session(app: &Stoa, session_secret: &str) -> Result<Op
     if found.user.is_suspended() {
         return Ok(None);
     }
+    let mut expires_at = found.session_expires_at;
     if now - found.session_last_seen_at > 3_600_000 {
+        expires_at = now + millis(app.config.session_idle);
         let mut tx = app.store.begin().await?;
-        users::touch_session(&mut tx, &hash, now, now + millis(app.config.session_idle)).await?;
+        users::touch_session(&mut tx, &hash, now, expires_at).await?;
         stoa_store::commit(tx).await?;
     }
-    Ok(Some(CurrentUser::from_row(&found.user)))
+    let user = CurrentUser::from_row(&found.user);
+    app.sessions.put(hash, user.clone(), expires_at);
+    Ok(Some(user))
 }
 
 /// The person a bearer token belongs to, if the token is live.
@@ -436,6 +490,10 @@ pub async fn update_profile(app: &Stoa, actor: &Actor, input: ProfileInput) -> R
         locale: locale.as_deref(),
     };
     users::update_profile(&mut tx, &me.id, &update).await.map_err(taken_or_internal)?;
+    if username != current.username || display_name != current.display_name {
+        // Posts show their author's current name: threads they wrote in read differently now.
+        stoa_store::threads::bump_revisions_of_author(&mut tx, &me.id).await?;
+    }
     events::append(
         &mut tx,
         NewEvent {
@@ -449,6 +507,7 @@ pub async fn update_profile(app: &Stoa, actor: &Actor, input: ProfileInput) -> R
     )
     .await?;
     stoa_store::commit(tx).await?;
+    app.sessions.forget_user(&me.id);
     account(app, actor).await
 }
 
@@ -476,6 +535,7 @@ pub async fn change_password(
     users::set_password_hash(&mut tx, &me.id, &hash).await?;
     users::delete_sessions_of_user(&mut tx, &me.id, keep.as_deref()).await?;
     stoa_store::commit(tx).await?;
+    app.sessions.forget_user(&me.id);
     Ok(())
 }
 

@@ -73,6 +73,7 @@ pub async fn set_admin(app: &Stoa, actor: &Actor, username: &str, is_admin: bool
     users::set_admin(&mut tx, &target.id, is_admin).await?;
     audit(&mut tx, app, actor, &target.id, serde_json::json!({"is_admin": is_admin})).await?;
     stoa_store::commit(tx).await?;
+    app.sessions.forget_user(&target.id);
     Ok(())
 }
 
@@ -91,6 +92,7 @@ pub async fn set_suspended(app: &Stoa, actor: &Actor, username: &str, suspended:
     }
     audit(&mut tx, app, actor, &target.id, serde_json::json!({"suspended": suspended})).await?;
     stoa_store::commit(tx).await?;
+    app.sessions.forget_user(&target.id);
     Ok(())
 }
 

@@ -161,52 +161,51 @@ async fn load_thread(conn: &mut Conn, actor: &Actor, thread_id: &str, action: Ac
 /// Reads a thread page and moves the viewer's reading position.
 pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Option<i64>) -> Result<ThreadPage> {
     let mut conn = app.store.read().await?;
-    let (thread, view) = load_thread(&mut conn, actor, thread_id, Action::ReadContent).await?;
-    let may = Permissions::of(actor, &view);
+    let found = store::thread_in_space(&mut conn, thread_id, actor.id()).await?.ok_or(CoreError::NotFound)?;
+    let view = &found.space;
+    spaces::check(actor, view, Action::ReadContent)?;
+    let may = Permissions::of(actor, view);
     let last_read = match actor.id() {
-        Some(me) => {
-            let stored = store::last_read(&mut conn, me, &thread.id).await?;
-            match (stored, app.visits.get(me, &thread.id)) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            }
-        }
+        Some(me) => match (found.viewer_last_read, app.visits.get(me, &found.thread_id)) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        },
         None => None,
     };
-    let pages = ((thread.post_count + POSTS_PER_PAGE - 1) / POSTS_PER_PAGE).max(1);
+    let post_count = found.thread_post_count;
+    let pages = ((post_count + POSTS_PER_PAGE - 1) / POSTS_PER_PAGE).max(1);
     // Without a page asked for, open where the viewer left off.
     let page = match page {
         Some(p) => p.clamp(1, pages),
-        None => last_read.map_or(1, |n| ((n.min(thread.post_count - 1).max(0)) / POSTS_PER_PAGE) + 1),
+        None => last_read.map_or(1, |n| ((n.min(post_count - 1).max(0)) / POSTS_PER_PAGE) + 1),
     };
     let from = (page - 1) * POSTS_PER_PAGE + 1;
-    let rows = store::posts(&mut conn, &thread.id, from, POSTS_PER_PAGE).await?;
-    drop(conn);
-    let author_username = rows.first().filter(|p| p.number == 1).map(|p| p.author_username.clone());
-    let author_username = match author_username {
-        Some(name) => name,
+    let rows = match app.posts.get(&found.thread_id, from, found.thread_revision) {
+        Some(rows) => rows,
         None => {
-            let mut conn = app.store.read().await?;
-            stoa_store::users::by_id(&mut conn, &thread.author_id).await?.map(|u| u.username).unwrap_or_default()
+            let rows = std::sync::Arc::new(store::posts(&mut conn, &found.thread_id, from, POSTS_PER_PAGE).await?);
+            app.posts.put(&found.thread_id, from, found.thread_revision, rows.clone());
+            rows
         }
     };
-    let posts: Vec<Post> = rows.into_iter().map(|r| to_post(r, actor, &may, last_read)).collect();
-    let new_count = last_read.map_or(0, |n| (thread.post_count - n).max(0));
+    drop(conn);
+    let posts: Vec<Post> = rows.iter().map(|r| to_post(r.clone(), actor, &may, last_read)).collect();
+    let new_count = last_read.map_or(0, |n| (post_count - n).max(0));
     let first_new = last_read.filter(|_| new_count > 0).map(|n| n + 1);
     if let (Some(me), Some(last)) = (actor.id(), posts.last()) {
-        app.visits.record(me, &thread.id, last.number, app.now());
+        app.visits.record(me, &found.thread_id, last.number, app.now());
     }
-    let own = actor.id() == Some(thread.author_id.as_str());
+    let own = actor.id() == Some(found.thread_author_id.as_str());
     Ok(ThreadPage {
-        space: SpaceSummary::of(&view),
+        space: SpaceSummary::of(view),
         thread: ThreadInfo {
             can_rename: (own && may.post) || may.moderate,
-            id: thread.id,
-            title: thread.title,
-            author_username,
-            created_at: thread.created_at,
-            last_activity_at: thread.last_activity_at,
-            post_count: thread.post_count,
+            id: found.thread_id,
+            title: found.thread_title,
+            author_username: found.thread_author_username,
+            created_at: found.thread_created_at,
+            last_activity_at: found.thread_last_activity_at,
+            post_count,
         },
         may,
         posts,

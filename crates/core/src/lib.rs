@@ -16,6 +16,7 @@
 pub mod accounts;
 pub mod activity;
 pub mod admin;
+mod cache;
 pub mod demo;
 pub mod discussions;
 mod error;
@@ -138,11 +139,13 @@ pub struct Stoa {
     pub config: Arc<CoreConfig>,
     pub clock: Clock,
     visits: Arc<visits::VisitBuffer>,
+    posts: Arc<cache::PostsCache>,
+    sessions: Arc<accounts::SessionCache>,
 }
 
 impl Stoa {
     pub fn new(store: Store, config: CoreConfig) -> Self {
-        Self { store, config: Arc::new(config), clock: Clock::System, visits: Arc::default() }
+        Self { store, config: Arc::new(config), clock: Clock::System, visits: Arc::default(), posts: Arc::default(), sessions: Arc::default() }
     }
 
     /// The same application with a clock that tests move by hand, starting at `start_ms`.

@@ -147,7 +147,11 @@ CREATE TABLE threads (
     -- The highest post number handed out; a new post takes the next one.
     post_count       BIGINT NOT NULL DEFAULT 0,
     last_post_id     TEXT,
-    last_poster_id   TEXT REFERENCES users(id)
+    last_poster_id   TEXT REFERENCES users(id),
+    -- Bumped by every change that alters how the thread's posts read (a new
+    -- post, an edit, a delete, an author's new name). Readers compare it to
+    -- decide whether posts they hold in memory are still current.
+    revision         BIGINT NOT NULL DEFAULT 0
 );
 -- The thread list of a space, newest activity first, pages through this index.
 CREATE INDEX threads_by_activity ON threads (space_id, last_activity_at, id);

@@ -68,15 +68,18 @@ impl SpaceView {
     }
 }
 
-fn view_select(filter: &str) -> String {
+/// The query behind every [`SpaceView`]: `$1` is the viewer's id (NULL for
+/// anonymous). `tail` adds joins and conditions; `extra` adds columns.
+pub(crate) fn view_select(tail: &str, extra: &str) -> String {
+    let extra = if extra.is_empty() { String::new() } else { format!(", {extra}") };
     format!(
         "SELECT {SPACE_COLUMNS}, m.role AS viewer_role, p.slug AS parent_slug, p.name AS parent_name,
-                p.visibility AS parent_visibility, pm.role AS parent_viewer_role
+                p.visibility AS parent_visibility, pm.role AS parent_viewer_role{extra}
          FROM spaces s
          LEFT JOIN memberships m ON m.space_id = s.id AND m.user_id = $1
          LEFT JOIN spaces p ON p.id = s.parent_id
          LEFT JOIN memberships pm ON pm.space_id = p.id AND pm.user_id = $1
-         {filter}"
+         {tail}"
     )
 }
 
@@ -121,12 +124,12 @@ pub async fn insert(conn: &mut AnyConnection, space: &NewSpace<'_>) -> Result<()
 
 /// The space with this slug as `viewer_id` sees it (`None` for anonymous).
 pub async fn view_by_slug(conn: &mut AnyConnection, slug: &str, viewer_id: Option<&str>) -> Result<Option<SpaceView>> {
-    let sql = view_select("WHERE s.slug = $2");
+    let sql = view_select("WHERE s.slug = $2", "");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer_id).bind(slug).fetch_optional(conn).await?)
 }
 
 pub async fn view_by_id(conn: &mut AnyConnection, id: &str, viewer_id: Option<&str>) -> Result<Option<SpaceView>> {
-    let sql = view_select("WHERE s.id = $2");
+    let sql = view_select("WHERE s.id = $2", "");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer_id).bind(id).fetch_optional(conn).await?)
 }
 
@@ -134,19 +137,19 @@ pub async fn view_by_id(conn: &mut AnyConnection, id: &str, viewer_id: Option<&s
 /// caller filters with the policy; instances have hundreds of spaces, not
 /// millions, so one pass over them is cheaper than a policy written twice.
 pub async fn all_views(conn: &mut AnyConnection, viewer_id: Option<&str>) -> Result<Vec<SpaceView>> {
-    let sql = view_select("ORDER BY s.last_activity_at DESC, s.id DESC");
+    let sql = view_select("ORDER BY s.last_activity_at DESC, s.id DESC", "");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer_id).fetch_all(conn).await?)
 }
 
 /// The teams inside a community, as `viewer_id` sees them.
 pub async fn team_views(conn: &mut AnyConnection, parent_id: &str, viewer_id: Option<&str>) -> Result<Vec<SpaceView>> {
-    let sql = view_select("WHERE s.parent_id = $2 ORDER BY s.name");
+    let sql = view_select("WHERE s.parent_id = $2 ORDER BY s.name", "");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer_id).bind(parent_id).fetch_all(conn).await?)
 }
 
 /// The spaces `user_id` belongs to, as they see them, most recently active first.
 pub async fn views_of_member(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<SpaceView>> {
-    let sql = view_select("WHERE m.user_id IS NOT NULL ORDER BY s.last_activity_at DESC, s.id DESC");
+    let sql = view_select("WHERE m.user_id IS NOT NULL ORDER BY s.last_activity_at DESC, s.id DESC", "");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_all(conn).await?)
 }
 

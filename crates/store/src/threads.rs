@@ -23,10 +23,11 @@ pub struct ThreadRow {
     pub post_count: i64,
     pub last_post_id: Option<String>,
     pub last_poster_id: Option<String>,
+    pub revision: i64,
 }
 
 const THREAD_COLUMNS: &str = "t.id, t.space_id, t.author_id, t.kind, t.title, t.created_at, t.last_activity_at, \
-     t.post_count, t.last_post_id, t.last_poster_id";
+     t.post_count, t.last_post_id, t.last_poster_id, t.revision";
 
 /// A thread as listed in its space, with names and the viewer's reading position.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
@@ -113,7 +114,8 @@ pub struct NewPost<'a> {
 /// Inserts a post, numbering it after the thread's last, and returns its number.
 pub async fn insert_post(conn: &mut AnyConnection, post: &NewPost<'_>) -> Result<i64> {
     let number: Option<i64> = sqlx::query_scalar(
-        "UPDATE threads SET post_count = post_count + 1, last_activity_at = $2, last_post_id = $3, last_poster_id = $4
+        "UPDATE threads SET post_count = post_count + 1, last_activity_at = $2, last_post_id = $3, last_poster_id = $4,
+                            revision = revision + 1
          WHERE id = $1 RETURNING post_count",
     )
     .bind(post.thread_id)
@@ -143,6 +145,37 @@ pub async fn insert_post(conn: &mut AnyConnection, post: &NewPost<'_>) -> Result
 pub async fn thread(conn: &mut AnyConnection, id: &str) -> Result<Option<ThreadRow>> {
     let sql = format!("SELECT {THREAD_COLUMNS} FROM threads t WHERE t.id = $1");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
+}
+
+/// A thread with its space as `viewer_id` sees it and how far they have read:
+/// everything a thread page needs before its posts, in one query.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ThreadInSpace {
+    pub thread_id: String,
+    pub thread_author_id: String,
+    pub thread_author_username: String,
+    pub thread_title: String,
+    pub thread_created_at: i64,
+    pub thread_last_activity_at: i64,
+    pub thread_post_count: i64,
+    pub thread_revision: i64,
+    /// The highest post number the viewer has seen, if any.
+    pub viewer_last_read: Option<i64>,
+    #[sqlx(flatten)]
+    pub space: crate::spaces::SpaceView,
+}
+
+pub async fn thread_in_space(conn: &mut AnyConnection, thread_id: &str, viewer_id: Option<&str>) -> Result<Option<ThreadInSpace>> {
+    let sql = crate::spaces::view_select(
+        "JOIN threads t ON t.space_id = s.id
+         JOIN users a ON a.id = t.author_id
+         LEFT JOIN thread_visits v ON v.thread_id = t.id AND v.user_id = $1
+         WHERE t.id = $2",
+        "t.id AS thread_id, t.author_id AS thread_author_id, a.username AS thread_author_username, t.title AS thread_title,
+         t.created_at AS thread_created_at, t.last_activity_at AS thread_last_activity_at, t.post_count AS thread_post_count,
+         t.revision AS thread_revision, v.last_read_number AS viewer_last_read",
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer_id).bind(thread_id).fetch_optional(conn).await?)
 }
 
 /// A page of a space's threads, newest activity first.
@@ -219,9 +252,28 @@ pub async fn edit_post(
         .bind(body)
         .bind(body_html)
         .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    bump_revision_of_post(conn, id).await?;
+    Ok(true)
+}
+
+async fn bump_revision_of_post(conn: &mut AnyConnection, post_id: &str) -> Result<()> {
+    sqlx::query("UPDATE threads SET revision = revision + 1 WHERE id = (SELECT thread_id FROM posts WHERE id = $1)")
+        .bind(post_id)
         .execute(conn)
         .await?;
-    Ok(true)
+    Ok(())
+}
+
+/// Marks every thread `user_id` has posted in as changed, after their name
+/// changed (posts show their author's current name).
+pub async fn bump_revisions_of_author(conn: &mut AnyConnection, user_id: &str) -> Result<()> {
+    sqlx::query("UPDATE threads SET revision = revision + 1 WHERE id IN (SELECT DISTINCT thread_id FROM posts WHERE author_id = $1)")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// An earlier version of a post.
@@ -249,9 +301,13 @@ pub async fn soft_delete_post(conn: &mut AnyConnection, id: &str, by: &str, now:
         .bind(id)
         .bind(now)
         .bind(by)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    bump_revision_of_post(conn, id).await?;
+    Ok(true)
 }
 
 pub async fn rename_thread(conn: &mut AnyConnection, id: &str, title: &str) -> Result<()> {

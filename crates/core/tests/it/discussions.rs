@@ -124,3 +124,27 @@ async fn threads_page_newest_activity_first() {
     let second = discussions::threads(&app, &ana, &slug, 2).await.expect("page 2");
     assert_eq!((second.threads.len(), second.has_more), (2, false));
 }
+
+#[tokio::test]
+async fn a_thread_read_again_shows_every_change_since() {
+    let app = app().await;
+    let ana = person(&app, "ana").await;
+    let slug = public_space(&app, &ana).await;
+    let written = discussions::create_thread(&app, &ana, &slug, NewThreadInput { title: "T".into(), body: "original".into() }).await.expect("thread");
+    let read = |app: &stoa_core::Stoa| {
+        let app = app.clone();
+        let id = written.thread_id.clone();
+        async move { discussions::thread_page(&app, &Actor::ANONYMOUS, &id, None).await.expect("page") }
+    };
+    assert_eq!(read(&app).await.posts[0].body, "original");
+    discussions::edit_post(&app, &ana, &written.post.id, "edited", None).await.expect("edit");
+    assert_eq!(read(&app).await.posts[0].body, "edited", "an edit shows at once");
+    stoa_core::accounts::update_profile(&app, &ana, stoa_core::accounts::ProfileInput { display_name: Some("Ana Lima".into()), ..Default::default() })
+        .await
+        .expect("rename");
+    assert_eq!(read(&app).await.posts[0].author_display_name, "Ana Lima", "a new name shows at once");
+    discussions::reply(&app, &ana, &written.thread_id, ReplyInput { body: "more".into(), reply_to: None }).await.expect("reply");
+    assert_eq!(read(&app).await.posts.len(), 2);
+    discussions::delete_post(&app, &ana, &written.post.id).await.expect("delete");
+    assert!(read(&app).await.posts[0].deleted, "a delete shows at once");
+}

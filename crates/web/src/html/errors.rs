@@ -83,6 +83,7 @@ pub fn simple_page(state: &AppState, lang: &LanguageIdentifier, status: StatusCo
         path: "/".into(),
         flash: None,
         session_expired: false,
+        memo: Default::default(),
     };
     let page = ErrorPage { title: ctx.t(title), message: ctx.t(message), ctx, show_sign_in: false, kept: None };
     render(status, &page)

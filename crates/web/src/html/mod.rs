@@ -71,6 +71,35 @@ pub fn is_flash_message(id: &str) -> bool {
     FLASH_MESSAGES.contains(&id)
 }
 
+/// Messages already looked up while rendering one page, by id and number.
+///
+/// A thread page asks for the same few labels once per post; Fluent
+/// formatting is the costliest part of rendering, so each is formatted once.
+#[derive(Debug, Default)]
+pub struct Memo(std::sync::Mutex<HashMap<(String, i64), String>>);
+
+impl Clone for Memo {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl Memo {
+    fn get_or(&self, id: &str, n: i64, make: impl FnOnce() -> String) -> String {
+        let key = (id.to_owned(), n);
+        if let Ok(memo) = self.0.lock()
+            && let Some(text) = memo.get(&key)
+        {
+            return text.clone();
+        }
+        let text = make();
+        if let Ok(mut memo) = self.0.lock() {
+            memo.insert(key, text.clone());
+        }
+        text
+    }
+}
+
 /// What every page template knows.
 #[derive(Debug, Clone)]
 pub struct PageCtx {
@@ -82,6 +111,7 @@ pub struct PageCtx {
     pub path: String,
     pub flash: Option<String>,
     pub session_expired: bool,
+    pub memo: Memo,
 }
 
 impl FromRequestParts<AppState> for PageCtx {
@@ -103,6 +133,7 @@ impl PageCtx {
             path: rc.path.clone(),
             flash: rc.flash.clone(),
             session_expired: rc.session_expired,
+            memo: Memo::default(),
         }
     }
 
@@ -113,7 +144,7 @@ impl PageCtx {
 
     /// A catalog message.
     pub fn t(&self, id: &str) -> String {
-        i18n::text(&self.lang, id)
+        self.memo.get_or(id, i64::MIN, || i18n::text(&self.lang, id))
     }
 
     /// The catalog message whose id is `prefix` + `key` + `suffix`, for ids
@@ -124,7 +155,7 @@ impl PageCtx {
 
     /// A catalog message with a number `$n` (plurals choose by it).
     pub fn tn(&self, id: &str, n: &i64) -> String {
-        i18n::text_with(&self.lang, id, &[("n", FluentValue::from(*n))])
+        self.memo.get_or(id, *n, || i18n::text_with(&self.lang, id, &[("n", FluentValue::from(*n))]))
     }
 
     /// A catalog message with one named text argument.

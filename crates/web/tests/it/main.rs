@@ -6,6 +6,7 @@ mod access;
 mod api;
 mod browser;
 mod pages;
+mod robustness;
 mod security;
 
 use std::net::SocketAddr;

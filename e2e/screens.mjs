@@ -1,0 +1,43 @@
+// Screenshots of the demo for a person to look at: signs in as a demo user and
+// captures the main pages at desktop and phone sizes.
+//
+// Usage: start `stoa serve --demo`, then
+//   STOA_URL=http://127.0.0.1:8080 node screens.mjs [username]
+// Screenshots go to $STOA_ARTIFACTS (default ./artifacts/screens).
+
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+const base = process.env.STOA_URL || 'http://127.0.0.1:8080';
+const out = process.env.STOA_ARTIFACTS || 'artifacts/screens';
+const user = process.argv[2] || 'priya';
+mkdirSync(out, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.STOA_CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+for (const [name, viewport, scheme] of [['desktop', { width: 1280, height: 800 }, 'light'], ['phone', { width: 390, height: 844 }, 'light'], ['dark', { width: 1280, height: 800 }, 'dark']]) {
+  const context = await browser.newContext({ viewport, colorScheme: scheme });
+  const page = await context.newPage();
+  await page.goto(`${base}/signin`);
+  await page.fill('#login', user);
+  await page.fill('#password', 'stoa-demo-pass');
+  await page.click('form.form button[type=submit]');
+  await page.waitForURL(`${base}/`);
+  const pages = ['/', '/spaces', '/s/platform-guild', '/s/customer-commons'];
+  await page.goto(`${base}/s/customer-commons`);
+  const first = await page.locator('.thread-list a').first().getAttribute('href');
+  if (first) pages.push(first);
+  pages.push('/s/platform-guild/members', '/u/priya', '/settings', '/api/docs');
+  for (const p of pages) {
+    await page.goto(`${base}${p}`);
+    const file = path.join(out, `${name}${p.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    await page.screenshot({ path: file, fullPage: name !== 'desktop' || p !== '/api/docs' });
+  }
+  await context.close();
+}
+await browser.close();
+console.log(`screenshots in ${out}`);
