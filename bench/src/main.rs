@@ -27,6 +27,10 @@ use stoa_web::{AppState, Server, WebConfig};
 
 const PASSWORD: &str = "benchmark password";
 
+// The same allocator as the `stoa` binary, so the server measured here is the one shipped.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let which = args.first().map(String::as_str).unwrap_or("all");

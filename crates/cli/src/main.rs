@@ -19,6 +19,12 @@ use stoa_web::{AppState, Server, WebConfig};
 
 use crate::config::{Overrides, Settings};
 
+// A server allocates and frees many small strings per request from several
+// threads; mimalloc does that with less contention than the system allocator
+// (measured in bench/README.md, B1).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Stoa: a place to learn together.
 #[derive(Debug, Parser)]
 #[command(name = "stoa", version, about, long_about = None)]

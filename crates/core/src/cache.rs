@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use stoa_store::threads::PostView;
+use crate::discussions::SharedPost as PostView;
 
 /// Pages kept at most; a full cache forgets half its entries.
 const CAPACITY: usize = 512;

@@ -5,6 +5,8 @@
 //! stored HTML. Edits keep the earlier version; deletes are soft, so the
 //! thread shows where a post was.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use stoa_domain::{Action, PostBody, Title, markdown};
 use stoa_store::events::{self, NewEvent, kind};
@@ -30,9 +32,9 @@ pub struct Post {
     pub reply_to_id: Option<String>,
     pub reply_to_number: Option<i64>,
     /// Empty for a deleted post.
-    pub body: String,
+    pub body: Arc<str>,
     /// Empty for a deleted post.
-    pub body_html: String,
+    pub body_html: Arc<str>,
     pub created_at: i64,
     pub edited_at: Option<i64>,
     pub deleted: bool,
@@ -45,25 +47,67 @@ pub struct Post {
     pub can_delete: bool,
 }
 
-fn to_post(row: store::PostView, actor: &Actor, may: &Permissions, last_read: Option<i64>) -> Post {
-    let deleted = row.deleted_at.is_some();
+/// A post as every viewer sees it, before the viewer's own flags are added;
+/// what the posts cache holds. Bodies are shared, not copied, per request.
+#[derive(Debug, Clone)]
+pub(crate) struct SharedPost {
+    id: String,
+    thread_id: String,
+    number: i64,
+    author_id: String,
+    author_username: String,
+    author_display_name: String,
+    reply_to_id: Option<String>,
+    reply_to_number: Option<i64>,
+    body: Arc<str>,
+    body_html: Arc<str>,
+    created_at: i64,
+    edited_at: Option<i64>,
+    deleted: bool,
+    version: i64,
+}
+
+impl From<store::PostView> for SharedPost {
+    fn from(row: store::PostView) -> Self {
+        let deleted = row.deleted_at.is_some();
+        Self {
+            id: row.id,
+            thread_id: row.thread_id,
+            number: row.number,
+            author_id: row.author_id,
+            author_username: row.author_username,
+            author_display_name: row.author_display_name,
+            reply_to_id: row.reply_to_id,
+            reply_to_number: row.reply_to_number,
+            // A deleted post's words are not kept in memory or shown.
+            body: if deleted { Arc::from("") } else { Arc::from(row.body) },
+            body_html: if deleted { Arc::from("") } else { Arc::from(row.body_html) },
+            created_at: row.created_at,
+            edited_at: row.edited_at,
+            deleted,
+            version: row.version,
+        }
+    }
+}
+
+fn to_post(row: &SharedPost, actor: &Actor, may: &Permissions, last_read: Option<i64>) -> Post {
     let own = actor.id() == Some(row.author_id.as_str());
     Post {
-        can_edit: own && may.post && !deleted,
-        can_delete: !deleted && ((own && may.post) || may.moderate),
+        can_edit: own && may.post && !row.deleted,
+        can_delete: !row.deleted && ((own && may.post) || may.moderate),
         is_new: last_read.is_some_and(|n| row.number > n),
-        id: row.id,
-        thread_id: row.thread_id,
+        id: row.id.clone(),
+        thread_id: row.thread_id.clone(),
         number: row.number,
-        author_username: row.author_username,
-        author_display_name: row.author_display_name,
-        reply_to_id: row.reply_to_id,
+        author_username: row.author_username.clone(),
+        author_display_name: row.author_display_name.clone(),
+        reply_to_id: row.reply_to_id.clone(),
         reply_to_number: row.reply_to_number,
-        body: if deleted { String::new() } else { row.body },
-        body_html: if deleted { String::new() } else { row.body_html },
+        body: row.body.clone(),
+        body_html: row.body_html.clone(),
         created_at: row.created_at,
         edited_at: row.edited_at,
-        deleted,
+        deleted: row.deleted,
         version: row.version,
     }
 }
@@ -183,13 +227,14 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
     let rows = match app.posts.get(&found.thread_id, from, found.thread_revision) {
         Some(rows) => rows,
         None => {
-            let rows = std::sync::Arc::new(store::posts(&mut conn, &found.thread_id, from, POSTS_PER_PAGE).await?);
+            let rows = store::posts(&mut conn, &found.thread_id, from, POSTS_PER_PAGE).await?;
+            let rows: Arc<Vec<SharedPost>> = Arc::new(rows.into_iter().map(SharedPost::from).collect());
             app.posts.put(&found.thread_id, from, found.thread_revision, rows.clone());
             rows
         }
     };
     drop(conn);
-    let posts: Vec<Post> = rows.iter().map(|r| to_post(r.clone(), actor, &may, last_read)).collect();
+    let posts: Vec<Post> = rows.iter().map(|r| to_post(r, actor, &may, last_read)).collect();
     let new_count = last_read.map_or(0, |n| (post_count - n).max(0));
     let first_new = last_read.filter(|_| new_count > 0).map(|n| n + 1);
     if let (Some(me), Some(last)) = (actor.id(), posts.last()) {
@@ -283,7 +328,7 @@ async fn written(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Written> {
     let row = store::post(&mut conn, post_id).await?.ok_or(CoreError::NotFound)?;
     let view = spaces::load_by_id(&mut conn, actor, &row.space_id, Action::ReadContent).await?;
     let may = Permissions::of(actor, &view);
-    Ok(Written { thread_id: row.thread_id.clone(), space_slug: view.space.slug.clone(), post: to_post(row, actor, &may, None) })
+    Ok(Written { thread_id: row.thread_id.clone(), space_slug: view.space.slug.clone(), post: to_post(&row.into(), actor, &may, None) })
 }
 
 /// A reply as typed.
@@ -350,7 +395,7 @@ pub async fn post(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Post> {
     let row = store::post(&mut conn, post_id).await?.ok_or(CoreError::NotFound)?;
     let view = spaces::load_by_id(&mut conn, actor, &row.space_id, Action::ReadContent).await?;
     let may = Permissions::of(actor, &view);
-    Ok(to_post(row, actor, &may, None))
+    Ok(to_post(&row.into(), actor, &may, None))
 }
 
 /// Edits one's own post. `expected_version` (from the form the person edited)

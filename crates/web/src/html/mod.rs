@@ -291,8 +291,11 @@ impl FormErrors {
 
 /// Renders a template as a full page with `status`.
 pub fn render<T: Template>(status: StatusCode, template: &T) -> Response {
-    match template.render() {
-        Ok(html) => (status, Html(html)).into_response(),
+    // Pages are larger than the templates' own text suggests (a thread with
+    // its posts), so start with room enough for most, and grow rarely.
+    let mut html = String::with_capacity(32 * 1024);
+    match template.render_into(&mut html) {
+        Ok(()) => (status, Html(html)).into_response(),
         Err(e) => crate::error::internal(false, &format!("template: {e}")),
     }
 }

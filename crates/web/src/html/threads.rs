@@ -232,7 +232,7 @@ async fn edit_form(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<S
         thread_title: tp.thread.title,
         post_id: post.id,
         version: post.version,
-        body: post.body,
+        body: post.body.to_string(),
         current_body: None,
         errors: FormErrors::default(),
         ctx,
@@ -297,7 +297,7 @@ async fn edit(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<String
             // Someone (this person in another tab, most likely) saved first:
             // show the current text and keep theirs, and let them save again.
             let errors = FormErrors::general(ctx.t("edit-conflict"));
-            again(ctx, errors, Some(post.body.clone()), post.version)
+            again(ctx, errors, Some(post.body.to_string()), post.version)
         }
         Err(e) => errors::render_error_keeping(&ctx, e, Some(form.body.clone())),
     }
