@@ -45,6 +45,7 @@ fn main() -> Result<()> {
     match which {
         "b1" => b1(duration),
         "b2" => b2(duration),
+        "probe" => probe(),
         "all" => {
             b1(duration)?;
             b2(duration)
@@ -318,6 +319,18 @@ fn b2(duration: Duration) -> Result<()> {
         let url = format!("http://{}/api/v1/threads/{thread}/posts", running.addr);
         let db_file = running._dir.path().join("stoa.db");
 
+        if std::env::var("STOA_BENCH_PROFILE").is_ok() {
+            let (cookies, url) = (cookies.clone(), url.clone());
+            let replies = load(16, duration, move |i, c| {
+                let csrf = "b".repeat(43);
+                c.post(&url)
+                    .header("cookie", format!("stoa_session={}; stoa_csrf={csrf}", cookies[i % cookies.len()]))
+                    .header("x-csrf-token", csrf)
+                    .json(&json!({"body": "A profiled reply."}))
+            });
+            println!("  profile run: {:.0} replies/s", replies.throughput());
+            return Ok(());
+        }
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let (raw_n, raw_elapsed) = runtime.block_on(raw_inserts(&db_file, synchronous, duration))?;
         let raw_rate = raw_n as f64 / raw_elapsed.as_secs_f64();
@@ -353,4 +366,73 @@ fn b2(duration: Duration) -> Result<()> {
     let result = json!({"benchmark": "B2", "machine": machine(), "seconds_per_measurement": duration.as_secs(), "runs": runs, "target": "ratio >= 0.25"});
     std::fs::write(results_dir().join("b2.json"), serde_json::to_string_pretty(&result)?)?;
     Ok(())
+}
+
+/// Times the pieces of a reply in-process, without HTTP, to see where a
+/// reply's time goes. Not a benchmark of record.
+fn probe() -> Result<()> {
+    let runtime = if std::env::var("STOA_PROBE_CURRENT").is_ok() {
+        tokio::runtime::Builder::new_current_thread().enable_all().build()?
+    } else {
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?
+    };
+    runtime.block_on(async {
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("stoa.db").display());
+        let store = Store::connect(&StoreOptions::new(url)).await?;
+        store.migrate().await?;
+        let app = Stoa::new(store.clone(), CoreConfig::default());
+        let writers = people(&app, 1).await?;
+        let thread = space_and_thread(&app, &writers[0].0, &writers, 1).await?;
+        let n = 2000;
+        let t = Instant::now();
+        for _ in 0..n {
+            let tx = store.begin().await?;
+            stoa_store::commit(tx).await?;
+        }
+        println!("empty write transaction: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        let t = Instant::now();
+        for _ in 0..n {
+            let mut c = store.read().await?;
+            stoa_store::events::last_seq(&mut c).await?;
+        }
+        println!("one read query: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        let t = Instant::now();
+        for _ in 0..n {
+            let mut tx = store.begin().await?;
+            stoa_store::threads::thread_in_space(&mut tx, &thread, Some(&writers[0].0.user.as_ref().expect("user").id)).await?;
+            stoa_store::commit(tx).await?;
+        }
+        println!("write transaction with the thread query: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        let t = Instant::now();
+        for i in 0..n {
+            let mut tx = store.begin().await?;
+            let id = stoa_store::new_id();
+            stoa_store::threads::insert_post(&mut tx, &stoa_store::threads::NewPost { id: &id, thread_id: &thread, author_id: &writers[0].0.user.as_ref().expect("user").id, reply_to_id: None, body: "x", body_html: "<p>x</p>", created_at: i }).await?;
+            stoa_store::commit(tx).await?;
+        }
+        println!("write transaction inserting a post: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        let t = Instant::now();
+        for i in 0..n {
+            let mut tx = store.begin().await?;
+            stoa_store::events::append(&mut tx, stoa_store::events::NewEvent { kind: "probe", actor_id: None, space_id: None, subject_id: None, data: json!({"i": i}) }, i).await?;
+            stoa_store::commit(tx).await?;
+        }
+        println!("write transaction appending an event: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        let t = Instant::now();
+        for i in 0..n {
+            std::hint::black_box(stoa_domain_render(&format!("probe {i} with **bold** and a https://example.org link")));
+        }
+        println!("markdown render: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        let t = Instant::now();
+        for i in 0..n {
+            discussions::reply(&app, &writers[0].0, &thread, ReplyInput { body: format!("probe {i}"), reply_to: None }).await?;
+        }
+        println!("core reply: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        Ok::<_, anyhow::Error>(())
+    })
+}
+
+fn stoa_domain_render(s: &str) -> String {
+    stoa_domain::markdown::render(s)
 }

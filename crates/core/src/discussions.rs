@@ -10,8 +10,8 @@ use std::sync::Arc;
 use serde::Serialize;
 use stoa_domain::{Action, PostBody, Title, markdown};
 use stoa_store::events::{self, NewEvent, kind};
-use stoa_store::threads::{self as store, NewPost, NewThread, PostVersion, ThreadRow};
-use stoa_store::{Conn, new_id, spaces as store_spaces};
+use stoa_store::threads::{self as store, NewPost, NewThread, PostVersion};
+use stoa_store::{Conn, new_id};
 
 use crate::spaces::{self, Permissions, SpaceSummary};
 use crate::{Actor, CoreError, FieldError, Result, Stoa, field};
@@ -196,10 +196,10 @@ pub struct ThreadInfo {
     pub can_rename: bool,
 }
 
-async fn load_thread(conn: &mut Conn, actor: &Actor, thread_id: &str, action: Action) -> Result<(ThreadRow, store_spaces::SpaceView)> {
-    let thread = store::thread(conn, thread_id).await?.ok_or(CoreError::NotFound)?;
-    let view = spaces::load_by_id(conn, actor, &thread.space_id, action).await?;
-    Ok((thread, view))
+async fn load_thread(conn: &mut Conn, actor: &Actor, thread_id: &str, action: Action) -> Result<store::ThreadInSpace> {
+    let found = store::thread_in_space(conn, thread_id, actor.id()).await?.ok_or(CoreError::NotFound)?;
+    spaces::check(actor, &found.space, action)?;
+    Ok(found)
 }
 
 /// Reads a thread page and moves the viewer's reading position.
@@ -305,7 +305,6 @@ pub async fn create_thread(app: &Stoa, actor: &Actor, slug: &str, input: NewThre
         created_at: now,
     };
     store::insert_post(&mut tx, &post).await?;
-    store_spaces::touch_activity(&mut tx, &view.space.id, now).await?;
     events::append(
         &mut tx,
         NewEvent {
@@ -342,51 +341,70 @@ pub struct ReplyInput {
 /// Replies in a thread.
 pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput) -> Result<Written> {
     let me = actor.require()?;
+    // Parsing and rendering are pure work: done before the write lock is
+    // taken, but reported only after the policy has had its say.
+    let body = PostBody::parse(&input.body);
+    let body_html = body.as_ref().map(|b| markdown::render(b.as_str())).unwrap_or_default();
     let mut tx = app.store.begin().await?;
-    let (thread, view) = load_thread(&mut tx, actor, thread_id, Action::Post).await?;
-    let body = PostBody::parse(&input.body).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
+    let found = load_thread(&mut tx, actor, thread_id, Action::Post).await?;
+    let body = body.map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
     let reply_to = match input.reply_to.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-        Some(id) => {
-            let target = store::post(&mut tx, id).await?;
-            match target {
-                Some(p) if p.thread_id == thread.id => Some(p.id),
-                _ => return Err(CoreError::field("reply_to", "reply-to-unknown")),
-            }
-        }
+        Some(id) => match store::post(&mut tx, id).await? {
+            Some(p) if p.thread_id == found.thread_id => Some((p.id, p.number)),
+            _ => return Err(CoreError::field("reply_to", "reply-to-unknown")),
+        },
         None => None,
     };
     let now = app.now();
     let post_id = new_id();
-    let body_html = markdown::render(body.as_str());
     let number = store::insert_post(
         &mut tx,
         &NewPost {
             id: &post_id,
-            thread_id: &thread.id,
+            thread_id: &found.thread_id,
             author_id: &me.id,
-            reply_to_id: reply_to.as_deref(),
+            reply_to_id: reply_to.as_ref().map(|r| r.0.as_str()),
             body: body.as_str(),
             body_html: &body_html,
             created_at: now,
         },
     )
     .await?;
-    store_spaces::touch_activity(&mut tx, &view.space.id, now).await?;
     events::append(
         &mut tx,
         NewEvent {
             kind: kind::POST_CREATED,
             actor_id: Some(&me.id),
-            space_id: Some(&view.space.id),
+            space_id: Some(&found.space.space.id),
             subject_id: Some(&post_id),
-            data: serde_json::json!({"thread_id": thread.id, "number": number, "reply_to": reply_to}),
+            data: serde_json::json!({"thread_id": found.thread_id, "number": number, "reply_to": reply_to.as_ref().map(|r| &r.0)}),
         },
         now,
     )
     .await?;
     stoa_store::commit(tx).await?;
-    app.visits.record(&me.id, &thread.id, number, now);
-    written(app, actor, &post_id).await
+    app.visits.record(&me.id, &found.thread_id, number, now);
+    // Everything the answer shows is known already: no need to read it back.
+    let may = Permissions::of(actor, &found.space);
+    let post = Post {
+        id: post_id,
+        thread_id: found.thread_id.clone(),
+        number,
+        author_username: me.username.clone(),
+        author_display_name: me.display_name.clone(),
+        reply_to_id: reply_to.as_ref().map(|r| r.0.clone()),
+        reply_to_number: reply_to.map(|r| r.1),
+        body: Arc::from(body.into_inner()),
+        body_html: Arc::from(body_html),
+        created_at: now,
+        edited_at: None,
+        deleted: false,
+        version: 1,
+        is_new: false,
+        can_edit: may.post,
+        can_delete: may.post,
+    };
+    Ok(Written { thread_id: found.thread_id, space_slug: found.space.space.slug.clone(), post })
 }
 
 /// One post, for those who may read its space.
@@ -481,20 +499,20 @@ pub async fn post_versions(app: &Stoa, actor: &Actor, post_id: &str) -> Result<V
 pub async fn rename_thread(app: &Stoa, actor: &Actor, thread_id: &str, title: &str) -> Result<()> {
     let me = actor.require()?;
     let mut tx = app.store.begin().await?;
-    let (thread, view) = load_thread(&mut tx, actor, thread_id, Action::ReadContent).await?;
-    let may = Permissions::of(actor, &view);
-    if !((thread.author_id == me.id && may.post) || may.moderate) {
+    let found = load_thread(&mut tx, actor, thread_id, Action::ReadContent).await?;
+    let may = Permissions::of(actor, &found.space);
+    if !((found.thread_author_id == me.id && may.post) || may.moderate) {
         return Err(CoreError::Forbidden);
     }
     let title = Title::parse(title).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("title", &e)]))?;
-    store::rename_thread(&mut tx, &thread.id, title.as_str()).await?;
+    store::rename_thread(&mut tx, &found.thread_id, title.as_str()).await?;
     events::append(
         &mut tx,
         NewEvent {
             kind: kind::THREAD_RENAMED,
             actor_id: Some(&me.id),
-            space_id: Some(&view.space.id),
-            subject_id: Some(&thread.id),
+            space_id: Some(&found.space.space.id),
+            subject_id: Some(&found.thread_id),
             data: serde_json::json!({"title": title.as_str()}),
         },
         app.now(),

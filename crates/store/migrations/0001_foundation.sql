@@ -201,7 +201,6 @@ CREATE TABLE thread_visits (
 -- `seq` it handled never skips an event.
 CREATE TABLE events (
     seq         BIGINT PRIMARY KEY,
-    id          TEXT NOT NULL UNIQUE,
     occurred_at BIGINT NOT NULL,
     actor_id    TEXT,
     kind        TEXT NOT NULL,

@@ -13,7 +13,7 @@
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use crate::{Result, dialect, new_id, placeholders};
+use crate::{Result, dialect, placeholders};
 
 /// The current time in Unix milliseconds, the unit of every time column.
 pub fn now_ms() -> i64 {
@@ -63,7 +63,6 @@ pub struct NewEvent<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
 pub struct Event {
     pub seq: i64,
-    pub id: String,
     pub occurred_at: i64,
     pub actor_id: Option<String>,
     pub kind: String,
@@ -76,11 +75,10 @@ pub struct Event {
 pub async fn append(conn: &mut AnyConnection, event: NewEvent<'_>, now: i64) -> Result<i64> {
     dialect::lock_event_log(conn).await?;
     let seq: i64 = sqlx::query_scalar(
-        "INSERT INTO events (seq, id, occurred_at, actor_id, kind, space_id, subject_id, data)
-         SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7 FROM events
+        "INSERT INTO events (seq, occurred_at, actor_id, kind, space_id, subject_id, data)
+         SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, $4, $5, $6 FROM events
          RETURNING seq",
     )
-    .bind(new_id())
     .bind(now)
     .bind(event.actor_id)
     .bind(event.kind)
@@ -92,7 +90,7 @@ pub async fn append(conn: &mut AnyConnection, event: NewEvent<'_>, now: i64) -> 
     Ok(seq)
 }
 
-const COLUMNS: &str = "seq, id, occurred_at, actor_id, kind, space_id, subject_id, data";
+const COLUMNS: &str = "seq, occurred_at, actor_id, kind, space_id, subject_id, data";
 
 /// Up to `limit` events with `seq` greater than `seq`, oldest first.
 pub async fn after(conn: &mut AnyConnection, seq: i64, limit: i64) -> Result<Vec<Event>> {

@@ -34,8 +34,15 @@ pub struct SpaceRow {
     pub thread_count: i64,
 }
 
+/// A space's last activity is the later of its own (members joining) and its
+/// busiest thread's; reading it from `threads_by_activity` keeps replies from
+/// having to write to the space row as well.
 const SPACE_COLUMNS: &str = "s.id, s.kind, s.slug, s.name, s.description, s.description_html, s.visibility, \
-     s.join_policy, s.parent_id, s.created_by, s.created_at, s.last_activity_at, s.member_count, s.thread_count";
+     s.join_policy, s.parent_id, s.created_by, s.created_at, \
+     COALESCE((SELECT MAX(ta.last_activity_at) FROM threads ta \
+               WHERE ta.space_id = s.id AND ta.last_activity_at > s.last_activity_at), s.last_activity_at) \
+         AS last_activity_at, \
+     s.member_count, s.thread_count";
 
 /// A space as one viewer sees it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -137,7 +144,7 @@ pub async fn view_by_id(conn: &mut AnyConnection, id: &str, viewer_id: Option<&s
 /// caller filters with the policy; instances have hundreds of spaces, not
 /// millions, so one pass over them is cheaper than a policy written twice.
 pub async fn all_views(conn: &mut AnyConnection, viewer_id: Option<&str>) -> Result<Vec<SpaceView>> {
-    let sql = view_select("ORDER BY s.last_activity_at DESC, s.id DESC", "");
+    let sql = view_select("ORDER BY last_activity_at DESC, s.id DESC", "");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer_id).fetch_all(conn).await?)
 }
 
@@ -149,7 +156,7 @@ pub async fn team_views(conn: &mut AnyConnection, parent_id: &str, viewer_id: Op
 
 /// The spaces `user_id` belongs to, as they see them, most recently active first.
 pub async fn views_of_member(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<SpaceView>> {
-    let sql = view_select("WHERE m.user_id IS NOT NULL ORDER BY s.last_activity_at DESC, s.id DESC", "");
+    let sql = view_select("WHERE m.user_id IS NOT NULL ORDER BY last_activity_at DESC, s.id DESC", "");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_all(conn).await?)
 }
 
