@@ -17,9 +17,12 @@ const CAPACITY: usize = 512;
 
 type Key = (String, i64);
 
+/// Posts of one page, and the thread revision they were read at.
+type Entry = (i64, Arc<Vec<PostView>>);
+
 #[derive(Debug, Default)]
 pub(crate) struct PostsCache {
-    entries: Mutex<HashMap<Key, (i64, Arc<Vec<PostView>>)>>,
+    entries: Mutex<HashMap<Key, Entry>>,
 }
 
 impl PostsCache {

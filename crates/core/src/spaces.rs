@@ -476,7 +476,7 @@ async fn remove_in_tx(tx: &mut Tx, app: &Stoa, actor: &Actor, space_id: &str, us
 /// request is pending changes nothing.
 pub async fn request_to_join(app: &Stoa, actor: &Actor, slug: &str, message: &str) -> Result<()> {
     let me = actor.require()?;
-    let message: String = message.trim().chars().take(1000).collect();
+    let message: String = message.trim().chars().filter(|c| !c.is_control() || *c == '\n').take(1000).collect();
     let mut tx = app.store.begin().await?;
     let view = load(&mut tx, actor, slug, Action::RequestJoin).await?;
     if store::pending_request_of(&mut tx, &view.space.id, &me.id).await?.is_some() {

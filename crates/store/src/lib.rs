@@ -20,6 +20,7 @@ pub mod settings;
 pub mod spaces;
 pub mod threads;
 pub mod users;
+mod writer;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -28,15 +29,73 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyConnection, AnyPool, ConnectOptions};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection};
 
 pub use dialect::Backend;
 
 /// A connection or an open transaction (a transaction dereferences to one).
 pub type Conn = AnyConnection;
 
-/// An open write transaction. Commit it, or drop it to roll back.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// An open write transaction. It dereferences to a connection; commit it, or
+/// drop it to roll back.
+///
+/// On PostgreSQL it is a database transaction. On SQLite it is a logical
+/// transaction in the single writer's group commit (see `writer.rs`): the
+/// same guarantees, cheaper when several requests write at once.
+pub struct Tx(TxInner);
+
+enum TxInner {
+    Pool(sqlx::Transaction<'static, sqlx::Any>),
+    Batch(writer::BatchTx),
+}
+
+impl Tx {
+    /// Commits. Returns once the work is durable.
+    pub async fn commit(self) -> Result<()> {
+        match self.0 {
+            TxInner::Pool(tx) => Ok(tx.commit().await?),
+            TxInner::Batch(tx) => tx.commit().await,
+        }
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        match &self.0 {
+            TxInner::Pool(tx) => tx,
+            TxInner::Batch(tx) => tx,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match &mut self.0 {
+            TxInner::Pool(tx) => tx,
+            TxInner::Batch(tx) => tx,
+        }
+    }
+}
+
+/// How writes reach the database.
+#[derive(Clone)]
+enum WritePath {
+    /// PostgreSQL: a pool; each transaction is the database's own.
+    Pool(AnyPool),
+    /// SQLite: one connection, shared in turn with group commit.
+    Single(std::sync::Arc<writer::Writer>),
+}
+
+impl std::fmt::Debug for WritePath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            WritePath::Pool(_) => "WritePath::Pool",
+            WritePath::Single(_) => "WritePath::Single",
+        })
+    }
+}
 
 /// A failed store operation.
 #[derive(Debug, thiserror::Error)]
@@ -58,10 +117,16 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &error
-            && db.is_unique_violation()
-        {
-            return StoreError::Conflict { column: conflicting_column(db.message(), db.constraint(), db.table()) };
+        if let sqlx::Error::Database(db) = &error {
+            if db.is_unique_violation() {
+                return StoreError::Conflict { column: conflicting_column(db.message(), db.constraint(), db.table()) };
+            }
+            // PostgreSQL refuses text holding a NUL character (SQLSTATE
+            // 22021). Nothing stored can contain one, so whatever was looked
+            // for with it does not exist.
+            if db.code().as_deref() == Some("22021") {
+                return StoreError::NotFound;
+            }
         }
         if let sqlx::Error::RowNotFound = error {
             return StoreError::NotFound;
@@ -112,7 +177,7 @@ impl StoreOptions {
 pub struct Store {
     backend: Backend,
     read: AnyPool,
-    write: AnyPool,
+    write: WritePath,
     synchronous: dialect::Synchronous,
 }
 
@@ -138,15 +203,16 @@ impl Store {
         match backend {
             Backend::Sqlite => {
                 // One writer: SQLite allows one write transaction at a time
-                // anyway, and queueing in the pool is fairer and cheaper than
-                // retrying on SQLITE_BUSY.
-                let write = pool(1, false).await?;
+                // anyway, and taking turns in-process is fairer and cheaper
+                // than retrying on SQLITE_BUSY.
+                let mut conn = sqlx::AnyConnection::connect_with(&connect_options).await?;
+                dialect::prepare_connection(&mut conn, backend, synchronous, false).await?;
                 let read = pool(options.max_connections.max(2), true).await?;
-                Ok(Self { backend, read, write, synchronous })
+                Ok(Self { backend, read, write: WritePath::Single(writer::Writer::new(conn)), synchronous })
             }
             Backend::Postgres => {
                 let shared = pool(options.max_connections.max(2), false).await?;
-                Ok(Self { backend, read: shared.clone(), write: shared, synchronous })
+                Ok(Self { backend, read: shared.clone(), write: WritePath::Pool(shared), synchronous })
             }
         }
     }
@@ -161,8 +227,14 @@ impl Store {
 
     /// Applies every migration that has not run yet.
     pub async fn migrate(&self) -> Result<usize> {
-        let mut conn = self.write.acquire().await?;
-        migrations::run(&mut conn, self.backend).await
+        let backend = self.backend;
+        match &self.write {
+            WritePath::Pool(pool) => {
+                let mut conn = pool.acquire().await?;
+                migrations::run(&mut conn, backend).await
+            }
+            WritePath::Single(writer) => writer.with_connection(async |conn| migrations::run(conn, backend).await).await,
+        }
     }
 
     /// A connection for reads that need no transaction.
@@ -174,10 +246,10 @@ impl Store {
     /// (`BEGIN IMMEDIATE`), so a transaction that reads and then writes cannot
     /// fail halfway with "database is locked".
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.write.begin().await?,
-        })
+        Ok(Tx(match &self.write {
+            WritePath::Pool(pool) => TxInner::Pool(pool.begin().await?),
+            WritePath::Single(writer) => TxInner::Batch(writer.begin().await?),
+        }))
     }
 
     /// Whether the database answers, for readiness checks.
@@ -190,13 +262,16 @@ impl Store {
     /// Closes the pools, waiting for connections in use to be returned.
     pub async fn close(&self) {
         self.read.close().await;
-        self.write.close().await;
+        match &self.write {
+            WritePath::Pool(pool) => pool.close().await,
+            WritePath::Single(writer) => writer.close().await,
+        }
     }
 }
 
-/// Commits a transaction.
+/// Commits a transaction; returns once the work is durable.
 pub async fn commit(tx: Tx) -> Result<()> {
-    Ok(tx.commit().await?)
+    tx.commit().await
 }
 
 /// A new id: a ULID, which sorts by creation time and reads well in URLs.

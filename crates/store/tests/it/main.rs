@@ -6,6 +6,7 @@ mod events;
 mod spaces;
 mod threads;
 mod users;
+mod writer;
 
 use stoa_store::users::NewUser;
 use stoa_store::{Store, new_id};

@@ -78,6 +78,9 @@ async fn no_form_answers_500_to_odd_input() {
         "/admin/settings".to_owned(),
         "/admin/users".to_owned(),
         "/admin/users/ana/suspend".to_owned(),
+        "/s/%00/join".to_owned(),
+        "/invites/%00/accept".to_owned(),
+        "/p/%00/delete".to_owned(),
     ];
     let garbage: Vec<Vec<(&str, String)>> = vec![
         vec![],
@@ -85,6 +88,7 @@ async fn no_form_answers_500_to_odd_input() {
         vec![("username", "x".repeat(10_000)), ("password", "y".repeat(10_000)), ("role", "king".into()), ("expires_in_days", "-1".into()), ("max_uses", "99999999999999999999".into())],
         vec![("visibility", "everyone".into()), ("join_policy", "whenever".into()), ("locale", "../../etc/passwd".into()), ("registration", "maybe".into()), ("value", "2".into())],
         vec![("reply_to", "'; DROP TABLE posts; --".into()), ("body", "ok".into()), ("version", "not a number".into())],
+        vec![("login", "ana\u{0}".into()), ("password", "\u{0}".into()), ("reply_to", "\u{0}".into()), ("body", "ok".into()), ("message", "\u{0}hi".into()), ("q", "\u{0}".into())],
     ];
     let mut failures = Vec::new();
     for path in &forms {
