@@ -149,3 +149,72 @@ async fn edits_keep_earlier_versions_and_refuse_a_stale_version() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_thread_is_read_with_its_space_and_the_readers_position_in_one_go() {
+    each_backend(|store| async move {
+        let ana = person(&store, "ana").await;
+        let bob = person(&store, "bob").await;
+        let (space, thread_id) = thread(&store, &ana).await;
+        let mut tx = store.begin().await.expect("begin");
+        threads::record_visits(&mut tx, &[(bob.clone(), thread_id.clone(), 1, 5)]).await.expect("visit");
+        tx.commit().await.expect("commit");
+        let mut c = store.read().await.expect("read");
+        let as_bob = threads::thread_in_space(&mut c, &thread_id, Some(&bob)).await.expect("q").expect("found");
+        assert_eq!((as_bob.thread_title.as_str(), as_bob.thread_author_username.as_str(), as_bob.thread_post_count), ("Hello", "ana", 1));
+        assert_eq!((as_bob.viewer_last_read, as_bob.space.space.id.as_str(), as_bob.space.viewer_role()), (Some(1), space.as_str(), None));
+        let as_ana = threads::thread_in_space(&mut c, &thread_id, Some(&ana)).await.expect("q").expect("found");
+        assert_eq!((as_ana.viewer_last_read, as_ana.space.viewer_role()), (None, Some(Role::Owner)));
+        assert!(threads::thread_in_space(&mut c, "nope", None).await.expect("q").is_none());
+        assert_eq!(threads::titles_by_ids(&mut c, &[thread_id.clone(), "nope".into()]).await.expect("titles"), [(thread_id.clone(), "Hello".to_owned())]);
+        let names = stoa_store::users::names_by_ids(&mut c, &[ana.clone()]).await.expect("names");
+        assert_eq!(names, [(ana.clone(), "ana".to_owned(), "ANA".to_owned())]);
+        assert!(threads::titles_by_ids(&mut c, &[]).await.expect("none").is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_change_to_how_posts_read_bumps_the_thread_revision() {
+    each_backend(|store| async move {
+        let ana = person(&store, "ana").await;
+        let (_, thread_id) = thread(&store, &ana).await;
+        let revision = |store: Store| {
+            let id = thread_id.clone();
+            async move {
+                let mut c = store.read().await.expect("read");
+                threads::thread(&mut c, &id).await.expect("q").expect("thread").revision
+            }
+        };
+        let start = revision(store.clone()).await;
+        let mut tx = store.begin().await.expect("begin");
+        let post = threads::posts(&mut tx, &thread_id, 1, 1).await.expect("posts").remove(0);
+        threads::edit_post(&mut tx, &post.id, 1, "edited", "<p>edited</p>", 2).await.expect("edit");
+        tx.commit().await.expect("commit");
+        assert_eq!(revision(store.clone()).await, start + 1, "an edit");
+        let mut tx = store.begin().await.expect("begin");
+        threads::bump_revisions_of_author(&mut tx, &ana).await.expect("rename");
+        tx.commit().await.expect("commit");
+        assert_eq!(revision(store.clone()).await, start + 2, "the author's new name");
+        let mut tx = store.begin().await.expect("begin");
+        threads::soft_delete_post(&mut tx, &post.id, &ana, 3).await.expect("delete");
+        tx.commit().await.expect("commit");
+        assert_eq!(revision(store.clone()).await, start + 3, "a delete");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_space_is_as_recently_active_as_its_busiest_thread() {
+    each_backend(|store| async move {
+        let ana = person(&store, "ana").await;
+        let (space, thread_id) = thread(&store, &ana).await;
+        let mut tx = store.begin().await.expect("begin");
+        let reply = NewPost { id: &new_id(), thread_id: &thread_id, author_id: &ana, reply_to_id: None, body: "b", body_html: "<p>b</p>", created_at: 777 };
+        threads::insert_post(&mut tx, &reply).await.expect("reply");
+        tx.commit().await.expect("commit");
+        let mut c = store.read().await.expect("read");
+        assert_eq!(spaces::view_by_id(&mut c, &space, None).await.expect("q").expect("space").space.last_activity_at, 777);
+    })
+    .await;
+}
