@@ -167,7 +167,7 @@ async fn a_thread_is_read_with_its_space_and_the_readers_position_in_one_go() {
         assert_eq!((as_ana.viewer_last_read, as_ana.space.viewer_role()), (None, Some(Role::Owner)));
         assert!(threads::thread_in_space(&mut c, "nope", None).await.expect("q").is_none());
         assert_eq!(threads::titles_by_ids(&mut c, &[thread_id.clone(), "nope".into()]).await.expect("titles"), [(thread_id.clone(), "Hello".to_owned())]);
-        let names = stoa_store::users::names_by_ids(&mut c, &[ana.clone()]).await.expect("names");
+        let names = stoa_store::users::names_by_ids(&mut c, std::slice::from_ref(&ana)).await.expect("names");
         assert_eq!(names, [(ana.clone(), "ana".to_owned(), "ANA".to_owned())]);
         assert!(threads::titles_by_ids(&mut c, &[]).await.expect("none").is_empty());
     })
