@@ -248,9 +248,18 @@ async fn remove_member(State(state): State<AppState>, ctx: PageCtx, Path((slug, 
     Ok(redirect_with(&format!("/s/{slug}/members"), "flash-member-removed"))
 }
 
-async fn join(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>) -> PageResult {
+#[derive(Deserialize, Default)]
+struct JoinForm {
+    /// Where to go afterwards: a page inside this space (a thread the person was reading).
+    #[serde(default)]
+    next: String,
+}
+
+async fn join(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>, Form(form): Form<JoinForm>) -> PageResult {
     let space = spaces::join(&state.app, &ctx.actor(), &slug).await.map_err(|e| ctx.fail(e))?;
-    Ok(redirect_with(&format!("/s/{}", space.slug), "flash-joined"))
+    let home = format!("/s/{}", space.slug);
+    let back = if form.next.starts_with(&format!("{home}/")) { form.next.as_str() } else { home.as_str() };
+    Ok(redirect_with(back, "flash-joined"))
 }
 
 async fn leave(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>) -> PageResult {

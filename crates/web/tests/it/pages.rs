@@ -35,8 +35,14 @@ async fn a_reply_appears_in_the_thread_and_the_reader_sees_what_is_new() {
     let bob = app.person("bob").await;
     let slug = space(&ana, "guild", "public", "open").await;
     let id = thread(&ana, &slug, "Hello", "First post").await;
-    assert_eq!(bob.post_form(&format!("/s/{slug}/join"), &[]).await.status(), StatusCode::SEE_OTHER);
-    ana.get(&format!("/s/{slug}/t/{id}")).await;
+    let thread_path = format!("/s/{slug}/t/{id}");
+    let (_, page) = bob.text(&thread_path).await;
+    assert!(page.contains(&format!("action=\"/s/{slug}/join\"")), "a reader who may join is offered a Join button");
+    let r = bob.post_form(&format!("/s/{slug}/join"), &[("next", &format!("{thread_path}#reply"))]).await;
+    assert_eq!(r.headers()["location"].to_str().expect("location"), format!("{thread_path}#reply"), "and comes back to the thread");
+    let r = ana.post_form(&format!("/s/{slug}/join"), &[("next", "https://evil.example/")]).await;
+    assert_eq!(r.headers()["location"].to_str().expect("location"), format!("/s/{slug}"), "only pages of the space are followed");
+    ana.get(&thread_path).await;
 
     let r = bob.post_form(&format!("/t/{id}/reply"), &[("body", "Hi **Ana**")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
