@@ -9,20 +9,31 @@
 //! disk, so "saved" still means saved; a request that fails or is dropped
 //! rolls back to its savepoint and takes nothing else with it.
 //!
+//! Requests may be cancelled at any await (a client goes away). Every step
+//! that changes the writer's state (starting, releasing, committing, cleaning
+//! up) therefore runs in a task of its own that owns the connection until the
+//! step is complete, and a waiter that gives up wakes the clean-up so that
+//! nobody's commit is left waiting for a batch that no one will close.
+//!
 //! On PostgreSQL, transactions are the database's own (see [`crate::Tx`]).
 
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use sqlx::AnyConnection;
-use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard, oneshot};
 
 use crate::{Result, StoreError};
 
 /// Logical transactions in one physical transaction, at most. Bounds how long
 /// the first of them waits for its commit under sustained load.
 const MAX_BATCH: usize = 64;
+
+/// How long a committer waits for its batch before making sure someone will
+/// close it (a safety net; normally the batch closes within milliseconds).
+const NUDGE_AFTER: Duration = Duration::from_millis(500);
 
 /// How one physical commit ended, for everyone whose work was in it.
 #[derive(Debug, Default)]
@@ -37,7 +48,7 @@ impl BatchDone {
         self.notify.notify_waiters();
     }
 
-    async fn wait(&self) -> Result<(), String> {
+    async fn wait(&self, writer: &Arc<Writer>) -> Result<(), String> {
         loop {
             let notified = self.notify.notified();
             tokio::pin!(notified);
@@ -45,7 +56,9 @@ impl BatchDone {
             if let Some(result) = self.result.get() {
                 return result.clone();
             }
-            notified.await;
+            if tokio::time::timeout(NUDGE_AFTER, notified).await.is_err() {
+                spawn_cleanup(writer);
+            }
         }
     }
 }
@@ -56,10 +69,17 @@ struct State {
     open: bool,
     /// Logical transactions released into the open physical one.
     in_batch: usize,
-    /// A logical transaction was dropped without committing; its savepoint
+    /// A logical transaction went away without committing; its savepoint
     /// must be rolled back before anything else runs.
     dirty: bool,
     done: Arc<BatchDone>,
+}
+
+impl Drop for State {
+    fn drop(&mut self) {
+        // Whoever still waits on the open batch learns that it never committed.
+        self.done.finish(Err("the database writer closed before committing".into()));
+    }
 }
 
 /// The writer: one connection, shared in turn.
@@ -68,9 +88,37 @@ pub(crate) struct Writer {
     waiting: AtomicUsize,
 }
 
+/// Counts a request waiting for the writer, and uncounts it however the wait
+/// ends. One that gives up before getting its turn nudges the clean-up, since
+/// a committer may have left its batch open for it.
+struct Waiting<'a> {
+    writer: &'a Arc<Writer>,
+    served: bool,
+}
+
+impl<'a> Waiting<'a> {
+    fn new(writer: &'a Arc<Writer>) -> Self {
+        writer.waiting.fetch_add(1, Ordering::SeqCst);
+        Self { writer, served: false }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.writer.waiting.fetch_sub(1, Ordering::SeqCst);
+        if !self.served {
+            spawn_cleanup(self.writer);
+        }
+    }
+}
+
 async fn exec(conn: &mut AnyConnection, sql: &'static str) -> Result<()> {
     sqlx::raw_sql(sql).execute(conn).await?;
     Ok(())
+}
+
+fn interrupted() -> StoreError {
+    StoreError::Config("the database writer stopped while working".into())
 }
 
 impl Writer {
@@ -83,20 +131,31 @@ impl Writer {
 
     /// Starts a logical write transaction (a savepoint in the open batch).
     pub(crate) async fn begin(self: &Arc<Self>) -> Result<BatchTx> {
-        self.waiting.fetch_add(1, Ordering::SeqCst);
-        let mut guard = self.state.clone().lock_owned().await;
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
-        clean(&mut guard).await?;
-        if !guard.open {
-            exec(&mut guard.conn, "BEGIN IMMEDIATE").await?;
-            guard.open = true;
-        }
-        if let Err(e) = exec(&mut guard.conn, "SAVEPOINT stoa_tx").await {
-            // Without a savepoint this request cannot be isolated; end the
-            // batch so the work already released in it is not held up.
-            let _ = physical_commit(&mut guard).await;
-            return Err(e);
-        }
+        let guard = {
+            let mut waiting = Waiting::new(self);
+            let guard = self.state.clone().lock_owned().await;
+            waiting.served = true;
+            guard
+        };
+        let (send, receive) = oneshot::channel();
+        let writer = self.clone();
+        tokio::spawn(async move {
+            let mut guard = guard;
+            match start(&mut guard).await {
+                Ok(()) => {
+                    if let Err(Ok(mut guard)) = send.send(Ok(guard)) {
+                        // The caller went away meanwhile: undo the savepoint.
+                        guard.dirty = true;
+                        drop(guard);
+                        spawn_cleanup(&writer);
+                    }
+                }
+                Err(e) => {
+                    let _ = send.send(Err(e));
+                }
+            }
+        });
+        let guard = receive.await.map_err(|_| interrupted())??;
         Ok(BatchTx { guard: Some(guard), writer: self.clone() })
     }
 
@@ -115,38 +174,96 @@ impl Writer {
 
     pub(crate) async fn close(self: &Arc<Self>) {
         let mut guard = self.state.lock().await;
+        let _ = clean(&mut guard).await;
         if guard.open {
             let _ = physical_commit(&mut guard).await;
         }
     }
 }
 
-/// Rolls back a savepoint left behind by a dropped logical transaction.
-async fn clean(state: &mut State) -> Result<()> {
-    if state.dirty {
-        exec(&mut state.conn, "ROLLBACK TO SAVEPOINT stoa_tx").await?;
-        exec(&mut state.conn, "RELEASE SAVEPOINT stoa_tx").await?;
-        state.dirty = false;
+/// Opens the batch if needed and a savepoint for one logical transaction.
+async fn start(state: &mut State) -> Result<()> {
+    clean(state).await?;
+    if !state.open {
+        exec(&mut state.conn, "BEGIN IMMEDIATE").await?;
+        state.open = true;
+    }
+    if let Err(e) = exec(&mut state.conn, "SAVEPOINT stoa_tx").await {
+        // Without a savepoint this request cannot be isolated; close the
+        // batch so the work already released into it is not held up.
+        let _ = physical_commit(state).await;
+        return Err(e);
     }
     Ok(())
 }
 
-/// Commits the open physical transaction and tells everyone in it.
-async fn physical_commit(state: &mut State) -> Result<()> {
-    let done = std::mem::take(&mut state.done);
+/// Rolls back a savepoint left by a logical transaction that went away. If
+/// even that fails (the disk is full, say), the whole batch is rolled back
+/// and everyone in it is told.
+async fn clean(state: &mut State) -> Result<()> {
+    if !state.dirty {
+        return Ok(());
+    }
+    let undone = match exec(&mut state.conn, "ROLLBACK TO SAVEPOINT stoa_tx").await {
+        Ok(()) => exec(&mut state.conn, "RELEASE SAVEPOINT stoa_tx").await,
+        Err(e) => Err(e),
+    };
+    state.dirty = false;
+    if let Err(e) = undone {
+        abort_batch(state, &e).await;
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Gives up the open batch: rolls it back and tells everyone in it.
+async fn abort_batch(state: &mut State, cause: &StoreError) {
+    let _ = exec(&mut state.conn, "ROLLBACK").await;
     state.open = false;
     state.in_batch = 0;
-    match exec(&mut state.conn, "COMMIT").await {
+    std::mem::take(&mut state.done).finish(Err(format!("the batch was rolled back: {cause}")));
+}
+
+/// Commits the open physical transaction and tells everyone in it.
+async fn physical_commit(state: &mut State) -> Result<()> {
+    let committed = exec(&mut state.conn, "COMMIT").await;
+    let done = std::mem::take(&mut state.done);
+    state.in_batch = 0;
+    match committed {
         Ok(()) => {
+            state.open = false;
             done.finish(Ok(()));
             Ok(())
         }
         Err(e) => {
             let _ = exec(&mut state.conn, "ROLLBACK").await;
+            state.open = false;
             done.finish(Err(e.to_string()));
             Err(e)
         }
     }
+}
+
+/// What releasing a logical transaction led to.
+enum Released {
+    /// This release closed the batch; here is how the commit went.
+    Committed(Result<()>),
+    /// Someone else is about to write into the same batch; wait for it.
+    Deferred(Arc<BatchDone>),
+}
+
+async fn release(mut guard: OwnedMutexGuard<State>, writer: Arc<Writer>) -> Released {
+    if let Err(e) = exec(&mut guard.conn, "RELEASE SAVEPOINT stoa_tx").await {
+        guard.dirty = true;
+        let _ = clean(&mut guard).await;
+        return Released::Committed(Err(e));
+    }
+    guard.in_batch += 1;
+    let others_waiting = writer.waiting.load(Ordering::SeqCst) > 0;
+    if !others_waiting || guard.in_batch >= MAX_BATCH {
+        return Released::Committed(physical_commit(&mut guard).await);
+    }
+    Released::Deferred(guard.done.clone())
 }
 
 /// A logical write transaction on SQLite. Dereferences to the connection;
@@ -159,25 +276,17 @@ pub struct BatchTx {
 impl BatchTx {
     /// Commits: returns once the work is durable (its batch committed).
     pub async fn commit(mut self) -> Result<()> {
-        let Some(mut guard) = self.guard.take() else {
+        let Some(guard) = self.guard.take() else {
             return Err(StoreError::Config("transaction already finished".into()));
         };
-        if let Err(e) = exec(&mut guard.conn, "RELEASE SAVEPOINT stoa_tx").await {
-            guard.dirty = true;
-            drop(guard);
-            spawn_cleanup(&self.writer);
-            return Err(e);
+        let writer = self.writer.clone();
+        // Released in a task of its own, so a caller going away cannot leave
+        // the release or the commit half done.
+        let released = tokio::spawn(release(guard, writer)).await.map_err(|_| interrupted())?;
+        match released {
+            Released::Committed(result) => result,
+            Released::Deferred(done) => done.wait(&self.writer).await.map_err(StoreError::Config),
         }
-        guard.in_batch += 1;
-        let others_waiting = self.writer.waiting.load(Ordering::SeqCst) > 0;
-        if !others_waiting || guard.in_batch >= MAX_BATCH {
-            return physical_commit(&mut guard).await;
-        }
-        // Someone else is about to write: let them join this batch, and
-        // return when the batch is on disk.
-        let done = guard.done.clone();
-        drop(guard);
-        done.wait().await.map_err(StoreError::Config)
     }
 }
 
@@ -207,19 +316,18 @@ impl Drop for BatchTx {
     }
 }
 
-/// After a dropped transaction: undo its savepoint and, when nobody else is
-/// about to write, commit what others released into the batch, so they are
-/// not left waiting.
+/// Undoes a savepoint left behind and, when nobody is about to write, commits
+/// what others released into the batch, so they are not left waiting.
 fn spawn_cleanup(writer: &Arc<Writer>) {
     let writer = writer.clone();
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        tracing::error!("a write transaction was dropped outside the async runtime");
+        tracing::error!("the database writer was left outside the async runtime");
         return;
     };
     runtime.spawn(async move {
         let mut guard = writer.state.clone().lock_owned().await;
         if let Err(e) = clean(&mut guard).await {
-            tracing::error!(error = %e, "rolling back a dropped write transaction failed");
+            tracing::error!(error = %e, "rolling back an abandoned write failed");
         }
         if guard.open && writer.waiting.load(Ordering::SeqCst) == 0 {
             let _ = physical_commit(&mut guard).await;

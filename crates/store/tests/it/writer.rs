@@ -106,3 +106,45 @@ async fn a_commit_waiting_for_its_batch_is_not_stranded_by_a_dropped_neighbour()
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_waiter_that_gives_up_does_not_strand_later_commits() {
+    each_backend(|store| async move {
+        let mut a = store.begin().await.expect("begin a");
+        settings::set(&mut a, "a", "1").await.expect("set a");
+        // B queues for the writer while A holds it, then its caller gives up
+        // (a client that left) before its turn comes.
+        let b_store = store.clone();
+        let gave_up = tokio::time::timeout(Duration::from_millis(30), b_store.begin()).await;
+        assert!(gave_up.is_err() || store.backend() == stoa_store::Backend::Postgres, "B was still waiting");
+        drop(gave_up);
+        // Nobody is waiting now; A's commit must not wait for anyone.
+        tokio::time::timeout(Duration::from_secs(5), a.commit()).await.expect("a's commit completes").expect("commit a");
+        assert_eq!(get(&store, "a").await.as_deref(), Some("1"));
+        tokio::time::timeout(Duration::from_secs(5), set(&store, "after", "ok")).await.expect("in time").expect("the writer still works");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_writer_cancelled_halfway_leaves_nothing_behind() {
+    each_backend(|store| async move {
+        for i in 0..20 {
+            let store2 = store.clone();
+            // Cancel a transaction at varying points of its life.
+            let _ = tokio::time::timeout(Duration::from_micros(50 * i), async move {
+                let mut tx = store2.begin().await.expect("begin");
+                settings::set(&mut tx, &format!("cancelled{i}"), "x").await.expect("set");
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                drop(tx);
+            })
+            .await;
+        }
+        set(&store, "survivor", "ok").await.expect("the writer still works");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let mut c = store.read().await.expect("read");
+        let keys: Vec<String> = settings::all(&mut c).await.expect("all").into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["survivor"]);
+    })
+    .await;
+}
