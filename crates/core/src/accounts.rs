@@ -190,28 +190,17 @@ fn millis(d: Duration) -> i64 {
 
 /// Signs a person in with username (or email) and password, from `address`.
 ///
-/// Refuses with [`CoreError::RateLimited`] once the account or the address
-/// has had too many failures in the throttle window, before checking the
-/// password at all. Any session the client already had is replaced by the
-/// caller (the session id is cycled).
+/// Every attempt is counted against the account (whichever name was typed
+/// for it) and the client address before the password is checked, in one
+/// write transaction, so parallel guesses cannot slip under the limit
+/// together; a successful attempt is then forgotten. Once either count
+/// reaches its limit in the throttle window, attempts are refused with
+/// [`CoreError::RateLimited`] without checking the password. Any session the
+/// client already had is replaced by the caller (the session id is cycled).
 pub async fn sign_in(app: &Stoa, login: &str, password: &str, address: &str, user_agent: &str) -> Result<NewSession> {
     let login = login.trim().to_lowercase();
     let now = app.now();
     let since = now - millis(app.config.throttle_window);
-    {
-        let mut conn = app.store.read().await?;
-        for (scope, subject, limit) in [
-            (ThrottleScope::Account, login.as_str(), app.config.sign_in_failures_per_account),
-            (ThrottleScope::Address, address, app.config.sign_in_failures_per_address),
-        ] {
-            let (count, oldest) = users::sign_in_failures_since(&mut conn, scope, subject, since).await?;
-            if count >= limit {
-                let frees_at = oldest.unwrap_or(now) + millis(app.config.throttle_window);
-                let retry_after_secs = u64::try_from((frees_at - now).max(1000) / 1000).unwrap_or(1);
-                return Err(CoreError::RateLimited { retry_after_secs });
-            }
-        }
-    }
     let row = {
         let mut conn = app.store.read().await?;
         if login.contains('@') {
@@ -220,6 +209,29 @@ pub async fn sign_in(app: &Stoa, login: &str, password: &str, address: &str, use
             users::by_username(&mut conn, &login).await?
         }
     };
+    // An unknown name is a bucket of its own, so guessing names is throttled too.
+    let account_key = row.as_ref().map_or_else(|| format!("name:{login}"), |r| r.id.clone());
+    let mut tx = app.store.begin().await?;
+    let mut keys = [format!("sign-in:account:{account_key}"), format!("sign-in:address:{address}")];
+    keys.sort();
+    for key in &keys {
+        stoa_store::dialect::lock(&mut tx, key).await?;
+    }
+    for (scope, subject, limit) in [
+        (ThrottleScope::Account, account_key.as_str(), app.config.sign_in_failures_per_account),
+        (ThrottleScope::Address, address, app.config.sign_in_failures_per_address),
+    ] {
+        let (count, oldest) = users::sign_in_failures_since(&mut tx, scope, subject, since).await?;
+        if count >= limit {
+            let frees_at = oldest.unwrap_or(now) + millis(app.config.throttle_window);
+            let retry_after_secs = u64::try_from((frees_at - now).max(1000) / 1000).unwrap_or(1);
+            return Err(CoreError::RateLimited { retry_after_secs });
+        }
+    }
+    users::record_sign_in_failure(&mut tx, ThrottleScope::Account, &account_key, now).await?;
+    let address_attempt = users::record_sign_in_failure(&mut tx, ThrottleScope::Address, address, now).await?;
+    stoa_store::commit(tx).await?;
+
     let password = Password::for_sign_in(password);
     let ok = match &row {
         Some(row) => secrets::verify_password(password.expose().to_owned(), row.password_hash.clone()).await?,
@@ -229,17 +241,13 @@ pub async fn sign_in(app: &Stoa, login: &str, password: &str, address: &str, use
             false
         }
     };
-    let mut tx = app.store.begin().await?;
     let row = match row {
         Some(row) if ok && !row.is_suspended() => row,
-        _ => {
-            users::record_sign_in_failure(&mut tx, ThrottleScope::Account, &login, now).await?;
-            users::record_sign_in_failure(&mut tx, ThrottleScope::Address, address, now).await?;
-            stoa_store::commit(tx).await?;
-            return Err(CoreError::BadCredentials);
-        }
+        _ => return Err(CoreError::BadCredentials),
     };
-    users::clear_sign_in_failures(&mut tx, ThrottleScope::Account, &login).await?;
+    let mut tx = app.store.begin().await?;
+    users::clear_sign_in_failures(&mut tx, ThrottleScope::Account, &account_key).await?;
+    users::delete_sign_in_failure(&mut tx, &address_attempt).await?;
     let (secret, expires_at) = start_session(&mut tx, app, &row.id, user_agent, now).await?;
     stoa_store::commit(tx).await?;
     Ok(NewSession { secret, user: CurrentUser::from_row(&row), expires_at })
@@ -265,6 +273,9 @@ pub async fn sign_out(app: &Stoa, session_secret: &str) -> Result<()> {
 #[derive(Debug, Default)]
 pub(crate) struct SessionCache {
     entries: std::sync::Mutex<std::collections::HashMap<String, (CurrentUser, i64, std::time::Instant)>>,
+    /// Bumped by every `forget`: a lookup that began before a forget must not
+    /// put back what the forget removed.
+    epoch: std::sync::atomic::AtomicU64,
 }
 
 impl SessionCache {
@@ -277,8 +288,17 @@ impl SessionCache {
         (fetched.elapsed() < Self::TTL && *expires_at > now).then(|| user.clone())
     }
 
-    fn put(&self, hash: String, user: CurrentUser, expires_at: i64) {
+    fn epoch(&self) -> u64 {
+        self.epoch.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Remembers a session looked up since `epoch`, unless something was
+    /// forgotten meanwhile (then the lookup may be stale, and is not kept).
+    fn put(&self, hash: String, user: CurrentUser, expires_at: i64, epoch: u64) {
         if let Ok(mut entries) = self.entries.lock() {
+            if self.epoch() != epoch {
+                return;
+            }
             if entries.len() >= Self::CAPACITY {
                 entries.retain(|_, (_, _, fetched)| fetched.elapsed() < Self::TTL);
             }
@@ -288,6 +308,7 @@ impl SessionCache {
 
     fn forget(&self, hash: &str) {
         if let Ok(mut entries) = self.entries.lock() {
+            self.epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             entries.remove(hash);
         }
     }
@@ -295,6 +316,7 @@ impl SessionCache {
     /// Forgets every session of `user_id`.
     pub(crate) fn forget_user(&self, user_id: &str) {
         if let Ok(mut entries) = self.entries.lock() {
+            self.epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             entries.retain(|_, (user, _, _)| user.id != user_id);
         }
     }
@@ -309,6 +331,7 @@ pub async fn authenticate_session(app: &Stoa, session_secret: &str) -> Result<Op
     if let Some(user) = app.sessions.get(&hash, now) {
         return Ok(Some(user));
     }
+    let epoch = app.sessions.epoch();
     let found = {
         let mut conn = app.store.read().await?;
         users::session_user(&mut conn, &hash, now).await?
@@ -327,7 +350,7 @@ pub async fn authenticate_session(app: &Stoa, session_secret: &str) -> Result<Op
         stoa_store::commit(tx).await?;
     }
     let user = CurrentUser::from_row(&found.user);
-    app.sessions.put(hash, user.clone(), expires_at);
+    app.sessions.put(hash, user.clone(), expires_at, epoch);
     Ok(Some(user))
 }
 

@@ -45,7 +45,7 @@ pub const USERS_PER_PAGE: i64 = 50;
 pub async fn users(app: &Stoa, actor: &Actor, filter: Option<&str>, page: i64) -> Result<Vec<AdminUser>> {
     require_admin(actor)?;
     let mut conn = app.store.read().await?;
-    let offset = (page.max(1) - 1) * USERS_PER_PAGE;
+    let offset = (page.max(1) - 1).saturating_mul(USERS_PER_PAGE);
     let filter = filter.map(str::trim).filter(|f| !f.is_empty());
     Ok(users::list(&mut conn, filter, USERS_PER_PAGE, offset)
         .await?
@@ -67,6 +67,8 @@ pub async fn set_admin(app: &Stoa, actor: &Actor, username: &str, is_admin: bool
     require_admin(actor)?;
     let target = target(app, username).await?;
     let mut tx = app.store.begin().await?;
+    // Two admins removing each other at once must not leave the instance without one.
+    stoa_store::dialect::lock(&mut tx, "instance-admins").await?;
     if !is_admin && target.is_admin() && users::count_admins(&mut tx).await? <= 1 {
         return Err(CoreError::Conflict("last-admin"));
     }
@@ -86,6 +88,10 @@ pub async fn set_suspended(app: &Stoa, actor: &Actor, username: &str, suspended:
         return Err(CoreError::Conflict("cannot-suspend-self"));
     }
     let mut tx = app.store.begin().await?;
+    stoa_store::dialect::lock(&mut tx, "instance-admins").await?;
+    if suspended && target.is_admin() && !target.is_suspended() && users::count_admins(&mut tx).await? <= 1 {
+        return Err(CoreError::Conflict("last-admin"));
+    }
     users::set_suspended(&mut tx, &target.id, suspended.then(|| app.now())).await?;
     if suspended {
         users::delete_sessions_of_user(&mut tx, &target.id, None).await?;

@@ -452,6 +452,7 @@ pub async fn leave(app: &Stoa, actor: &Actor, slug: &str) -> Result<()> {
     let me = actor.require()?;
     let mut tx = app.store.begin().await?;
     let view = load(&mut tx, actor, slug, Action::Leave).await?;
+    lock_owners(&mut tx, &view.space.id).await?;
     if view.viewer_role() == Some(Role::Owner) && store::count_owners(&mut tx, &view.space.id).await? <= 1 {
         return Err(CoreError::Conflict("last-owner"));
     }
@@ -460,8 +461,11 @@ pub async fn leave(app: &Stoa, actor: &Actor, slug: &str) -> Result<()> {
     Ok(())
 }
 
-/// Removes `user_id` from a space and from the teams inside it.
+/// Removes `user_id` from a space and from the teams inside it, and closes
+/// their pending requests and invitations there, so none of them can bring
+/// the person back in unseen.
 async fn remove_in_tx(tx: &mut Tx, app: &Stoa, actor: &Actor, space_id: &str, user_id: &str, event: &str) -> Result<()> {
+    store::close_pending_of_user(tx, space_id, user_id, app.now()).await?;
     for team in store::member_teams_in(tx, space_id, user_id).await? {
         store::remove_member(tx, &team, user_id).await?;
         append(tx, app, event, actor, &team, Some(user_id), serde_json::json!({"with_community": space_id})).await?;
@@ -517,6 +521,14 @@ pub async fn decide_request(app: &Stoa, actor: &Actor, slug: &str, request_id: &
     let request = store::join_request(&mut tx, request_id).await?.ok_or(CoreError::NotFound)?;
     if request.space_id != view.space.id {
         return Err(CoreError::NotFound);
+    }
+    // Belonging to a team takes belonging to its community, then as at the
+    // time the request was made.
+    if approve
+        && let Some(parent) = &view.space.parent_id
+        && store::role_of(&mut tx, parent, &request.user_id).await?.is_none()
+    {
+        return Err(CoreError::Conflict("join-community-first"));
     }
     let status = if approve { "approved" } else { "denied" };
     if !store::decide_join_request(&mut tx, request_id, status, &me.id, app.now()).await? {
@@ -705,9 +717,10 @@ async fn join_by_invite(tx: &mut Tx, app: &Stoa, actor: &Actor, view: &SpaceView
     }
     match view.viewer_role() {
         Some(current) if current >= role => Ok(()),
-        Some(_) => {
+        Some(current) => {
             store::set_role(tx, &view.space.id, user_id, role).await?;
-            Ok(())
+            let data = serde_json::json!({"from": current.as_str(), "to": role.as_str(), "how": "invite"});
+            append(tx, app, kind::MEMBER_ROLE_CHANGED, actor, &view.space.id, Some(user_id), data).await
         }
         None => add_member_in_tx(tx, app, actor, view, user_id, role, "invite").await,
     }
@@ -795,6 +808,7 @@ pub async fn change_role(app: &Stoa, actor: &Actor, slug: &str, username: &str, 
     let mut tx = app.store.begin().await?;
     let view = load(&mut tx, actor, slug, Action::ManageMembers).await?;
     let target = member_by_username(&mut tx, &view, username).await?;
+    lock_owners(&mut tx, &view.space.id).await?;
     let current = store::role_of(&mut tx, &view.space.id, &target).await?.ok_or(CoreError::NotFound)?;
     if current == Role::Owner && role != Role::Owner && store::count_owners(&mut tx, &view.space.id).await? <= 1 {
         return Err(CoreError::Conflict("last-owner"));
@@ -803,6 +817,12 @@ pub async fn change_role(app: &Stoa, actor: &Actor, slug: &str, username: &str, 
     let data = serde_json::json!({"from": current.as_str(), "to": role.as_str()});
     append(&mut tx, app, kind::MEMBER_ROLE_CHANGED, actor, &view.space.id, Some(&target), data).await?;
     stoa_store::commit(tx).await?;
+    Ok(())
+}
+
+/// Serialises changes to a space's owners, so that two at once cannot leave it without one.
+async fn lock_owners(tx: &mut Tx, space_id: &str) -> Result<()> {
+    stoa_store::dialect::lock(tx, &format!("owners:{space_id}")).await?;
     Ok(())
 }
 
@@ -820,6 +840,7 @@ pub async fn remove_member(app: &Stoa, actor: &Actor, slug: &str, username: &str
     let mut tx = app.store.begin().await?;
     let view = load(&mut tx, actor, slug, Action::ManageMembers).await?;
     let target = member_by_username(&mut tx, &view, username).await?;
+    lock_owners(&mut tx, &view.space.id).await?;
     let role = store::role_of(&mut tx, &view.space.id, &target).await?;
     if role == Some(Role::Owner) && store::count_owners(&mut tx, &view.space.id).await? <= 1 {
         return Err(CoreError::Conflict("last-owner"));

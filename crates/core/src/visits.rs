@@ -41,9 +41,19 @@ impl VisitBuffer {
             }
             pending.drain().map(|((u, t), (n, at))| (u, t, n, at)).collect()
         };
-        let mut tx = store.begin().await?;
-        stoa_store::threads::record_visits(&mut tx, &batch).await?;
-        stoa_store::commit(tx).await?;
+        let written = async {
+            let mut tx = store.begin().await?;
+            stoa_store::threads::record_visits(&mut tx, &batch).await?;
+            stoa_store::commit(tx).await
+        }
+        .await;
+        if let Err(e) = written {
+            // Keep them for the next flush rather than lose them.
+            for (user, thread, number, at) in batch {
+                self.record(&user, &thread, number, at);
+            }
+            return Err(e.into());
+        }
         Ok(())
     }
 }

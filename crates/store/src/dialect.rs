@@ -112,6 +112,18 @@ pub(crate) async fn lock_event_log(conn: &mut AnyConnection) -> Result<()> {
     Ok(())
 }
 
+/// Serialises, until the end of the transaction, every transaction that
+/// locks the same `key`: for check-then-write rules such as "at least one
+/// owner" or "at most ten failed sign-ins", which READ COMMITTED alone would
+/// let two concurrent transactions break together. SQLite needs nothing: it
+/// has a single writer.
+pub async fn lock(conn: &mut AnyConnection, key: &str) -> Result<()> {
+    if Backend::of(conn) == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(key).execute(conn).await?;
+    }
+    Ok(())
+}
+
 /// Serialises migrations when several nodes start at once on PostgreSQL.
 pub(crate) async fn lock_migrations(conn: &mut AnyConnection, backend: Backend) -> Result<()> {
     if backend == Backend::Postgres {

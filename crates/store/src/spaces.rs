@@ -497,3 +497,29 @@ pub async fn use_invite_link(conn: &mut AnyConnection, id: &str) -> Result<bool>
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Closes `user_id`'s pending requests (as withdrawn) and invitations (as
+/// revoked) in a space and the teams inside it.
+pub async fn close_pending_of_user(conn: &mut AnyConnection, space_id: &str, user_id: &str, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE join_requests SET status = 'withdrawn', decided_at = $3
+         WHERE user_id = $2 AND status = 'pending'
+           AND (space_id = $1 OR space_id IN (SELECT id FROM spaces WHERE parent_id = $1))",
+    )
+    .bind(space_id)
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE invites SET status = 'revoked', decided_at = $3
+         WHERE invitee_id = $2 AND status = 'pending'
+           AND (space_id = $1 OR space_id IN (SELECT id FROM spaces WHERE parent_id = $1))",
+    )
+    .bind(space_id)
+    .bind(user_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

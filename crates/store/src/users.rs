@@ -343,14 +343,22 @@ impl ThrottleScope {
     }
 }
 
-pub async fn record_sign_in_failure(conn: &mut AnyConnection, scope: ThrottleScope, subject: &str, now: i64) -> Result<()> {
+/// Records a sign-in attempt that has not (yet) succeeded and returns its id.
+pub async fn record_sign_in_failure(conn: &mut AnyConnection, scope: ThrottleScope, subject: &str, now: i64) -> Result<String> {
+    let id = crate::new_id();
     sqlx::query("INSERT INTO sign_in_failures (id, scope, subject, at) VALUES ($1, $2, $3, $4)")
-        .bind(crate::new_id())
+        .bind(&id)
         .bind(scope.as_str())
         .bind(subject)
         .bind(now)
         .execute(conn)
         .await?;
+    Ok(id)
+}
+
+/// Forgets one recorded attempt (it turned out to succeed).
+pub async fn delete_sign_in_failure(conn: &mut AnyConnection, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE id = $1").bind(id).execute(conn).await?;
     Ok(())
 }
 

@@ -76,11 +76,13 @@ fn random_token() -> String {
 }
 
 fn client_address(parts: &HeaderMap, connect: Option<&ConnectInfo<SocketAddr>>, trust_proxy: bool) -> String {
+    // The last address is the one our own proxy added; the ones before it
+    // came from the client and prove nothing.
     if trust_proxy
         && let Some(forwarded) = parts.get("x-forwarded-for").and_then(|v| v.to_str().ok())
-        && let Some(first) = forwarded.split(',').next()
+        && let Some(last) = forwarded.rsplit(',').next().map(str::trim).filter(|a| !a.is_empty())
     {
-        return first.trim().to_owned();
+        return last.to_owned();
     }
     connect.map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".to_owned())
 }

@@ -195,3 +195,35 @@ async fn the_demo_loads_once() {
     assert!(listed.contains(&"customer-commons".to_owned()) && listed.contains(&"platform-guild".to_owned()), "{listed:?}");
     assert!(matches!(stoa_core::discussions::threads(&app, &diego, "platform-guild", 1).await, Err(CoreError::Forbidden)));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_cannot_slip_under_the_limit_together() {
+    let app = app().await;
+    person(&app, "ana").await;
+    let mut tasks = Vec::new();
+    for _ in 0..30 {
+        let app = app.app.clone();
+        tasks.push(tokio::spawn(async move { accounts::sign_in(&app, "ana", "wrong guess", "10.0.0.7", "t").await }));
+    }
+    let mut checked = 0;
+    for t in tasks {
+        match t.await.expect("task") {
+            Err(CoreError::BadCredentials) => checked += 1,
+            Err(CoreError::RateLimited { .. }) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(checked, app.config.sign_in_failures_per_account, "exactly the allowed number of passwords were tried");
+}
+
+#[tokio::test]
+async fn the_username_and_the_email_count_against_the_same_account() {
+    let app = app().await;
+    person(&app, "ana").await;
+    for i in 0..app.config.sign_in_failures_per_account {
+        let login = if i % 2 == 0 { "ana" } else { "ana@example.org" };
+        let _ = accounts::sign_in(&app, login, "wrong", &format!("10.1.0.{i}"), "t").await;
+    }
+    let err = accounts::sign_in(&app, "ana@example.org", PASSWORD, "10.2.0.1", "t").await.expect_err("throttled");
+    assert!(matches!(err, CoreError::RateLimited { .. }), "{err:?}");
+}

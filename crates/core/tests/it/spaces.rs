@@ -192,3 +192,27 @@ async fn space_input_is_validated_and_slugs_are_derived_or_refused() {
     assert!(matches!(taken, Err(CoreError::Invalid(ref e)) if e[0].message_id == "slug-taken"), "{taken:?}");
     assert!(matches!(spaces::create_space(&app, &Actor::ANONYMOUS, input()).await, Err(CoreError::SignInRequired)));
 }
+
+#[tokio::test]
+async fn leaving_a_community_closes_the_way_back_into_its_teams() {
+    let app = app().await;
+    let ana = person(&app, "ana").await;
+    let bob = person(&app, "bob").await;
+    let guild = community(&app, &ana, "guild", "members", "open").await;
+    spaces::join(&app, &bob, &guild).await.expect("join guild");
+    let team = spaces::create_space(
+        &app,
+        &ana,
+        NewSpaceInput { kind: "team".into(), name: "Team".into(), slug: "team".into(), visibility: "members".into(), join_policy: "request".into(), parent: guild.clone(), ..Default::default() },
+    )
+    .await
+    .expect("team")
+    .slug;
+    spaces::request_to_join(&app, &bob, &team, "me too").await.expect("request");
+    let requests = spaces::join_requests(&app, &ana, &team).await.expect("requests");
+    spaces::leave(&app, &bob, &guild).await.expect("bob leaves the guild");
+    assert!(spaces::join_requests(&app, &ana, &team).await.expect("requests").is_empty(), "the request was withdrawn");
+    let stale = spaces::decide_request(&app, &ana, &team, &requests[0].id, true).await;
+    assert!(matches!(stale, Err(CoreError::Conflict(_))), "{stale:?}");
+    assert!(matches!(discussions::threads(&app, &bob, &team, 1).await, Err(CoreError::Forbidden)));
+}

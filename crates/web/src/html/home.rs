@@ -57,9 +57,26 @@ async fn home(State(state): State<AppState>, ctx: PageCtx) -> PageResult {
     Ok(page(&HomePage { ctx, invites, activity, spaces }))
 }
 
-/// A `next` target that stays on this site.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
+/// A `next` target that stays on this site: a path of plain URL characters.
+/// Anything else (another host, `//`, backslashes, whitespace or control
+/// characters that browsers strip before parsing) sends the person home.
+pub(crate) fn safe_next(next: &str) -> &str {
+    let plain = next.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-_.~?=&%#+:@!$'()*,;".contains(&b));
+    let path = next.starts_with('/') && !next.starts_with("//");
+    if plain && path { next } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed() {
+        assert_eq!(safe_next("/s/guild/t/1?page=2#post-3"), "/s/guild/t/1?page=2#post-3");
+        for evil in ["//evil.example", "/\\evil.example", "/\t/evil.example", "/%09/evil.example\n", "https://evil.example", "javascript:alert(1)", "", "/ /x"] {
+            assert_eq!(safe_next(evil), "/", "{evil:?}");
+        }
+    }
 }
 
 #[derive(Template)]

@@ -222,7 +222,7 @@ async fn members(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<S
         Ok(d) => d,
         Err(e) => return errors::for_get(&ctx, e),
     };
-    let mut members = match spaces::members(&state.app, &actor, &slug, MEMBERS_PER_PAGE + 1, (page_no - 1) * MEMBERS_PER_PAGE).await {
+    let mut members = match spaces::members(&state.app, &actor, &slug, MEMBERS_PER_PAGE + 1, (page_no - 1).saturating_mul(MEMBERS_PER_PAGE)).await {
         Ok(m) => m,
         Err(e) => return errors::for_get(&ctx, e),
     };
@@ -258,7 +258,8 @@ struct JoinForm {
 async fn join(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>, Form(form): Form<JoinForm>) -> PageResult {
     let space = spaces::join(&state.app, &ctx.actor(), &slug).await.map_err(|e| ctx.fail(e))?;
     let home = format!("/s/{}", space.slug);
-    let back = if form.next.starts_with(&format!("{home}/")) { form.next.as_str() } else { home.as_str() };
+    let inside = form.next.starts_with(&format!("{home}/"));
+    let back = if inside { super::home::safe_next(&form.next) } else { home.as_str() };
     Ok(redirect_with(back, "flash-joined"))
 }
 
