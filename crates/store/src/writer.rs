@@ -182,18 +182,27 @@ impl Writer {
 }
 
 /// Opens the batch if needed and a savepoint for one logical transaction.
+///
+/// This module serves SQLite only, so it sends related statements together
+/// (`BEGIN IMMEDIATE; SAVEPOINT ...`): one round trip to the connection's
+/// worker thread instead of two.
 async fn start(state: &mut State) -> Result<()> {
     clean(state).await?;
-    if !state.open {
-        exec(&mut state.conn, "BEGIN IMMEDIATE").await?;
-        state.open = true;
+    if state.open {
+        if let Err(e) = exec(&mut state.conn, "SAVEPOINT stoa_tx").await {
+            // Without a savepoint this request cannot be isolated; close the
+            // batch so the work already released into it is not held up.
+            let _ = physical_commit(state).await;
+            return Err(e);
+        }
+        return Ok(());
     }
-    if let Err(e) = exec(&mut state.conn, "SAVEPOINT stoa_tx").await {
-        // Without a savepoint this request cannot be isolated; close the
-        // batch so the work already released into it is not held up.
-        let _ = physical_commit(state).await;
+    if let Err(e) = exec(&mut state.conn, "BEGIN IMMEDIATE; SAVEPOINT stoa_tx").await {
+        // Nothing of anyone's is in a transaction that failed to start.
+        let _ = exec(&mut state.conn, "ROLLBACK").await;
         return Err(e);
     }
+    state.open = true;
     Ok(())
 }
 
@@ -204,10 +213,7 @@ async fn clean(state: &mut State) -> Result<()> {
     if !state.dirty {
         return Ok(());
     }
-    let undone = match exec(&mut state.conn, "ROLLBACK TO SAVEPOINT stoa_tx").await {
-        Ok(()) => exec(&mut state.conn, "RELEASE SAVEPOINT stoa_tx").await,
-        Err(e) => Err(e),
-    };
+    let undone = exec(&mut state.conn, "ROLLBACK TO SAVEPOINT stoa_tx; RELEASE SAVEPOINT stoa_tx").await;
     state.dirty = false;
     if let Err(e) = undone {
         abort_batch(state, &e).await;
@@ -253,15 +259,32 @@ enum Released {
 }
 
 async fn release(mut guard: OwnedMutexGuard<State>, writer: Arc<Writer>) -> Released {
-    if let Err(e) = exec(&mut guard.conn, "RELEASE SAVEPOINT stoa_tx").await {
-        guard.dirty = true;
-        let _ = clean(&mut guard).await;
-        return Released::Committed(Err(e));
-    }
     guard.in_batch += 1;
     let others_waiting = writer.waiting.load(Ordering::SeqCst) > 0;
     if !others_waiting || guard.in_batch >= MAX_BATCH {
-        return Released::Committed(physical_commit(&mut guard).await);
+        // Release and commit in one round trip. If either fails the batch
+        // is rolled back whole, and everyone in it hears so.
+        let done = std::mem::take(&mut guard.done);
+        guard.in_batch = 0;
+        return match exec(&mut guard.conn, "RELEASE SAVEPOINT stoa_tx; COMMIT").await {
+            Ok(()) => {
+                guard.open = false;
+                done.finish(Ok(()));
+                Released::Committed(Ok(()))
+            }
+            Err(e) => {
+                let _ = exec(&mut guard.conn, "ROLLBACK").await;
+                guard.open = false;
+                done.finish(Err(e.to_string()));
+                Released::Committed(Err(e))
+            }
+        };
+    }
+    if let Err(e) = exec(&mut guard.conn, "RELEASE SAVEPOINT stoa_tx").await {
+        guard.in_batch -= 1;
+        guard.dirty = true;
+        let _ = clean(&mut guard).await;
+        return Released::Committed(Err(e));
     }
     Released::Deferred(guard.done.clone())
 }
