@@ -67,12 +67,16 @@ struct Running {
     _server: std::thread::JoinHandle<()>,
 }
 
-fn start_server(synchronous: Synchronous, seed: impl FnOnce(Stoa) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send>> + Send + 'static) -> Result<Running> {
+fn start_server(
+    synchronous: Synchronous,
+    seed: impl FnOnce(Stoa) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send>> + Send + 'static,
+) -> Result<Running> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("stoa.db").display());
     let (tx, rx) = std::sync::mpsc::channel();
     let server = std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("server runtime");
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("server runtime");
         runtime.block_on(async move {
             let mut options = StoreOptions::new(url);
             options.sqlite_synchronous = synchronous;
@@ -81,9 +85,10 @@ fn start_server(synchronous: Synchronous, seed: impl FnOnce(Stoa) -> std::pin::P
             let app = Stoa::new(store, CoreConfig::default());
             seed(app.clone()).await.expect("seed");
             let background = app.run_background();
-            let server = Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), AppState::new(app.clone(), WebConfig::default()))
-                .await
-                .expect("bind");
+            let server =
+                Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), AppState::new(app.clone(), WebConfig::default()))
+                    .await
+                    .expect("bind");
             tx.send((server.local_addr().expect("addr"), app)).expect("report address");
             let _ = server.run_until(std::future::pending()).await;
             background.abort();
@@ -137,7 +142,8 @@ fn load<F>(connections: usize, duration: Duration, make: F) -> Load
 where
     F: Fn(usize, &reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + 'static,
 {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("client runtime");
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("client runtime");
     let make = Arc::new(make);
     runtime.block_on(async move {
         let start = Instant::now();
@@ -177,7 +183,9 @@ fn machine() -> serde_json::Value {
     let cpus = std::thread::available_parallelism().map(usize::from).unwrap_or(0);
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .and_then(|c| {
+            c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
         .unwrap_or_default();
     json!({"cpus": cpus, "cpu": model, "os": std::env::consts::OS})
 }
@@ -188,7 +196,8 @@ async fn people(app: &Stoa, n: usize) -> Result<Vec<(Actor, String)>> {
     for i in 0..n {
         let input = SignUpInput { username: format!("reader{i:03}"), password: PASSWORD.into(), ..Default::default() };
         let user = accounts::create_user(app, &Actor::ANONYMOUS, Authority::Operator, input, false).await?;
-        let session = accounts::sign_in(app, &user.username, PASSWORD, &format!("10.0.{}.{}", i / 250, i % 250), "bench").await?;
+        let session =
+            accounts::sign_in(app, &user.username, PASSWORD, &format!("10.0.{}.{}", i / 250, i % 250), "bench").await?;
         out.push((Actor::signed_in(user), session.secret));
     }
     Ok(out)
@@ -198,17 +207,32 @@ async fn space_and_thread(app: &Stoa, owner: &Actor, replies: &[(Actor, String)]
     spaces::create_space(
         app,
         owner,
-        NewSpaceInput { kind: "community".into(), name: "Bench Guild".into(), slug: "bench".into(), visibility: "public".into(), join_policy: "open".into(), ..Default::default() },
+        NewSpaceInput {
+            kind: "community".into(),
+            name: "Bench Guild".into(),
+            slug: "bench".into(),
+            visibility: "public".into(),
+            join_policy: "open".into(),
+            ..Default::default()
+        },
     )
     .await?;
     for (who, _) in replies {
         spaces::join(app, who, "bench").await?;
     }
     let body = "How do you keep **runbooks** honest? Here is what we tried:\n\n- a `toil` label\n- quarterly review\n\n> Automate the step when a typo in it can page a second team.";
-    let written = discussions::create_thread(app, owner, "bench", NewThreadInput { title: "Keeping runbooks honest".into(), body: body.into() }).await?;
+    let written = discussions::create_thread(
+        app,
+        owner,
+        "bench",
+        NewThreadInput { title: "Keeping runbooks honest".into(), body: body.into() },
+    )
+    .await?;
     for i in 0..count {
         let (who, _) = &replies[i % replies.len()];
-        let reply = format!("Reply {i}: in our team we **review** the runbook after every incident, and link the dashboards with `query` snippets. See https://example.org/runbooks/{i} for the template.");
+        let reply = format!(
+            "Reply {i}: in our team we **review** the runbook after every incident, and link the dashboards with `query` snippets. See https://example.org/runbooks/{i} for the template."
+        );
         discussions::reply(app, who, &written.thread_id, ReplyInput { body: reply, reply_to: None }).await?;
     }
     Ok(written.thread_id)
@@ -245,7 +269,9 @@ fn b1(duration: Duration) -> Result<()> {
     if std::env::var("STOA_BENCH_PROFILE").is_ok() {
         // Only the thread page, for a profiler to look at.
         let (cookies2, url) = (cookies.clone(), page_url.clone());
-        let page = load(16, duration, move |i, c| c.get(&url).header("cookie", browser_cookies(&cookies2[i % cookies2.len()])));
+        let page = load(16, duration, move |i, c| {
+            c.get(&url).header("cookie", browser_cookies(&cookies2[i % cookies2.len()]))
+        });
         println!("  profile run: {:.0} pages/s", page.throughput());
         return Ok(());
     }
@@ -257,8 +283,12 @@ fn b1(duration: Duration) -> Result<()> {
         // the same work for each.
         let healthz = format!("{base}/healthz");
         let (cookies1, cookies2, url) = (cookies.clone(), cookies.clone(), page_url.clone());
-        let trivial = load(connections, duration, move |i, c| c.get(&healthz).header("cookie", browser_cookies(&cookies1[i % cookies1.len()])));
-        let page = load(connections, duration, move |i, c| c.get(&url).header("cookie", browser_cookies(&cookies2[i % cookies2.len()])));
+        let trivial = load(connections, duration, move |i, c| {
+            c.get(&healthz).header("cookie", browser_cookies(&cookies1[i % cookies1.len()]))
+        });
+        let page = load(connections, duration, move |i, c| {
+            c.get(&url).header("cookie", browser_cookies(&cookies2[i % cookies2.len()]))
+        });
         let ratio = page.throughput() / trivial.throughput();
         println!(
             "  {connections:>2} connections: thread page {:>8.0}/s p50 {:>6.2} ms p99 {:>6.2} ms | /healthz {:>8.0}/s p50 {:>6.2} ms p99 {:>6.2} ms | ratio {:.1}% ({} errors)",
@@ -283,18 +313,33 @@ fn b1(duration: Duration) -> Result<()> {
 /// Single-row inserts, each its own transaction, into a table in the same
 /// SQLite file and with the same pragmas Stoa uses: the floor of what one
 /// durable write costs on this disk.
-async fn raw_inserts(path: &std::path::Path, synchronous: Synchronous, duration: Duration) -> Result<(usize, Duration)> {
+async fn raw_inserts(
+    path: &std::path::Path,
+    synchronous: Synchronous,
+    duration: Duration,
+) -> Result<(usize, Duration)> {
     use sqlx::Connection;
     let url = format!("sqlite://{}?mode=rwc", path.display());
     let mut conn = sqlx::SqliteConnection::connect(&url).await?;
-    let pragmas = format!("PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;", synchronous.as_str().to_uppercase());
+    let pragmas = format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
+        synchronous.as_str().to_uppercase()
+    );
     sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas)).execute(&mut conn).await?;
-    sqlx::raw_sql("CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, body TEXT NOT NULL, at BIGINT NOT NULL)").execute(&mut conn).await?;
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, body TEXT NOT NULL, at BIGINT NOT NULL)",
+    )
+    .execute(&mut conn)
+    .await?;
     let body = "x".repeat(160);
     let start = Instant::now();
     let mut n = 0;
     while start.elapsed() < duration {
-        sqlx::query("INSERT INTO bench_raw (body, at) VALUES ($1, $2)").bind(&body).bind(n as i64).execute(&mut conn).await?;
+        sqlx::query("INSERT INTO bench_raw (body, at) VALUES ($1, $2)")
+            .bind(&body)
+            .bind(n as i64)
+            .execute(&mut conn)
+            .await?;
         n += 1;
     }
     Ok((n, start.elapsed()))
@@ -358,7 +403,9 @@ fn b2(duration: Duration) -> Result<()> {
                 ratio * 100.0,
                 replies.errors
             );
-            by_concurrency.push(json!({"writers": connections, "replies": replies.json(), "ratio": round(ratio * 100.0) / 100.0}));
+            by_concurrency.push(
+                json!({"writers": connections, "replies": replies.json(), "ratio": round(ratio * 100.0) / 100.0}),
+            );
         }
         runs.push(json!({"synchronous": synchronous.as_str(), "raw_inserts_per_s": round(raw_rate), "raw_inserts": raw_n, "runs": by_concurrency}));
         let _ = running.app;
@@ -400,7 +447,8 @@ fn probe() -> Result<()> {
         let t = Instant::now();
         for _ in 0..n {
             let mut tx = store.begin().await?;
-            stoa_store::threads::thread_in_space(&mut tx, &thread, Some(&writers[0].0.user.as_ref().expect("user").id)).await?;
+            stoa_store::threads::thread_in_space(&mut tx, &thread, Some(&writers[0].0.user.as_ref().expect("user").id))
+                .await?;
             stoa_store::commit(tx).await?;
         }
         println!("write transaction with the thread query: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
@@ -408,25 +456,51 @@ fn probe() -> Result<()> {
         for i in 0..n {
             let mut tx = store.begin().await?;
             let id = stoa_store::new_id();
-            stoa_store::threads::insert_post(&mut tx, &stoa_store::threads::NewPost { id: &id, thread_id: &thread, author_id: &writers[0].0.user.as_ref().expect("user").id, reply_to_id: None, body: "x", body_html: "<p>x</p>", created_at: i }).await?;
+            stoa_store::threads::insert_post(
+                &mut tx,
+                &stoa_store::threads::NewPost {
+                    id: &id,
+                    thread_id: &thread,
+                    author_id: &writers[0].0.user.as_ref().expect("user").id,
+                    reply_to_id: None,
+                    body: "x",
+                    body_html: "<p>x</p>",
+                    created_at: i,
+                },
+            )
+            .await?;
             stoa_store::commit(tx).await?;
         }
         println!("write transaction inserting a post: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
         let t = Instant::now();
         for i in 0..n {
             let mut tx = store.begin().await?;
-            stoa_store::events::append(&mut tx, stoa_store::events::NewEvent { kind: "probe", actor_id: None, space_id: None, subject_id: None, data: json!({"i": i}) }, i).await?;
+            stoa_store::events::append(
+                &mut tx,
+                stoa_store::events::NewEvent {
+                    kind: "probe",
+                    actor_id: None,
+                    space_id: None,
+                    subject_id: None,
+                    data: json!({"i": i}),
+                },
+                i,
+            )
+            .await?;
             stoa_store::commit(tx).await?;
         }
         println!("write transaction appending an event: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
         let t = Instant::now();
         for i in 0..n {
-            std::hint::black_box(stoa_domain_render(&format!("probe {i} with **bold** and a https://example.org link")));
+            std::hint::black_box(stoa_domain_render(&format!(
+                "probe {i} with **bold** and a https://example.org link"
+            )));
         }
         println!("markdown render: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
         let t = Instant::now();
         for i in 0..n {
-            discussions::reply(&app, &writers[0].0, &thread, ReplyInput { body: format!("probe {i}"), reply_to: None }).await?;
+            discussions::reply(&app, &writers[0].0, &thread, ReplyInput { body: format!("probe {i}"), reply_to: None })
+                .await?;
         }
         println!("core reply: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
         Ok::<_, anyhow::Error>(())

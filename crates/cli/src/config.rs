@@ -100,7 +100,10 @@ impl Settings {
         let mut builder = config::Config::builder();
         match file {
             Some(path) => builder = builder.add_source(config::File::from(path).required(true)),
-            None => builder = builder.add_source(config::File::with_name("stoa.toml").format(config::FileFormat::Toml).required(false)),
+            None => {
+                builder = builder
+                    .add_source(config::File::with_name("stoa.toml").format(config::FileFormat::Toml).required(false))
+            }
         }
         builder = builder.add_source(
             config::Environment::with_prefix("STOA").prefix_separator("_").separator("__").try_parsing(true),
@@ -125,7 +128,10 @@ impl Settings {
 
     fn validate(&self) -> Result<()> {
         if stoa_store::dialect::Synchronous::parse(&self.database.sqlite_synchronous).is_none() {
-            anyhow::bail!("database.sqlite_synchronous must be `full` or `normal`, not {:?}", self.database.sqlite_synchronous);
+            anyhow::bail!(
+                "database.sqlite_synchronous must be `full` or `normal`, not {:?}",
+                self.database.sqlite_synchronous
+            );
         }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             anyhow::bail!("log.format must be `text` or `json`, not {:?}", self.log.format);

@@ -103,7 +103,8 @@ fn main() -> Result<()> {
         return Ok(());
     }
     init_logging(&settings);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
     runtime.block_on(run(cli.command, settings))
 }
 
@@ -127,8 +128,11 @@ async fn open(settings: &Settings) -> Result<Stoa> {
     let url = settings.database_url();
     let mut options = StoreOptions::new(url.clone());
     options.max_connections = settings.database.max_connections;
-    options.sqlite_synchronous = dialect::Synchronous::parse(&settings.database.sqlite_synchronous).unwrap_or(dialect::Synchronous::Full);
-    let store = Store::connect(&options).await.with_context(|| format!("opening the database {}", dialect::redact_url(&url)))?;
+    options.sqlite_synchronous =
+        dialect::Synchronous::parse(&settings.database.sqlite_synchronous).unwrap_or(dialect::Synchronous::Full);
+    let store = Store::connect(&options)
+        .await
+        .with_context(|| format!("opening the database {}", dialect::redact_url(&url)))?;
     let applied = store.migrate().await.context("migrating the database")?;
     if applied > 0 {
         tracing::info!(applied, "database migrated");
@@ -218,7 +222,8 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
         app.clone(),
         WebConfig { public_url: settings.public_url.clone(), trust_proxy_headers: settings.trust_proxy_headers },
     );
-    let server = Server::bind(settings.listen, state).await.with_context(|| format!("listening on {}", settings.listen))?;
+    let server =
+        Server::bind(settings.listen, state).await.with_context(|| format!("listening on {}", settings.listen))?;
     let addr = server.local_addr()?;
     let background = app.run_background();
     if demo {

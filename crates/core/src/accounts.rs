@@ -81,11 +81,8 @@ pub async fn sign_up(app: &Stoa, input: SignUpInput, user_agent: &str) -> Result
     } else {
         field(&mut errors, "display_name", DisplayName::parse(&input.display_name))
     };
-    let email = if input.email.trim().is_empty() {
-        None
-    } else {
-        field(&mut errors, "email", Email::parse(&input.email))
-    };
+    let email =
+        if input.email.trim().is_empty() { None } else { field(&mut errors, "email", Email::parse(&input.email)) };
     let password = field(&mut errors, "password", Password::parse_new(&input.password));
     let (Some(username), Some(display_name), Some(password)) = (username, display_name, password) else {
         return Err(CoreError::Invalid(errors));
@@ -237,7 +234,8 @@ pub async fn sign_in(app: &Stoa, login: &str, password: &str, address: &str, use
         Some(row) => secrets::verify_password(password.expose().to_owned(), row.password_hash.clone()).await?,
         None => {
             // Spend the same time as for a real account, then fail.
-            let _ = secrets::verify_password(password.expose().to_owned(), secrets::dummy_hash().await.to_owned()).await;
+            let _ =
+                secrets::verify_password(password.expose().to_owned(), secrets::dummy_hash().await.to_owned()).await;
             false
         }
     };
@@ -544,7 +542,8 @@ pub async fn change_password(
     keep_session: Option<&str>,
 ) -> Result<()> {
     let me = actor.require()?;
-    let new = Password::parse_new(new).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("new_password", &e)]))?;
+    let new =
+        Password::parse_new(new).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("new_password", &e)]))?;
     let stored = {
         let mut conn = app.store.read().await?;
         users::by_id(&mut conn, &me.id).await?.ok_or(CoreError::SignInRequired)?.password_hash
@@ -635,7 +634,8 @@ pub async fn create_user(
     } else {
         field(&mut errors, "display_name", DisplayName::parse(&input.display_name))
     };
-    let email = if input.email.trim().is_empty() { None } else { field(&mut errors, "email", Email::parse(&input.email)) };
+    let email =
+        if input.email.trim().is_empty() { None } else { field(&mut errors, "email", Email::parse(&input.email)) };
     let password = field(&mut errors, "password", Password::parse_new(&input.password));
     let (Some(username), Some(display_name), Some(password)) = (username, display_name, password) else {
         return Err(CoreError::Invalid(errors));

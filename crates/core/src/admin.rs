@@ -108,10 +108,22 @@ async fn target(app: &Stoa, username: &str) -> Result<users::UserRow> {
     users::by_username(&mut conn, username.as_str()).await?.ok_or(CoreError::NotFound)
 }
 
-async fn audit(tx: &mut stoa_store::Tx, app: &Stoa, actor: &Actor, subject: &str, data: serde_json::Value) -> Result<()> {
+async fn audit(
+    tx: &mut stoa_store::Tx,
+    app: &Stoa,
+    actor: &Actor,
+    subject: &str,
+    data: serde_json::Value,
+) -> Result<()> {
     events::append(
         tx,
-        NewEvent { kind: kind::ADMIN_USER_CHANGED, actor_id: actor.id(), space_id: None, subject_id: Some(subject), data },
+        NewEvent {
+            kind: kind::ADMIN_USER_CHANGED,
+            actor_id: actor.id(),
+            space_id: None,
+            subject_id: Some(subject),
+            data,
+        },
         app.now(),
     )
     .await?;
@@ -131,7 +143,9 @@ pub const DEFAULT_INSTANCE_NAME: &str = "Stoa";
 /// The instance's name; anyone may know it.
 pub async fn instance_name(app: &Stoa) -> Result<String> {
     let mut conn = app.store.read().await?;
-    Ok(settings::get(&mut conn, settings::key::INSTANCE_NAME).await?.unwrap_or_else(|| DEFAULT_INSTANCE_NAME.to_owned()))
+    Ok(settings::get(&mut conn, settings::key::INSTANCE_NAME)
+        .await?
+        .unwrap_or_else(|| DEFAULT_INSTANCE_NAME.to_owned()))
 }
 
 pub async fn settings(app: &Stoa, actor: &Actor) -> Result<InstanceSettings> {
@@ -140,14 +154,22 @@ pub async fn settings(app: &Stoa, actor: &Actor) -> Result<InstanceSettings> {
 }
 
 /// Changes settings; `None` keeps a value.
-pub async fn update_settings(app: &Stoa, actor: &Actor, registration: Option<&str>, instance_name: Option<&str>) -> Result<InstanceSettings> {
+pub async fn update_settings(
+    app: &Stoa,
+    actor: &Actor,
+    registration: Option<&str>,
+    instance_name: Option<&str>,
+) -> Result<InstanceSettings> {
     require_admin(actor)?;
     let registration = match registration {
         Some(raw) => Some(Registration::parse(raw).ok_or_else(|| CoreError::field("registration", "invalid-option"))?),
         None => None,
     };
     let name = match instance_name {
-        Some(raw) => Some(SpaceName::parse(raw).map_err(|e| CoreError::Invalid(vec![crate::FieldError::invalid("instance_name", &e)]))?),
+        Some(raw) => Some(
+            SpaceName::parse(raw)
+                .map_err(|e| CoreError::Invalid(vec![crate::FieldError::invalid("instance_name", &e)]))?,
+        ),
         None => None,
     };
     let mut tx = app.store.begin().await?;

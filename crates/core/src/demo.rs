@@ -29,8 +29,16 @@ pub struct DemoAccount {
 }
 
 pub const ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { username: "marcus", display_name: "Marcus Webb", role: "instance admin; owns the Platform Engineering Guild" },
-    DemoAccount { username: "priya", display_name: "Priya Raman", role: "facilitator of the Platform Engineering Guild" },
+    DemoAccount {
+        username: "marcus",
+        display_name: "Marcus Webb",
+        role: "instance admin; owns the Platform Engineering Guild",
+    },
+    DemoAccount {
+        username: "priya",
+        display_name: "Priya Raman",
+        role: "facilitator of the Platform Engineering Guild",
+    },
     DemoAccount { username: "ana", display_name: "Ana Lima", role: "guild member; Incident Review Circle" },
     DemoAccount { username: "jonas", display_name: "Jonas Berg", role: "guild member; Incident Review Circle" },
     DemoAccount { username: "chen", display_name: "Chen Wei", role: "guild member; Observability Study Group" },
@@ -78,12 +86,16 @@ pub async fn load(app: &Stoa) -> Result<()> {
     };
     let bios = [
         (marcus, "Head of platform at Lumen. Asks *why* three times before approving a design doc."),
-        (priya, "Staff SRE and the guild's facilitator. I run our incident reviews and book club.\n\nAsk me about error budgets."),
+        (
+            priya,
+            "Staff SRE and the guild's facilitator. I run our incident reviews and book club.\n\nAsk me about error budgets.",
+        ),
         (ana, "Backend engineer on payments. Learning Rust one borrow-checker error at a time."),
         (sofia, "Developer relations. If the docs are wrong, tell me and I will buy you a coffee."),
     ];
     for (who, bio) in bios {
-        accounts::update_profile(&app, who, accounts::ProfileInput { bio: Some(bio.into()), ..Default::default() }).await?;
+        accounts::update_profile(&app, who, accounts::ProfileInput { bio: Some(bio.into()), ..Default::default() })
+            .await?;
     }
 
     tick(2);
@@ -116,9 +128,18 @@ pub async fn load(app: &Stoa) -> Result<()> {
 
     let incident_team = team(&app, priya, &guild.slug, "Incident Review Circle", "incident-review",
         "Blameless reviews of last month's incidents. We pick one, rebuild the timeline together and write down what we would change.").await?;
-    let observability = team(&app, priya, &guild.slug, "Observability Study Group", "observability-study",
-        "Working through *Observability Engineering* a chapter a week, and trying each idea on our own services.").await?;
-    for (who, team) in [(ana, &incident_team), (jonas, &incident_team), (chen, &observability), (fatima, &observability)] {
+    let observability = team(
+        &app,
+        priya,
+        &guild.slug,
+        "Observability Study Group",
+        "observability-study",
+        "Working through *Observability Engineering* a chapter a week, and trying each idea on our own services.",
+    )
+    .await?;
+    for (who, team) in
+        [(ana, &incident_team), (jonas, &incident_team), (chen, &observability), (fatima, &observability)]
+    {
         spaces::invite_person(&app, priya, team, &username(who), Role::Member).await?;
         if let Some(invite) = spaces::my_invites(&app, who).await?.into_iter().find(|i| &i.space_slug == team) {
             spaces::answer_invite(&app, who, &invite.id, true).await?;
@@ -150,20 +171,41 @@ pub async fn load(app: &Stoa) -> Result<()> {
     tick(2);
     reply(&app, fatima, &t, "The Tokio tutorial's *mini-redis* chapter is the fastest way to understand async. Pair it with `tokio-console` on a toy service.", None).await?;
     tick(6);
-    reply(&app, marcus, &t, "+1 to *Zero to Production*. Also read our own `payments-ledger` crate: it's small and has good tests to copy.", None).await?;
+    reply(
+        &app,
+        marcus,
+        &t,
+        "+1 to *Zero to Production*. Also read our own `payments-ledger` crate: it's small and has good tests to copy.",
+        None,
+    )
+    .await?;
 
     tick(12);
     let t = thread(&app, jonas, &incident_team, "Review: checkout latency spike on the 14th",
         "Timeline draft is in the wiki. Open questions before Thursday:\n\n\
          1. Why did the autoscaler wait 9 minutes?\n2. Did the cache warm-up job run twice?\n\nPlease add what you saw.").await?;
     tick(3);
-    reply(&app, ana, &t, "On (2): yes. The cron and the deploy hook both fired. I have the logs; will attach them to the timeline.", None).await?;
+    reply(
+        &app,
+        ana,
+        &t,
+        "On (2): yes. The cron and the deploy hook both fired. I have the logs; will attach them to the timeline.",
+        None,
+    )
+    .await?;
 
     tick(10);
     let t = thread(&app, chen, &observability, "Chapter 4: structured events vs. metrics",
         "This week's question: which of our dashboards would we delete if every service emitted wide structured events?").await?;
     tick(2);
-    reply(&app, fatima, &t, "The per-endpoint latency ones. We'd compute them from events on demand instead of pre-aggregating 40 metrics.", None).await?;
+    reply(
+        &app,
+        fatima,
+        &t,
+        "The per-endpoint latency ones. We'd compute them from events on demand instead of pre-aggregating 40 metrics.",
+        None,
+    )
+    .await?;
 
     // The public, customer-facing community.
     tick(8);
@@ -185,12 +227,18 @@ pub async fn load(app: &Stoa) -> Result<()> {
         spaces::join(&app, who, &commons.slug).await?;
     }
     tick(3);
-    let t = thread(&app, sofia, &commons.slug, "Welcome! Start here",
+    let t = thread(
+        &app,
+        sofia,
+        &commons.slug,
+        "Welcome! Start here",
         "Hi everyone, and welcome to the Commons.\n\n\
          - Ask anything about Lumen's API, SDKs and deployments.\n\
          - Share how you use Lumen: other customers learn the most from you.\n\
          - Our engineers drop in every day, but peers often answer first.\n\n\
-         Be kind, and post code as text, not screenshots.").await?;
+         Be kind, and post code as text, not screenshots.",
+    )
+    .await?;
     tick(5);
     reply(&app, diego, &t, "Thanks Sofia! We run Lumen in three regions for a logistics platform. Happy to share what we learned about rate limits.", None).await?;
     tick(30);
@@ -200,7 +248,14 @@ pub async fn load(app: &Stoa) -> Result<()> {
     tick(2);
     let answer = reply(&app, ana, &t, "Store the event's `id` in a table with a unique constraint and do the insert in the same transaction as `create_order`. A retry then fails the insert and you return 200 without doing the work twice.", None).await?;
     tick(1);
-    reply(&app, sofia, &t, "Ana's answer is the one we recommend. We'll add it to the webhooks guide this week.", Some(answer)).await?;
+    reply(
+        &app,
+        sofia,
+        &t,
+        "Ana's answer is the one we recommend. We'll add it to the webhooks guide this week.",
+        Some(answer),
+    )
+    .await?;
     tick(1);
     reply(&app, diego, &t, "That worked, thank you both! Took ten lines.", None).await?;
     Ok(())
@@ -229,7 +284,9 @@ async fn team(app: &Stoa, creator: &Actor, parent: &str, name: &str, slug: &str,
 }
 
 async fn thread(app: &Stoa, author: &Actor, space: &str, title: &str, body: &str) -> Result<String> {
-    let written = discussions::create_thread(app, author, space, NewThreadInput { title: title.into(), body: body.into() }).await?;
+    let written =
+        discussions::create_thread(app, author, space, NewThreadInput { title: title.into(), body: body.into() })
+            .await?;
     Ok(written.thread_id)
 }
 

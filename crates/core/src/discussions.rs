@@ -293,8 +293,17 @@ pub async fn create_thread(app: &Stoa, actor: &Actor, slug: &str, input: NewThre
     let thread_id = new_id();
     let post_id = new_id();
     let body_html = markdown::render(body.as_str());
-    store::insert_thread(&mut tx, &NewThread { id: &thread_id, space_id: &view.space.id, author_id: &me.id, title: title.as_str(), created_at: now })
-        .await?;
+    store::insert_thread(
+        &mut tx,
+        &NewThread {
+            id: &thread_id,
+            space_id: &view.space.id,
+            author_id: &me.id,
+            title: title.as_str(),
+            created_at: now,
+        },
+    )
+    .await?;
     let post = NewPost {
         id: &post_id,
         thread_id: &thread_id,
@@ -327,7 +336,11 @@ async fn written(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Written> {
     let row = store::post(&mut conn, post_id).await?.ok_or(CoreError::NotFound)?;
     let view = spaces::load_by_id(&mut conn, actor, &row.space_id, Action::ReadContent).await?;
     let may = Permissions::of(actor, &view);
-    Ok(Written { thread_id: row.thread_id.clone(), space_slug: view.space.slug.clone(), post: to_post(&row.into(), actor, &may, None) })
+    Ok(Written {
+        thread_id: row.thread_id.clone(),
+        space_slug: view.space.slug.clone(),
+        post: to_post(&row.into(), actor, &may, None),
+    })
 }
 
 /// A reply as typed.
@@ -418,7 +431,13 @@ pub async fn post(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Post> {
 
 /// Edits one's own post. `expected_version` (from the form the person edited)
 /// guards against overwriting an edit made meanwhile in another tab.
-pub async fn edit_post(app: &Stoa, actor: &Actor, post_id: &str, body: &str, expected_version: Option<i64>) -> Result<Post> {
+pub async fn edit_post(
+    app: &Stoa,
+    actor: &Actor,
+    post_id: &str,
+    body: &str,
+    expected_version: Option<i64>,
+) -> Result<Post> {
     let me = actor.require()?;
     let mut tx = app.store.begin().await?;
     let row = store::post(&mut tx, post_id).await?.ok_or(CoreError::NotFound)?;

@@ -22,7 +22,13 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn invalid(field: &'static str, invalid: &Invalid) -> Self {
-        Self { field, message_id: invalid.message_id(), limit: invalid.limit(), allowed: invalid.allowed(), taken: false }
+        Self {
+            field,
+            message_id: invalid.message_id(),
+            limit: invalid.limit(),
+            allowed: invalid.allowed(),
+            taken: false,
+        }
     }
 
     pub fn new(field: &'static str, message_id: &'static str) -> Self {

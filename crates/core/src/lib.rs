@@ -145,7 +145,14 @@ pub struct Stoa {
 
 impl Stoa {
     pub fn new(store: Store, config: CoreConfig) -> Self {
-        Self { store, config: Arc::new(config), clock: Clock::System, visits: Arc::default(), posts: Arc::default(), sessions: Arc::default() }
+        Self {
+            store,
+            config: Arc::new(config),
+            clock: Clock::System,
+            visits: Arc::default(),
+            posts: Arc::default(),
+            sessions: Arc::default(),
+        }
     }
 
     /// The same application with a clock that tests move by hand, starting at `start_ms`.

@@ -66,9 +66,7 @@ pub(crate) async fn verify_password(password: String, stored: String) -> Result<
 /// unknown so that a wrong username takes as long as a wrong password.
 pub(crate) async fn dummy_hash() -> &'static str {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    DUMMY
-        .get_or_init(|| async { hash_password("no-one-has-this-password".to_owned()).await.unwrap_or_default() })
-        .await
+    DUMMY.get_or_init(|| async { hash_password("no-one-has-this-password".to_owned()).await.unwrap_or_default() }).await
 }
 
 #[cfg(test)]

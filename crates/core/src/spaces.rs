@@ -8,7 +8,7 @@
 use serde::Serialize;
 use stoa_domain::policy::{self, ParentFacts};
 use stoa_domain::{
-    Action, JoinPolicy, Role, SpaceDescription, SpaceFacts, SpaceKind, SpaceName, Slug, Username, Visibility, markdown,
+    Action, JoinPolicy, Role, Slug, SpaceDescription, SpaceFacts, SpaceKind, SpaceName, Username, Visibility, markdown,
 };
 use stoa_store::events::{self, NewEvent, kind};
 use stoa_store::spaces::{self as store, InviteRow, JoinRequestRow, MemberRow, NewInvite, NewSpace, SpaceView};
@@ -191,9 +191,21 @@ pub struct NewSpaceInput {
     pub parent: String,
 }
 
-async fn append(tx: &mut Tx, app: &Stoa, kind: &str, actor: &Actor, space: &str, subject: Option<&str>, data: serde_json::Value) -> Result<()> {
-    events::append(tx, NewEvent { kind, actor_id: actor.id(), space_id: Some(space), subject_id: subject, data }, app.now())
-        .await?;
+async fn append(
+    tx: &mut Tx,
+    app: &Stoa,
+    kind: &str,
+    actor: &Actor,
+    space: &str,
+    subject: Option<&str>,
+    data: serde_json::Value,
+) -> Result<()> {
+    events::append(
+        tx,
+        NewEvent { kind, actor_id: actor.id(), space_id: Some(space), subject_id: subject, data },
+        app.now(),
+    )
+    .await?;
     Ok(())
 }
 
@@ -275,7 +287,9 @@ pub async fn create_space(app: &Stoa, actor: &Actor, input: NewSpaceInput) -> Re
     )
     .await;
     match inserted {
-        Err(StoreError::Conflict { .. }) => return Err(CoreError::Invalid(vec![FieldError::taken("slug", "slug-taken")])),
+        Err(StoreError::Conflict { .. }) => {
+            return Err(CoreError::Invalid(vec![FieldError::taken("slug", "slug-taken")]));
+        }
         other => other?,
     }
     store::add_member(&mut tx, &id, &me.id, Role::Owner, now).await?;
@@ -318,7 +332,8 @@ pub async fn update_space(app: &Stoa, actor: &Actor, slug: &str, input: SpaceSet
         Some(raw) => field(&mut errors, "join_policy", JoinPolicy::parse(raw)),
         None => Some(s.join_policy),
     };
-    let (Some(name), Some(description), Some(visibility), Some(join_policy)) = (name, description, visibility, join_policy)
+    let (Some(name), Some(description), Some(visibility), Some(join_policy)) =
+        (name, description, visibility, join_policy)
     else {
         return Err(CoreError::Invalid(errors));
     };
@@ -327,10 +342,17 @@ pub async fn update_space(app: &Stoa, actor: &Actor, slug: &str, input: SpaceSet
     store::update(
         &mut tx,
         &s.id,
-        &store::SpaceUpdate { name: &name, description: &description, description_html: &description_html, visibility, join_policy },
+        &store::SpaceUpdate {
+            name: &name,
+            description: &description,
+            description_html: &description_html,
+            visibility,
+            join_policy,
+        },
     )
     .await?;
-    let data = serde_json::json!({"name": name, "visibility": visibility.as_str(), "join_policy": join_policy.as_str()});
+    let data =
+        serde_json::json!({"name": name, "visibility": visibility.as_str(), "join_policy": join_policy.as_str()});
     append(&mut tx, app, kind::SPACE_UPDATED, actor, &s.id, Some(&s.id), data).await?;
     stoa_store::commit(tx).await?;
     let mut conn = app.store.read().await?;
@@ -398,7 +420,13 @@ pub async fn space(app: &Stoa, actor: &Actor, slug: &str) -> Result<SpaceDetail>
         }
         _ => (false, None),
     };
-    Ok(SpaceDetail { space: SpaceSummary::of(&view), may: Permissions::of(actor, &view), teams, pending_request, pending_invite })
+    Ok(SpaceDetail {
+        space: SpaceSummary::of(&view),
+        may: Permissions::of(actor, &view),
+        teams,
+        pending_request,
+        pending_invite,
+    })
 }
 
 /// A page of members; only for those who may read the space.
@@ -464,7 +492,14 @@ pub async fn leave(app: &Stoa, actor: &Actor, slug: &str) -> Result<()> {
 /// Removes `user_id` from a space and from the teams inside it, and closes
 /// their pending requests and invitations there, so none of them can bring
 /// the person back in unseen.
-async fn remove_in_tx(tx: &mut Tx, app: &Stoa, actor: &Actor, space_id: &str, user_id: &str, event: &str) -> Result<()> {
+async fn remove_in_tx(
+    tx: &mut Tx,
+    app: &Stoa,
+    actor: &Actor,
+    space_id: &str,
+    user_id: &str,
+    event: &str,
+) -> Result<()> {
     store::close_pending_of_user(tx, space_id, user_id, app.now()).await?;
     for team in store::member_teams_in(tx, space_id, user_id).await? {
         store::remove_member(tx, &team, user_id).await?;
@@ -488,7 +523,8 @@ pub async fn request_to_join(app: &Stoa, actor: &Actor, slug: &str, message: &st
     }
     let id = new_id();
     store::insert_join_request(&mut tx, &id, &view.space.id, &me.id, &message, app.now()).await?;
-    append(&mut tx, app, kind::JOIN_REQUESTED, actor, &view.space.id, Some(&id), serde_json::json!({"user_id": me.id})).await?;
+    append(&mut tx, app, kind::JOIN_REQUESTED, actor, &view.space.id, Some(&id), serde_json::json!({"user_id": me.id}))
+        .await?;
     stoa_store::commit(tx).await?;
     Ok(())
 }
@@ -561,7 +597,8 @@ pub async fn invite_person(app: &Stoa, actor: &Actor, slug: &str, username: &str
     let mut tx = app.store.begin().await?;
     let view = load(&mut tx, actor, slug, Action::InviteMembers).await?;
     check_invite_role(actor, &view, role)?;
-    let username = Username::parse(username).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("username", &e)]))?;
+    let username =
+        Username::parse(username).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("username", &e)]))?;
     let invitee = users::by_username(&mut tx, username.as_str())
         .await?
         .ok_or_else(|| CoreError::field("username", "user-unknown"))?;
@@ -644,7 +681,8 @@ pub async fn create_invite_link(
         },
     )
     .await?;
-    append(&mut tx, app, kind::INVITE_CREATED, actor, &view.space.id, Some(&id), serde_json::json!({"link": true})).await?;
+    append(&mut tx, app, kind::INVITE_CREATED, actor, &view.space.id, Some(&id), serde_json::json!({"link": true}))
+        .await?;
     let row = store::invite(&mut tx, &id).await?.ok_or(CoreError::NotFound)?;
     stoa_store::commit(tx).await?;
     Ok(CreatedInviteLink { invite: InviteSummary::of(&row), token })
@@ -705,13 +743,21 @@ pub async fn answer_invite(app: &Stoa, actor: &Actor, invite_id: &str, accept: b
     if accept {
         join_by_invite(&mut tx, app, actor, &view, &me.id, invite.role).await?;
     } else {
-        append(&mut tx, app, kind::INVITE_DECLINED, actor, &invite.space_id, Some(invite_id), serde_json::json!({})).await?;
+        append(&mut tx, app, kind::INVITE_DECLINED, actor, &invite.space_id, Some(invite_id), serde_json::json!({}))
+            .await?;
     }
     stoa_store::commit(tx).await?;
     Ok(SpaceSummary::of(&view))
 }
 
-async fn join_by_invite(tx: &mut Tx, app: &Stoa, actor: &Actor, view: &SpaceView, user_id: &str, role: Role) -> Result<()> {
+async fn join_by_invite(
+    tx: &mut Tx,
+    app: &Stoa,
+    actor: &Actor,
+    view: &SpaceView,
+    user_id: &str,
+    role: Role,
+) -> Result<()> {
     if view.space.parent_id.is_some() && view.parent_viewer_role().is_none() {
         return Err(CoreError::Conflict("join-community-first"));
     }
@@ -791,10 +837,17 @@ pub(crate) async fn accept_link_in_tx(tx: &mut Tx, invite: &InviteRow, user_id: 
         return Err(CoreError::Conflict("join-community-first"));
     }
     if store::add_member(tx, &view.space.id, user_id, invite.role, now).await? {
-        let data = serde_json::json!({"role": invite.role.as_str(), "how": "invite_link", "space_name": view.space.name});
+        let data =
+            serde_json::json!({"role": invite.role.as_str(), "how": "invite_link", "space_name": view.space.name});
         events::append(
             tx,
-            NewEvent { kind: kind::MEMBER_JOINED, actor_id: Some(user_id), space_id: Some(&view.space.id), subject_id: Some(user_id), data },
+            NewEvent {
+                kind: kind::MEMBER_JOINED,
+                actor_id: Some(user_id),
+                space_id: Some(&view.space.id),
+                subject_id: Some(user_id),
+                data,
+            },
             now,
         )
         .await?;

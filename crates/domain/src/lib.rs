@@ -11,8 +11,7 @@ pub mod policy;
 pub mod space;
 
 pub use names::{
-    Bio, DisplayName, Email, Invalid, Password, PostBody, SpaceDescription, SpaceName, Slug,
-    Title, TokenName, Username,
+    Bio, DisplayName, Email, Invalid, Password, PostBody, Slug, SpaceDescription, SpaceName, Title, TokenName, Username,
 };
 pub use policy::{Action, Decision, Denial, SpaceFacts, Viewer};
 pub use space::{JoinPolicy, Role, SpaceKind, Visibility};

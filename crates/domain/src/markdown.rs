@@ -211,7 +211,8 @@ mod tests {
 
     #[test]
     fn javascript_urls_are_removed_from_links_and_images() {
-        let html = render("[click](javascript:alert(1)) <a href=\"JaVaScRiPt:alert(1)\">x</a> ![i](javascript:alert(2))");
+        let html =
+            render("[click](javascript:alert(1)) <a href=\"JaVaScRiPt:alert(1)\">x</a> ![i](javascript:alert(2))");
         assert!(!html.to_lowercase().contains("javascript:"), "{html}");
     }
 
@@ -258,7 +259,11 @@ mod tests {
         let raw = render("<img src=\"https://example.org/x.png\" onerror=\"x()\">");
         assert!(raw.contains("alt=\"\"") && !raw.contains("onerror"), "{raw}");
         let titled = render("<img src=\"https://example.org/x.png\" title=\"a > b\">");
-        assert!(titled.contains("title=\"a &gt; b\" loading=\"lazy\" alt=\"\">") || titled.contains("title=\"a &gt; b\" alt=\"\">"), "{titled}");
+        assert!(
+            titled.contains("title=\"a &gt; b\" loading=\"lazy\" alt=\"\">")
+                || titled.contains("title=\"a &gt; b\" alt=\"\">"),
+            "{titled}"
+        );
     }
 
     #[test]

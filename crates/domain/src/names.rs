@@ -79,10 +79,7 @@ fn bounded_text(raw: &str, max: usize) -> Result<String, Invalid> {
 /// Strips control characters other than newlines and tabs, which have no place
 /// in text people write and can hide content from reviewers.
 fn without_controls(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .collect::<String>()
-        .replace("\r\n", "\n")
+    raw.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect::<String>().replace("\r\n", "\n")
 }
 
 macro_rules! text_newtype {
@@ -399,7 +396,10 @@ mod tests {
 
     #[test]
     fn a_slug_is_suggested_from_a_name() {
-        assert_eq!(Slug::suggest("Platform Engineering Guild!").map(Slug::into_inner), Some("platform-engineering-guild".into()));
+        assert_eq!(
+            Slug::suggest("Platform Engineering Guild!").map(Slug::into_inner),
+            Some("platform-engineering-guild".into())
+        );
         assert_eq!(Slug::suggest("¿¿??"), None);
     }
 

@@ -129,10 +129,7 @@ impl Decision {
 
 /// The viewer's role including what they inherit from the team's community.
 pub fn effective_role(viewer: &Viewer, space: &SpaceFacts) -> Option<Role> {
-    let inherited = space
-        .parent
-        .and_then(|p| p.viewer_role)
-        .filter(|r| r.at_least(Role::Facilitator));
+    let inherited = space.parent.and_then(|p| p.viewer_role).filter(|r| r.at_least(Role::Facilitator));
     match (viewer.role, inherited) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
@@ -157,9 +154,7 @@ fn can_read(viewer: &Viewer, space: &SpaceFacts) -> bool {
     if viewer.is_admin || effective_role(viewer, space).is_some() {
         return true;
     }
-    let parent_readable = space
-        .parent
-        .is_none_or(|p| p.viewer_role.is_some() || p.visibility == Visibility::Public);
+    let parent_readable = space.parent.is_none_or(|p| p.viewer_role.is_some() || p.visibility == Visibility::Public);
     space.visibility == Visibility::Public && parent_readable
 }
 
@@ -185,12 +180,8 @@ pub fn can(viewer: &Viewer, space: &SpaceFacts, action: Action) -> Decision {
     match action {
         Action::View => allow_if(visible),
         Action::ReadContent => allow_if(can_read(viewer, space)),
-        Action::Join => {
-            allow_if(visible && outsider && may_belong && space.join_policy == JoinPolicy::Open)
-        }
-        Action::RequestJoin => {
-            allow_if(visible && outsider && may_belong && space.join_policy == JoinPolicy::Request)
-        }
+        Action::Join => allow_if(visible && outsider && may_belong && space.join_policy == JoinPolicy::Open),
+        Action::RequestJoin => allow_if(visible && outsider && may_belong && space.join_policy == JoinPolicy::Request),
         Action::Leave => allow_if(viewer.role.is_some()),
         Action::Post => allow_if(role.is_some()),
         Action::ModeratePosts | Action::InviteMembers | Action::ReviewJoinRequests | Action::CreateTeam => {
@@ -262,60 +253,60 @@ mod tests {
 
     const MATRIX: &[(Visibility, JoinPolicy, Who, &str)] = &[
         //                                   VRJQLPMIRMST
-        (Public, Open, Who::Anonymous,      "AASSSSSSSSSS"),
-        (Public, Open, Who::Outsider,       "AAAFFFFFFFFF"),
-        (Public, Open, Who::Member,         "AAFFAAFFFFFF"),
-        (Public, Open, Who::Facilitator,    "AAFFAAAAAFFA"),
-        (Public, Open, Who::Owner,          "AAFFAAAAAAAA"),
-        (Public, Open, Who::Admin,          "AAAFFFAAAAAA"),
-        (Public, Request, Who::Anonymous,   "AASSSSSSSSSS"),
-        (Public, Request, Who::Outsider,    "AAFAFFFFFFFF"),
-        (Public, Request, Who::Member,      "AAFFAAFFFFFF"),
+        (Public, Open, Who::Anonymous, "AASSSSSSSSSS"),
+        (Public, Open, Who::Outsider, "AAAFFFFFFFFF"),
+        (Public, Open, Who::Member, "AAFFAAFFFFFF"),
+        (Public, Open, Who::Facilitator, "AAFFAAAAAFFA"),
+        (Public, Open, Who::Owner, "AAFFAAAAAAAA"),
+        (Public, Open, Who::Admin, "AAAFFFAAAAAA"),
+        (Public, Request, Who::Anonymous, "AASSSSSSSSSS"),
+        (Public, Request, Who::Outsider, "AAFAFFFFFFFF"),
+        (Public, Request, Who::Member, "AAFFAAFFFFFF"),
         (Public, Request, Who::Facilitator, "AAFFAAAAAFFA"),
-        (Public, Request, Who::Owner,       "AAFFAAAAAAAA"),
-        (Public, Request, Who::Admin,       "AAFAFFAAAAAA"),
-        (Public, Invite, Who::Anonymous,    "AASSSSSSSSSS"),
-        (Public, Invite, Who::Outsider,     "AAFFFFFFFFFF"),
-        (Public, Invite, Who::Member,       "AAFFAAFFFFFF"),
-        (Public, Invite, Who::Facilitator,  "AAFFAAAAAFFA"),
-        (Public, Invite, Who::Owner,        "AAFFAAAAAAAA"),
-        (Public, Invite, Who::Admin,        "AAFFFFAAAAAA"),
-        (Members, Open, Who::Anonymous,     "ASSSSSSSSSSS"),
-        (Members, Open, Who::Outsider,      "AFAFFFFFFFFF"),
-        (Members, Open, Who::Member,        "AAFFAAFFFFFF"),
-        (Members, Open, Who::Facilitator,   "AAFFAAAAAFFA"),
-        (Members, Open, Who::Owner,         "AAFFAAAAAAAA"),
-        (Members, Open, Who::Admin,         "AAAFFFAAAAAA"),
-        (Members, Request, Who::Anonymous,  "ASSSSSSSSSSS"),
-        (Members, Request, Who::Outsider,   "AFFAFFFFFFFF"),
-        (Members, Request, Who::Member,     "AAFFAAFFFFFF"),
-        (Members, Request, Who::Facilitator,"AAFFAAAAAFFA"),
-        (Members, Request, Who::Owner,      "AAFFAAAAAAAA"),
-        (Members, Request, Who::Admin,      "AAFAFFAAAAAA"),
-        (Members, Invite, Who::Anonymous,   "ASSSSSSSSSSS"),
-        (Members, Invite, Who::Outsider,    "AFFFFFFFFFFF"),
-        (Members, Invite, Who::Member,      "AAFFAAFFFFFF"),
+        (Public, Request, Who::Owner, "AAFFAAAAAAAA"),
+        (Public, Request, Who::Admin, "AAFAFFAAAAAA"),
+        (Public, Invite, Who::Anonymous, "AASSSSSSSSSS"),
+        (Public, Invite, Who::Outsider, "AAFFFFFFFFFF"),
+        (Public, Invite, Who::Member, "AAFFAAFFFFFF"),
+        (Public, Invite, Who::Facilitator, "AAFFAAAAAFFA"),
+        (Public, Invite, Who::Owner, "AAFFAAAAAAAA"),
+        (Public, Invite, Who::Admin, "AAFFFFAAAAAA"),
+        (Members, Open, Who::Anonymous, "ASSSSSSSSSSS"),
+        (Members, Open, Who::Outsider, "AFAFFFFFFFFF"),
+        (Members, Open, Who::Member, "AAFFAAFFFFFF"),
+        (Members, Open, Who::Facilitator, "AAFFAAAAAFFA"),
+        (Members, Open, Who::Owner, "AAFFAAAAAAAA"),
+        (Members, Open, Who::Admin, "AAAFFFAAAAAA"),
+        (Members, Request, Who::Anonymous, "ASSSSSSSSSSS"),
+        (Members, Request, Who::Outsider, "AFFAFFFFFFFF"),
+        (Members, Request, Who::Member, "AAFFAAFFFFFF"),
+        (Members, Request, Who::Facilitator, "AAFFAAAAAFFA"),
+        (Members, Request, Who::Owner, "AAFFAAAAAAAA"),
+        (Members, Request, Who::Admin, "AAFAFFAAAAAA"),
+        (Members, Invite, Who::Anonymous, "ASSSSSSSSSSS"),
+        (Members, Invite, Who::Outsider, "AFFFFFFFFFFF"),
+        (Members, Invite, Who::Member, "AAFFAAFFFFFF"),
         (Members, Invite, Who::Facilitator, "AAFFAAAAAFFA"),
-        (Members, Invite, Who::Owner,       "AAFFAAAAAAAA"),
-        (Members, Invite, Who::Admin,       "AAFFFFAAAAAA"),
-        (Secret, Open, Who::Anonymous,      "NNNNNNNNNNNN"),
-        (Secret, Open, Who::Outsider,       "NNNNNNNNNNNN"),
-        (Secret, Open, Who::Member,         "AAFFAAFFFFFF"),
-        (Secret, Open, Who::Facilitator,    "AAFFAAAAAFFA"),
-        (Secret, Open, Who::Owner,          "AAFFAAAAAAAA"),
-        (Secret, Open, Who::Admin,          "AAAFFFAAAAAA"),
-        (Secret, Request, Who::Anonymous,   "NNNNNNNNNNNN"),
-        (Secret, Request, Who::Outsider,    "NNNNNNNNNNNN"),
-        (Secret, Request, Who::Member,      "AAFFAAFFFFFF"),
+        (Members, Invite, Who::Owner, "AAFFAAAAAAAA"),
+        (Members, Invite, Who::Admin, "AAFFFFAAAAAA"),
+        (Secret, Open, Who::Anonymous, "NNNNNNNNNNNN"),
+        (Secret, Open, Who::Outsider, "NNNNNNNNNNNN"),
+        (Secret, Open, Who::Member, "AAFFAAFFFFFF"),
+        (Secret, Open, Who::Facilitator, "AAFFAAAAAFFA"),
+        (Secret, Open, Who::Owner, "AAFFAAAAAAAA"),
+        (Secret, Open, Who::Admin, "AAAFFFAAAAAA"),
+        (Secret, Request, Who::Anonymous, "NNNNNNNNNNNN"),
+        (Secret, Request, Who::Outsider, "NNNNNNNNNNNN"),
+        (Secret, Request, Who::Member, "AAFFAAFFFFFF"),
         (Secret, Request, Who::Facilitator, "AAFFAAAAAFFA"),
-        (Secret, Request, Who::Owner,       "AAFFAAAAAAAA"),
-        (Secret, Request, Who::Admin,       "AAFAFFAAAAAA"),
-        (Secret, Invite, Who::Anonymous,    "NNNNNNNNNNNN"),
-        (Secret, Invite, Who::Outsider,     "NNNNNNNNNNNN"),
-        (Secret, Invite, Who::Member,       "AAFFAAFFFFFF"),
-        (Secret, Invite, Who::Facilitator,  "AAFFAAAAAFFA"),
-        (Secret, Invite, Who::Owner,        "AAFFAAAAAAAA"),
-        (Secret, Invite, Who::Admin,        "AAFFFFAAAAAA"),
+        (Secret, Request, Who::Owner, "AAFFAAAAAAAA"),
+        (Secret, Request, Who::Admin, "AAFAFFAAAAAA"),
+        (Secret, Invite, Who::Anonymous, "NNNNNNNNNNNN"),
+        (Secret, Invite, Who::Outsider, "NNNNNNNNNNNN"),
+        (Secret, Invite, Who::Member, "AAFFAAFFFFFF"),
+        (Secret, Invite, Who::Facilitator, "AAFFAAAAAFFA"),
+        (Secret, Invite, Who::Owner, "AAFFAAAAAAAA"),
+        (Secret, Invite, Who::Admin, "AAFFFFAAAAAA"),
     ];
 
     #[test]
@@ -336,8 +327,17 @@ mod tests {
         assert_eq!(MATRIX.len(), Visibility::ALL.len() * JoinPolicy::ALL.len() * 6);
     }
 
-    fn team(visibility: Visibility, join_policy: JoinPolicy, parent: Visibility, parent_role: Option<Role>) -> SpaceFacts {
-        SpaceFacts { visibility, join_policy, parent: Some(ParentFacts { visibility: parent, viewer_role: parent_role }) }
+    fn team(
+        visibility: Visibility,
+        join_policy: JoinPolicy,
+        parent: Visibility,
+        parent_role: Option<Role>,
+    ) -> SpaceFacts {
+        SpaceFacts {
+            visibility,
+            join_policy,
+            parent: Some(ParentFacts { visibility: parent, viewer_role: parent_role }),
+        }
     }
 
     #[test]

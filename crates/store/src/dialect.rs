@@ -207,7 +207,10 @@ mod tests {
             replace_database_name("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
             "postgres://postgres@127.0.0.1:5432/t1"
         );
-        assert_eq!(replace_database_name("postgres://u@h/db?sslmode=disable", "t2"), "postgres://u@h/t2?sslmode=disable");
+        assert_eq!(
+            replace_database_name("postgres://u@h/db?sslmode=disable", "t2"),
+            "postgres://u@h/t2?sslmode=disable"
+        );
         assert_eq!(replace_database_name("postgres://u@h", "t3"), "postgres://u@h/t3");
     }
 

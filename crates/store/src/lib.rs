@@ -233,7 +233,9 @@ impl Store {
                 let mut conn = pool.acquire().await?;
                 migrations::run(&mut conn, backend).await
             }
-            WritePath::Single(writer) => writer.with_connection(async |conn| migrations::run(conn, backend).await).await,
+            WritePath::Single(writer) => {
+                writer.with_connection(async |conn| migrations::run(conn, backend).await).await
+            }
         }
     }
 

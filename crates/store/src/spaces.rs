@@ -345,7 +345,11 @@ pub async fn insert_join_request(
     Ok(())
 }
 
-pub async fn pending_request_of(conn: &mut AnyConnection, space_id: &str, user_id: &str) -> Result<Option<JoinRequestRow>> {
+pub async fn pending_request_of(
+    conn: &mut AnyConnection,
+    space_id: &str,
+    user_id: &str,
+) -> Result<Option<JoinRequestRow>> {
     let sql = format!("{REQUEST_SELECT} WHERE r.space_id = $1 AND r.user_id = $2 AND r.status = 'pending'");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(space_id).bind(user_id).fetch_optional(conn).await?)
 }

@@ -165,7 +165,11 @@ pub struct ThreadInSpace {
     pub space: crate::spaces::SpaceView,
 }
 
-pub async fn thread_in_space(conn: &mut AnyConnection, thread_id: &str, viewer_id: Option<&str>) -> Result<Option<ThreadInSpace>> {
+pub async fn thread_in_space(
+    conn: &mut AnyConnection,
+    thread_id: &str,
+    viewer_id: Option<&str>,
+) -> Result<Option<ThreadInSpace>> {
     let sql = crate::spaces::view_select(
         "JOIN threads t ON t.space_id = s.id
          JOIN users a ON a.id = t.author_id

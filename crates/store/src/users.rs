@@ -293,12 +293,13 @@ pub async fn list_tokens(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<
 
 /// Revokes one of `user_id`'s tokens; false when there was no such live token.
 pub async fn revoke_token(conn: &mut AnyConnection, user_id: &str, id: &str, now: i64) -> Result<bool> {
-    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL")
-        .bind(id)
-        .bind(user_id)
-        .bind(now)
-        .execute(conn)
-        .await?;
+    let done =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL")
+            .bind(id)
+            .bind(user_id)
+            .bind(now)
+            .execute(conn)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -344,7 +345,12 @@ impl ThrottleScope {
 }
 
 /// Records a sign-in attempt that has not (yet) succeeded and returns its id.
-pub async fn record_sign_in_failure(conn: &mut AnyConnection, scope: ThrottleScope, subject: &str, now: i64) -> Result<String> {
+pub async fn record_sign_in_failure(
+    conn: &mut AnyConnection,
+    scope: ThrottleScope,
+    subject: &str,
+    now: i64,
+) -> Result<String> {
     let id = crate::new_id();
     sqlx::query("INSERT INTO sign_in_failures (id, scope, subject, at) VALUES ($1, $2, $3, $4)")
         .bind(&id)
@@ -370,14 +376,13 @@ pub async fn sign_in_failures_since(
     subject: &str,
     since: i64,
 ) -> Result<(i64, Option<i64>)> {
-    let row: (i64, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE scope = $1 AND subject = $2 AND at > $3",
-    )
-    .bind(scope.as_str())
-    .bind(subject)
-    .bind(since)
-    .fetch_one(conn)
-    .await?;
+    let row: (i64, Option<i64>) =
+        sqlx::query_as("SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE scope = $1 AND subject = $2 AND at > $3")
+            .bind(scope.as_str())
+            .bind(subject)
+            .bind(since)
+            .fetch_one(conn)
+            .await?;
     Ok(row)
 }
 
@@ -400,7 +405,8 @@ pub async fn names_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Ve
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!("SELECT id, username, display_name FROM users WHERE id IN ({})", crate::placeholders(1, ids.len()));
+    let sql =
+        format!("SELECT id, username, display_name FROM users WHERE id IN ({})", crate::placeholders(1, ids.len()));
     let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for id in ids {
         query = query.bind(id.as_str());

@@ -170,10 +170,12 @@ pub async fn context(State(state): State<AppState>, request: Request, next: Next
     };
 
     let chosen = actor.user.as_ref().and_then(|u| u.locale.clone());
-    let lang = crate::i18n::negotiate(chosen.as_deref(), parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    let lang =
+        crate::i18n::negotiate(chosen.as_deref(), parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let connect = parts.extensions.get::<ConnectInfo<SocketAddr>>();
     let address = client_address(&parts.headers, connect, state.config.trust_proxy_headers);
-    let user_agent = parts.headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(200).collect();
+    let user_agent =
+        parts.headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(200).collect();
     let flash = jar.get(FLASH_COOKIE).map(|c| c.value().to_owned()).filter(|v| crate::html::is_flash_message(v));
 
     let had_flash = jar.get(FLASH_COOKIE).is_some();
@@ -193,9 +195,22 @@ pub async fn context(State(state): State<AppState>, request: Request, next: Next
 
     let mut set = Vec::new();
     if existing_csrf.is_none() && !api {
-        set.push(Cookie::build((CSRF_COOKIE, csrf)).path("/").http_only(true).same_site(SameSite::Lax).secure(state.config.secure_cookies()).build());
+        set.push(
+            Cookie::build((CSRF_COOKIE, csrf))
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .secure(state.config.secure_cookies())
+                .build(),
+        );
     }
-    if had_flash && !response.headers().get_all(axum::http::header::SET_COOKIE).iter().any(|v| v.to_str().is_ok_and(|s| s.starts_with(FLASH_COOKIE))) {
+    if had_flash
+        && !response
+            .headers()
+            .get_all(axum::http::header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|s| s.starts_with(FLASH_COOKIE)))
+    {
         let mut gone = Cookie::build((FLASH_COOKIE, "")).path("/").build();
         gone.make_removal();
         set.push(gone);
@@ -241,8 +256,12 @@ async fn check_csrf(headers: &HeaderMap, body: Body, cookie: Option<&str>) -> Re
 
 fn csrf_refusal(api: bool, state: &AppState, headers: &HeaderMap, actor: &Actor) -> Response {
     if api {
-        return ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", "this request needs the X-CSRF-Token header (or use an API token)")
-            .into_response();
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf_failed",
+            "this request needs the X-CSRF-Token header (or use an API token)",
+        )
+        .into_response();
     }
     let lang = crate::i18n::negotiate(
         actor.user.as_ref().and_then(|u| u.locale.as_deref()),

@@ -49,7 +49,9 @@ impl ApiError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
         Self {
             status,
-            body: ErrorBody { error: ErrorDetail { code: code.to_owned(), message: message.into(), fields: Vec::new() } },
+            body: ErrorBody {
+                error: ErrorDetail { code: code.to_owned(), message: message.into(), fields: Vec::new() },
+            },
             retry_after: None,
         }
     }
@@ -95,9 +97,15 @@ impl From<CoreError> for ApiError {
             }
             CoreError::Conflict(id) => Self::new(StatusCode::CONFLICT, id, crate::i18n::text(&en, id)),
             CoreError::Gone(id) => Self::new(StatusCode::GONE, id, crate::i18n::text(&en, id)),
-            CoreError::BadCredentials => Self::new(StatusCode::UNAUTHORIZED, "bad_credentials", "wrong username or password"),
+            CoreError::BadCredentials => {
+                Self::new(StatusCode::UNAUTHORIZED, "bad_credentials", "wrong username or password")
+            }
             CoreError::RateLimited { retry_after_secs } => {
-                let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", format!("too many attempts; try again in {retry_after_secs} s"));
+                let mut e = Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    format!("too many attempts; try again in {retry_after_secs} s"),
+                );
                 e.retry_after = Some(retry_after_secs);
                 e
             }

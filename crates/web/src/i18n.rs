@@ -51,10 +51,7 @@ pub fn negotiate(chosen: Option<&str>, accept_language: Option<&str>) -> Languag
         .filter_map(|part| {
             let mut pieces = part.trim().split(';');
             let tag = pieces.next()?.trim();
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
+            let q = pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
             (!tag.is_empty() && tag != "*").then_some((q, tag))
         })
         .take(20)

@@ -91,7 +91,9 @@ async fn an_acknowledged_reply_survives_kill_9() {
     let r = http
         .post(api("/spaces"))
         .header("x-csrf-token", &csrf)
-        .json(&serde_json::json!({"kind": "community", "name": "Durable", "visibility": "public", "join_policy": "open"}))
+        .json(
+            &serde_json::json!({"kind": "community", "name": "Durable", "visibility": "public", "join_policy": "open"}),
+        )
         .send()
         .await
         .expect("create space");
@@ -122,7 +124,8 @@ async fn an_acknowledged_reply_survives_kill_9() {
     let r = client().get(format!("{base}/api/v1/threads/{thread_id}")).send().await.expect("read after restart");
     assert_eq!(r.status(), 200);
     let thread: serde_json::Value = r.json().await.expect("json");
-    let bodies: Vec<&str> = thread["posts"].as_array().expect("posts").iter().filter_map(|p| p["body"].as_str()).collect();
+    let bodies: Vec<&str> =
+        thread["posts"].as_array().expect("posts").iter().filter_map(|p| p["body"].as_str()).collect();
     assert_eq!(bodies, ["Opening", "This reply was acknowledged"]);
 }
 
@@ -134,13 +137,21 @@ async fn sigterm_stops_the_server_cleanly() {
     let pid = server.id().expect("pid").to_string();
     let killed = Command::new("kill").args(["-TERM", &pid]).status().await.expect("kill -TERM");
     assert!(killed.success());
-    let status = tokio::time::timeout(Duration::from_secs(20), server.wait()).await.expect("stops in time").expect("status");
+    let status =
+        tokio::time::timeout(Duration::from_secs(20), server.wait()).await.expect("stops in time").expect("status");
     assert!(status.success(), "a clean exit, not {status}");
 }
 
 #[tokio::test]
 async fn every_command_explains_itself_and_config_hides_secrets() {
-    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["admin", "create-user", "--help"], &["demo", "--help"], &["config", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["admin", "create-user", "--help"],
+        &["demo", "--help"],
+        &["config", "--help"],
+    ] {
         let out = Command::new(STOA).args(args).output().await.expect("runs");
         assert!(out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
@@ -159,10 +170,20 @@ async fn every_command_explains_itself_and_config_hides_secrets() {
 #[tokio::test]
 async fn the_admin_command_creates_accounts_and_reports_bad_input() {
     let instance = Instance::new().await;
-    let out = instance.command().args(["admin", "create-user", "--username", "root", "--password", "a long enough password"]).output().await.expect("runs");
+    let out = instance
+        .command()
+        .args(["admin", "create-user", "--username", "root", "--password", "a long enough password"])
+        .output()
+        .await
+        .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Created @root (instance admin)"));
-    let out = instance.command().args(["admin", "create-user", "--username", "x", "--password", "short"]).output().await.expect("runs");
+    let out = instance
+        .command()
+        .args(["admin", "create-user", "--username", "x", "--password", "short"])
+        .output()
+        .await
+        .expect("runs");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("username:") && err.contains("password:"), "{err}");

@@ -22,11 +22,16 @@ async fn the_first_account_becomes_admin_and_later_ones_do_not() {
 #[tokio::test]
 async fn sign_up_refuses_bad_input_with_every_field_named() {
     let app = app().await;
-    let Err(CoreError::Invalid(errors)) = accounts::sign_up(&app, SignUpInput { email: "nope".into(), ..input("x", "short") }, "t").await else {
+    let Err(CoreError::Invalid(errors)) =
+        accounts::sign_up(&app, SignUpInput { email: "nope".into(), ..input("x", "short") }, "t").await
+    else {
         panic!("bad input must be refused");
     };
     let fields: Vec<_> = errors.iter().map(|e| (e.field, e.message_id)).collect();
-    assert_eq!(fields, [("username", "invalid-too-short"), ("email", "invalid-email"), ("password", "invalid-too-short")]);
+    assert_eq!(
+        fields,
+        [("username", "invalid-too-short"), ("email", "invalid-email"), ("password", "invalid-too-short")]
+    );
 
     person(&app, "ana").await;
     let Err(CoreError::Invalid(errors)) = accounts::sign_up(&app, input("ANA", PASSWORD), "t").await else {
@@ -59,15 +64,19 @@ async fn invite_only_registration_needs_a_working_invite_link() {
     let link = stoa_core::spaces::create_invite_link(&app, &admin, &space.slug, 7, Some(1), stoa_domain::Role::Member)
         .await
         .expect("link");
-    let bad = accounts::sign_up(&app, SignUpInput { invite_token: Some("forged".into()), ..input("bob", PASSWORD) }, "t").await;
+    let bad =
+        accounts::sign_up(&app, SignUpInput { invite_token: Some("forged".into()), ..input("bob", PASSWORD) }, "t")
+            .await;
     assert!(matches!(bad, Err(CoreError::NotFound)), "{bad:?}");
-    let bo = accounts::sign_up(&app, SignUpInput { invite_token: Some(link.token.clone()), ..input("bob", PASSWORD) }, "t")
-        .await
-        .expect("sign up with the link");
+    let bo =
+        accounts::sign_up(&app, SignUpInput { invite_token: Some(link.token.clone()), ..input("bob", PASSWORD) }, "t")
+            .await
+            .expect("sign up with the link");
     let bo = Actor::signed_in(bo.user);
     let detail = stoa_core::spaces::space(&app, &bo, &space.slug).await.expect("bo is in");
     assert_eq!(detail.space.viewer_role, Some(stoa_domain::Role::Member));
-    let used_up = accounts::sign_up(&app, SignUpInput { invite_token: Some(link.token), ..input("cyd", PASSWORD) }, "t").await;
+    let used_up =
+        accounts::sign_up(&app, SignUpInput { invite_token: Some(link.token), ..input("cyd", PASSWORD) }, "t").await;
     assert!(matches!(used_up, Err(CoreError::Gone("invite-used-up"))), "{used_up:?}");
 }
 
@@ -97,7 +106,8 @@ async fn sign_in_is_throttled_per_address_across_accounts() {
     }
     let err = accounts::sign_in(&app, "someone-else", "x", "10.9.9.9", "t").await.expect_err("throttled");
     assert!(matches!(err, CoreError::RateLimited { .. }), "{err:?}");
-    let other = accounts::sign_in(&app, "someone-else", "x", "10.1.1.1", "t").await.expect_err("wrong but not throttled");
+    let other =
+        accounts::sign_in(&app, "someone-else", "x", "10.1.1.1", "t").await.expect_err("wrong but not throttled");
     assert!(matches!(other, CoreError::BadCredentials), "{other:?}");
 }
 
@@ -156,13 +166,18 @@ async fn profiles_update_and_usernames_stay_unique() {
     let updated = accounts::update_profile(
         &app,
         &ana,
-        ProfileInput { display_name: Some("Ana Lima".into()), bio: Some("<script>x</script>\n\n**hi**".into()), ..Default::default() },
+        ProfileInput {
+            display_name: Some("Ana Lima".into()),
+            bio: Some("<script>x</script>\n\n**hi**".into()),
+            ..Default::default()
+        },
     )
     .await
     .expect("update");
     assert_eq!(updated.display_name, "Ana Lima");
     assert_eq!(updated.bio_html.trim(), "<p><strong>hi</strong></p>");
-    let clash = accounts::update_profile(&app, &ana, ProfileInput { username: Some("bob".into()), ..Default::default() }).await;
+    let clash =
+        accounts::update_profile(&app, &ana, ProfileInput { username: Some("bob".into()), ..Default::default() }).await;
     assert!(matches!(clash, Err(CoreError::Invalid(ref e)) if e[0].message_id == "username-taken"), "{clash:?}");
 }
 
@@ -179,7 +194,14 @@ async fn only_admins_run_the_instance_and_the_last_admin_stays() {
     admin::set_suspended(&app, &ana, "bob", true).await.expect("suspend");
     assert!(accounts::authenticate_session(&app, &bo_session.secret).await.expect("q").is_none());
     assert!(matches!(accounts::sign_in(&app, "bob", PASSWORD, "a", "t").await, Err(CoreError::BadCredentials)));
-    let created = accounts::create_user(&app, &bo, Authority::Request, SignUpInput { username: "cyd".into(), password: PASSWORD.into(), ..Default::default() }, false).await;
+    let created = accounts::create_user(
+        &app,
+        &bo,
+        Authority::Request,
+        SignUpInput { username: "cyd".into(), password: PASSWORD.into(), ..Default::default() },
+        false,
+    )
+    .await;
     assert!(matches!(created, Err(CoreError::Forbidden)));
 }
 
@@ -191,9 +213,20 @@ async fn the_demo_loads_once() {
     let diego = accounts::sign_in(&app, "diego", stoa_core::demo::DEMO_PASSWORD, "a", "t").await.expect("demo sign in");
     let diego = Actor::signed_in(diego.user);
     // A customer sees the public commons and the guild's listing, but not the guild's threads or teams' contents.
-    let listed: Vec<String> = stoa_core::spaces::directory(&app, &diego, &Default::default()).await.expect("dir").into_iter().map(|s| s.slug).collect();
-    assert!(listed.contains(&"customer-commons".to_owned()) && listed.contains(&"platform-guild".to_owned()), "{listed:?}");
-    assert!(matches!(stoa_core::discussions::threads(&app, &diego, "platform-guild", 1).await, Err(CoreError::Forbidden)));
+    let listed: Vec<String> = stoa_core::spaces::directory(&app, &diego, &Default::default())
+        .await
+        .expect("dir")
+        .into_iter()
+        .map(|s| s.slug)
+        .collect();
+    assert!(
+        listed.contains(&"customer-commons".to_owned()) && listed.contains(&"platform-guild".to_owned()),
+        "{listed:?}"
+    );
+    assert!(matches!(
+        stoa_core::discussions::threads(&app, &diego, "platform-guild", 1).await,
+        Err(CoreError::Forbidden)
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -5,10 +5,20 @@ use stoa_core::{Actor, CoreError};
 use crate::{app, person};
 
 async fn public_space(app: &stoa_core::Stoa, owner: &Actor) -> String {
-    spaces::create_space(app, owner, NewSpaceInput { kind: "community".into(), name: "Commons".into(), visibility: "public".into(), join_policy: "open".into(), ..Default::default() })
-        .await
-        .expect("space")
-        .slug
+    spaces::create_space(
+        app,
+        owner,
+        NewSpaceInput {
+            kind: "community".into(),
+            name: "Commons".into(),
+            visibility: "public".into(),
+            join_policy: "open".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("space")
+    .slug
 }
 
 #[tokio::test]
@@ -16,13 +26,23 @@ async fn threads_and_replies_are_sanitized_and_numbered() {
     let app = app().await;
     let ana = person(&app, "ana").await;
     let slug = public_space(&app, &ana).await;
-    let written = discussions::create_thread(&app, &ana, &slug, NewThreadInput { title: "<b>Hi</b>".into(), body: "Hello <img src=x onerror=alert(1)>".into() })
-        .await
-        .expect("thread");
+    let written = discussions::create_thread(
+        &app,
+        &ana,
+        &slug,
+        NewThreadInput { title: "<b>Hi</b>".into(), body: "Hello <img src=x onerror=alert(1)>".into() },
+    )
+    .await
+    .expect("thread");
     assert!(!written.post.body_html.contains("onerror"), "{}", written.post.body_html);
-    let reply = discussions::reply(&app, &ana, &written.thread_id, ReplyInput { body: "> quoted\n\nanswer".into(), reply_to: Some(written.post.id.clone()) })
-        .await
-        .expect("reply");
+    let reply = discussions::reply(
+        &app,
+        &ana,
+        &written.thread_id,
+        ReplyInput { body: "> quoted\n\nanswer".into(), reply_to: Some(written.post.id.clone()) },
+    )
+    .await
+    .expect("reply");
     assert_eq!((reply.post.number, reply.post.reply_to_number), (2, Some(1)));
     let page = discussions::thread_page(&app, &Actor::ANONYMOUS, &written.thread_id, None).await.expect("public read");
     assert_eq!(page.thread.title, "<b>Hi</b>", "titles are stored as typed and escaped by templates");
@@ -38,11 +58,18 @@ async fn input_is_checked_only_after_the_policy() {
     let slug = public_space(&app, &ana).await;
     let empty = NewThreadInput { title: "".into(), body: "".into() };
     assert!(matches!(discussions::create_thread(&app, &bo, &slug, empty.clone()).await, Err(CoreError::Forbidden)));
-    let Err(CoreError::Invalid(errors)) = discussions::create_thread(&app, &ana, &slug, empty).await else { panic!("empty input") };
+    let Err(CoreError::Invalid(errors)) = discussions::create_thread(&app, &ana, &slug, empty).await else {
+        panic!("empty input")
+    };
     assert_eq!(errors.iter().map(|e| e.field).collect::<Vec<_>>(), ["title", "body"]);
     let huge = NewThreadInput { title: "x".repeat(100 * 1024), body: "ok".into() };
-    assert!(matches!(discussions::create_thread(&app, &ana, &slug, huge).await, Err(CoreError::Invalid(ref e)) if e[0].message_id == "invalid-too-long"));
-    assert!(matches!(discussions::reply(&app, &ana, "no-such-thread", ReplyInput { body: "x".into(), reply_to: None }).await, Err(CoreError::NotFound)));
+    assert!(
+        matches!(discussions::create_thread(&app, &ana, &slug, huge).await, Err(CoreError::Invalid(ref e)) if e[0].message_id == "invalid-too-long")
+    );
+    assert!(matches!(
+        discussions::reply(&app, &ana, "no-such-thread", ReplyInput { body: "x".into(), reply_to: None }).await,
+        Err(CoreError::NotFound)
+    ));
 }
 
 #[tokio::test]
@@ -52,11 +79,17 @@ async fn edits_keep_versions_and_a_stale_edit_is_refused() {
     let bo = person(&app, "bob").await;
     let slug = public_space(&app, &ana).await;
     spaces::join(&app, &bo, &slug).await.expect("join");
-    let written = discussions::create_thread(&app, &ana, &slug, NewThreadInput { title: "T".into(), body: "v1".into() }).await.expect("thread");
+    let written =
+        discussions::create_thread(&app, &ana, &slug, NewThreadInput { title: "T".into(), body: "v1".into() })
+            .await
+            .expect("thread");
     let id = written.post.id;
     assert!(matches!(discussions::edit_post(&app, &bo, &id, "hijack", None).await, Err(CoreError::Forbidden)));
     discussions::edit_post(&app, &ana, &id, "v2", Some(1)).await.expect("edit");
-    assert!(matches!(discussions::edit_post(&app, &ana, &id, "stale", Some(1)).await, Err(CoreError::Conflict("edit-conflict"))));
+    assert!(matches!(
+        discussions::edit_post(&app, &ana, &id, "stale", Some(1)).await,
+        Err(CoreError::Conflict("edit-conflict"))
+    ));
     let versions = discussions::post_versions(&app, &Actor::ANONYMOUS, &id).await.expect("versions");
     assert_eq!(versions.iter().map(|v| v.body.as_str()).collect::<Vec<_>>(), ["v1"]);
     assert_eq!(discussions::post(&app, &bo, &id).await.expect("post").body.as_ref(), "v2");
@@ -72,8 +105,14 @@ async fn deletes_are_soft_and_limited_to_authors_and_moderators() {
     for who in [&bo, &cy] {
         spaces::join(&app, who, &slug).await.expect("join");
     }
-    let written = discussions::create_thread(&app, &bo, &slug, NewThreadInput { title: "T".into(), body: "by bo".into() }).await.expect("thread");
-    let reply = discussions::reply(&app, &bo, &written.thread_id, ReplyInput { body: "bo again".into(), reply_to: None }).await.expect("reply");
+    let written =
+        discussions::create_thread(&app, &bo, &slug, NewThreadInput { title: "T".into(), body: "by bo".into() })
+            .await
+            .expect("thread");
+    let reply =
+        discussions::reply(&app, &bo, &written.thread_id, ReplyInput { body: "bo again".into(), reply_to: None })
+            .await
+            .expect("reply");
     assert!(matches!(discussions::delete_post(&app, &cy, &reply.post.id).await, Err(CoreError::Forbidden)));
     discussions::delete_post(&app, &bo, &reply.post.id).await.expect("author deletes");
     discussions::delete_post(&app, &ana, &written.post.id).await.expect("owner moderates");
@@ -89,12 +128,17 @@ async fn a_thread_shows_what_is_new_since_the_last_visit() {
     let bo = person(&app, "bob").await;
     let slug = public_space(&app, &ana).await;
     spaces::join(&app, &bo, &slug).await.expect("join");
-    let written = discussions::create_thread(&app, &ana, &slug, NewThreadInput { title: "T".into(), body: "one".into() }).await.expect("thread");
+    let written =
+        discussions::create_thread(&app, &ana, &slug, NewThreadInput { title: "T".into(), body: "one".into() })
+            .await
+            .expect("thread");
     let first = discussions::thread_page(&app, &bo, &written.thread_id, None).await.expect("first visit");
     assert_eq!((first.new_count, first.first_new), (0, None));
     app.flush().await.expect("flush");
     for body in ["two", "three"] {
-        discussions::reply(&app, &ana, &written.thread_id, ReplyInput { body: body.into(), reply_to: None }).await.expect("reply");
+        discussions::reply(&app, &ana, &written.thread_id, ReplyInput { body: body.into(), reply_to: None })
+            .await
+            .expect("reply");
     }
     let list = discussions::threads(&app, &bo, &slug, 1).await.expect("list");
     assert_eq!(list.threads[0].unread, Some(2));
@@ -113,7 +157,10 @@ async fn threads_page_newest_activity_first() {
     let mut ids = Vec::new();
     for i in 0..(discussions::THREADS_PER_PAGE + 2) {
         app.clock.advance(std::time::Duration::from_secs(1));
-        let w = discussions::create_thread(&app, &ana, &slug, NewThreadInput { title: format!("T{i}"), body: "b".into() }).await.expect("thread");
+        let w =
+            discussions::create_thread(&app, &ana, &slug, NewThreadInput { title: format!("T{i}"), body: "b".into() })
+                .await
+                .expect("thread");
         ids.push(w.thread_id);
     }
     app.clock.advance(std::time::Duration::from_secs(1));
@@ -130,7 +177,10 @@ async fn a_thread_read_again_shows_every_change_since() {
     let app = app().await;
     let ana = person(&app, "ana").await;
     let slug = public_space(&app, &ana).await;
-    let written = discussions::create_thread(&app, &ana, &slug, NewThreadInput { title: "T".into(), body: "original".into() }).await.expect("thread");
+    let written =
+        discussions::create_thread(&app, &ana, &slug, NewThreadInput { title: "T".into(), body: "original".into() })
+            .await
+            .expect("thread");
     let read = |app: &stoa_core::Stoa| {
         let app = app.clone();
         let id = written.thread_id.clone();
@@ -139,11 +189,17 @@ async fn a_thread_read_again_shows_every_change_since() {
     assert_eq!(read(&app).await.posts[0].body.as_ref(), "original");
     discussions::edit_post(&app, &ana, &written.post.id, "edited", None).await.expect("edit");
     assert_eq!(read(&app).await.posts[0].body.as_ref(), "edited", "an edit shows at once");
-    stoa_core::accounts::update_profile(&app, &ana, stoa_core::accounts::ProfileInput { display_name: Some("Ana Lima".into()), ..Default::default() })
-        .await
-        .expect("rename");
+    stoa_core::accounts::update_profile(
+        &app,
+        &ana,
+        stoa_core::accounts::ProfileInput { display_name: Some("Ana Lima".into()), ..Default::default() },
+    )
+    .await
+    .expect("rename");
     assert_eq!(read(&app).await.posts[0].author_display_name, "Ana Lima", "a new name shows at once");
-    discussions::reply(&app, &ana, &written.thread_id, ReplyInput { body: "more".into(), reply_to: None }).await.expect("reply");
+    discussions::reply(&app, &ana, &written.thread_id, ReplyInput { body: "more".into(), reply_to: None })
+        .await
+        .expect("reply");
     assert_eq!(read(&app).await.posts.len(), 2);
     discussions::delete_post(&app, &ana, &written.post.id).await.expect("delete");
     assert!(read(&app).await.posts[0].deleted, "a delete shows at once");

@@ -29,20 +29,31 @@ async fn a_secret_space_is_invisible_to_outsiders_until_they_accept_an_invite() 
     let bo = person(&app, "bob").await;
     let cy = person(&app, "cyd").await;
     let slug = community(&app, &ana, "inner-circle", "secret", "invite").await;
-    let thread = discussions::create_thread(&app, &ana, &slug, discussions::NewThreadInput { title: "Plans".into(), body: "Secret plans".into() })
-        .await
-        .expect("thread");
+    let thread = discussions::create_thread(
+        &app,
+        &ana,
+        &slug,
+        discussions::NewThreadInput { title: "Plans".into(), body: "Secret plans".into() },
+    )
+    .await
+    .expect("thread");
 
     for who in [&bo, &cy, &Actor::ANONYMOUS] {
         assert!(matches!(spaces::space(&app, who, &slug).await, Err(CoreError::NotFound)));
         assert!(matches!(discussions::thread_page(&app, who, &thread.thread_id, None).await, Err(CoreError::NotFound)));
         assert!(!spaces::directory(&app, who, &Default::default()).await.expect("dir").iter().any(|s| s.slug == slug));
-        assert!(matches!(spaces::request_to_join(&app, who, &slug, "").await, Err(CoreError::NotFound | CoreError::SignInRequired)));
+        assert!(matches!(
+            spaces::request_to_join(&app, who, &slug, "").await,
+            Err(CoreError::NotFound | CoreError::SignInRequired)
+        ));
     }
 
     let invite = spaces::invite_person(&app, &ana, &slug, "bob", Role::Member).await.expect("invite");
     assert_eq!(spaces::my_invites(&app, &bo).await.expect("mine").len(), 1);
-    assert!(matches!(spaces::answer_invite(&app, &cy, &invite.id, true).await, Err(CoreError::NotFound)), "not cy's invite");
+    assert!(
+        matches!(spaces::answer_invite(&app, &cy, &invite.id, true).await, Err(CoreError::NotFound)),
+        "not cy's invite"
+    );
     spaces::answer_invite(&app, &bo, &invite.id, true).await.expect("accept");
     let page = discussions::thread_page(&app, &bo, &thread.thread_id, None).await.expect("bo reads");
     assert_eq!(page.posts[0].body.as_ref(), "Secret plans");
@@ -56,9 +67,14 @@ async fn a_members_only_space_is_listed_and_joinable_by_request_but_unreadable()
     let ana = person(&app, "ana").await;
     let cy = person(&app, "cyd").await;
     let slug = community(&app, &ana, "guild", "members", "request").await;
-    discussions::create_thread(&app, &ana, &slug, discussions::NewThreadInput { title: "Hello".into(), body: "Inside".into() })
-        .await
-        .expect("thread");
+    discussions::create_thread(
+        &app,
+        &ana,
+        &slug,
+        discussions::NewThreadInput { title: "Hello".into(), body: "Inside".into() },
+    )
+    .await
+    .expect("thread");
     assert!(spaces::directory(&app, &cy, &Default::default()).await.expect("dir").iter().any(|s| s.slug == slug));
     let detail = spaces::space(&app, &cy, &slug).await.expect("visible");
     assert!(detail.may.request_to_join && !detail.may.read && !detail.may.join);
@@ -73,7 +89,10 @@ async fn a_members_only_space_is_listed_and_joinable_by_request_but_unreadable()
     let requests = spaces::join_requests(&app, &ana, &slug).await.expect("requests");
     assert_eq!((requests.len(), requests[0].message.as_str()), (1, "I run the build farm"));
     spaces::decide_request(&app, &ana, &slug, &requests[0].id, true).await.expect("approve");
-    assert!(matches!(spaces::decide_request(&app, &ana, &slug, &requests[0].id, false).await, Err(CoreError::Conflict(_))));
+    assert!(matches!(
+        spaces::decide_request(&app, &ana, &slug, &requests[0].id, false).await,
+        Err(CoreError::Conflict(_))
+    ));
     assert_eq!(discussions::threads(&app, &cy, &slug, 1).await.expect("cy reads now").threads.len(), 1);
 }
 
@@ -91,9 +110,15 @@ async fn members_cannot_do_a_facilitators_work_and_facilitators_cannot_do_an_own
     assert!(matches!(spaces::change_role(&app, &bo, &slug, "cyd", Role::Owner).await, Err(CoreError::Forbidden)));
     spaces::change_role(&app, &ana, &slug, "bob", Role::Facilitator).await.expect("promote");
     spaces::create_invite_link(&app, &bo, &slug, 7, None, Role::Member).await.expect("facilitators invite");
-    assert!(matches!(spaces::create_invite_link(&app, &bo, &slug, 7, None, Role::Facilitator).await, Err(CoreError::Forbidden)));
+    assert!(matches!(
+        spaces::create_invite_link(&app, &bo, &slug, 7, None, Role::Facilitator).await,
+        Err(CoreError::Forbidden)
+    ));
     assert!(matches!(spaces::remove_member(&app, &bo, &slug, "cyd").await, Err(CoreError::Forbidden)));
-    assert!(matches!(spaces::update_space(&app, &bo, &slug, SpaceSettingsInput::default()).await, Err(CoreError::Forbidden)));
+    assert!(matches!(
+        spaces::update_space(&app, &bo, &slug, SpaceSettingsInput::default()).await,
+        Err(CoreError::Forbidden)
+    ));
     spaces::remove_member(&app, &ana, &slug, "cyd").await.expect("owner removes");
     assert!(spaces::space(&app, &cy, &slug).await.expect("public").space.viewer_role.is_none());
 }
@@ -105,7 +130,10 @@ async fn the_last_owner_can_neither_leave_nor_be_demoted() {
     let bo = person(&app, "bob").await;
     let slug = community(&app, &ana, "guild", "public", "open").await;
     assert!(matches!(spaces::leave(&app, &ana, &slug).await, Err(CoreError::Conflict("last-owner"))));
-    assert!(matches!(spaces::change_role(&app, &ana, &slug, "ana", Role::Member).await, Err(CoreError::Conflict("last-owner"))));
+    assert!(matches!(
+        spaces::change_role(&app, &ana, &slug, "ana", Role::Member).await,
+        Err(CoreError::Conflict("last-owner"))
+    ));
     spaces::join(&app, &bo, &slug).await.expect("join");
     spaces::change_role(&app, &ana, &slug, "bob", Role::Owner).await.expect("second owner");
     spaces::leave(&app, &ana, &slug).await.expect("now ana may leave");
@@ -136,24 +164,41 @@ async fn teams_are_private_to_their_members_and_the_communitys_facilitators() {
         parent: guild.clone(),
         ..Default::default()
     };
-    assert!(matches!(spaces::create_space(&app, &bo, team_input("team-x", "members")).await, Err(CoreError::Forbidden)));
+    assert!(matches!(
+        spaces::create_space(&app, &bo, team_input("team-x", "members")).await,
+        Err(CoreError::Forbidden)
+    ));
     let team_a = spaces::create_space(&app, &ana, team_input("team-a", "members")).await.expect("team a").slug;
     let team_b = spaces::create_space(&app, &ana, team_input("team-b", "secret")).await.expect("team b").slug;
     spaces::invite_person(&app, &ana, &team_a, "bob", Role::Member).await.expect("invite bo to a");
     let invite = spaces::my_invites(&app, &bo).await.expect("mine").remove(0);
     spaces::answer_invite(&app, &bo, &invite.id, true).await.expect("bo joins a");
-    let secret_thread = discussions::create_thread(&app, &ana, &team_b, discussions::NewThreadInput { title: "B only".into(), body: "b".into() })
-        .await
-        .expect("thread in b");
+    let secret_thread = discussions::create_thread(
+        &app,
+        &ana,
+        &team_b,
+        discussions::NewThreadInput { title: "B only".into(), body: "b".into() },
+    )
+    .await
+    .expect("thread in b");
 
     // Bo (team a) cannot read team b; cy (no team) cannot read team a.
-    assert!(matches!(discussions::thread_page(&app, &bo, &secret_thread.thread_id, None).await, Err(CoreError::NotFound)));
+    assert!(matches!(
+        discussions::thread_page(&app, &bo, &secret_thread.thread_id, None).await,
+        Err(CoreError::NotFound)
+    ));
     assert!(matches!(discussions::threads(&app, &cy, &team_a, 1).await, Err(CoreError::Forbidden)));
     // Outsiders of the community cannot invite themselves in through a team.
-    assert!(matches!(spaces::invite_person(&app, &ana, &team_a, "dee", Role::Member).await, Err(CoreError::Invalid(_))));
+    assert!(matches!(
+        spaces::invite_person(&app, &ana, &team_a, "dee", Role::Member).await,
+        Err(CoreError::Invalid(_))
+    ));
     assert!(matches!(spaces::space(&app, &dee, &team_b).await, Err(CoreError::NotFound)));
     // The community owner reads every team without being a member.
-    assert_eq!(discussions::thread_page(&app, &ana, &secret_thread.thread_id, None).await.expect("owner").posts.len(), 1);
+    assert_eq!(
+        discussions::thread_page(&app, &ana, &secret_thread.thread_id, None).await.expect("owner").posts.len(),
+        1
+    );
     // Leaving the community leaves its teams too.
     spaces::leave(&app, &bo, &guild).await.expect("bo leaves");
     assert!(spaces::my_spaces(&app, &bo).await.expect("mine").is_empty());
@@ -174,18 +219,38 @@ async fn invite_links_expire_and_can_be_revoked() {
     let link = spaces::create_invite_link(&app, &ana, &slug, 7, None, Role::Member).await.expect("link");
     spaces::revoke_invite(&app, &ana, &slug, &link.invite.id).await.expect("revoke");
     assert!(matches!(spaces::accept_invite_link(&app, &cy, &link.token).await, Err(CoreError::Gone(_))));
-    assert!(matches!(spaces::create_invite_link(&app, &ana, &slug, 0, None, Role::Member).await, Err(CoreError::Invalid(_))));
+    assert!(matches!(
+        spaces::create_invite_link(&app, &ana, &slug, 0, None, Role::Member).await,
+        Err(CoreError::Invalid(_))
+    ));
 }
 
 #[tokio::test]
 async fn space_input_is_validated_and_slugs_are_derived_or_refused() {
     let app = app().await;
     let ana = person(&app, "ana").await;
-    let bad = spaces::create_space(&app, &ana, NewSpaceInput { kind: "club".into(), name: "".into(), visibility: "everyone".into(), join_policy: "open".into(), ..Default::default() }).await;
+    let bad = spaces::create_space(
+        &app,
+        &ana,
+        NewSpaceInput {
+            kind: "club".into(),
+            name: "".into(),
+            visibility: "everyone".into(),
+            join_policy: "open".into(),
+            ..Default::default()
+        },
+    )
+    .await;
     let Err(CoreError::Invalid(errors)) = bad else { panic!("must be refused: {bad:?}") };
     let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
     assert_eq!(fields, ["kind", "name", "visibility"]);
-    let input = || NewSpaceInput { kind: "community".into(), name: "Rust Guild".into(), visibility: "public".into(), join_policy: "open".into(), ..Default::default() };
+    let input = || NewSpaceInput {
+        kind: "community".into(),
+        name: "Rust Guild".into(),
+        visibility: "public".into(),
+        join_policy: "open".into(),
+        ..Default::default()
+    };
     assert_eq!(spaces::create_space(&app, &ana, input()).await.expect("first").slug, "rust-guild");
     assert_eq!(spaces::create_space(&app, &ana, input()).await.expect("second").slug, "rust-guild-2");
     let taken = spaces::create_space(&app, &ana, NewSpaceInput { slug: "rust-guild".into(), ..input() }).await;
@@ -203,7 +268,15 @@ async fn leaving_a_community_closes_the_way_back_into_its_teams() {
     let team = spaces::create_space(
         &app,
         &ana,
-        NewSpaceInput { kind: "team".into(), name: "Team".into(), slug: "team".into(), visibility: "members".into(), join_policy: "request".into(), parent: guild.clone(), ..Default::default() },
+        NewSpaceInput {
+            kind: "team".into(),
+            name: "Team".into(),
+            slug: "team".into(),
+            visibility: "members".into(),
+            join_policy: "request".into(),
+            parent: guild.clone(),
+            ..Default::default()
+        },
     )
     .await
     .expect("team")

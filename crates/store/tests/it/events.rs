@@ -119,7 +119,8 @@ async fn a_consumer_never_skips_an_event_that_commits_late() {
         for w in writers {
             w.await.expect("writer");
         }
-        let seen = tokio::time::timeout(Duration::from_secs(30), reader).await.expect("reader finishes").expect("reader");
+        let seen =
+            tokio::time::timeout(Duration::from_secs(30), reader).await.expect("reader finishes").expect("reader");
         assert_eq!(seen, (WRITERS * EACH) as i64);
     })
     .await;

@@ -86,7 +86,8 @@ async fn a_space_view_carries_the_viewers_roles_here_and_in_the_community() {
         assert!(spaces::view_by_slug(&mut c, "missing", None).await.expect("q").is_none());
 
         assert_eq!(spaces::all_views(&mut c, Some(&bo)).await.expect("all").len(), 2);
-        let mine: Vec<String> = spaces::views_of_member(&mut c, &bo).await.expect("mine").into_iter().map(|v| v.space.slug).collect();
+        let mine: Vec<String> =
+            spaces::views_of_member(&mut c, &bo).await.expect("mine").into_iter().map(|v| v.space.slug).collect();
         assert_eq!(mine, ["guild"]);
         assert_eq!(spaces::team_views(&mut c, &guild, None).await.expect("teams").len(), 1);
         assert_eq!(spaces::member_teams_in(&mut c, &guild, &ana).await.expect("teams"), [team]);
@@ -123,7 +124,10 @@ async fn settings_roles_and_removal_keep_counts_right() {
         tx.commit().await.expect("commit");
         let mut c = store.read().await.expect("read");
         let row = spaces::view_by_id(&mut c, &guild, None).await.expect("q").expect("found").space;
-        assert_eq!((row.visibility, row.join_policy, row.member_count, row.last_activity_at), (Visibility::Secret, JoinPolicy::Invite, 1, 999));
+        assert_eq!(
+            (row.visibility, row.join_policy, row.member_count, row.last_activity_at),
+            (Visibility::Secret, JoinPolicy::Invite, 1, 999)
+        );
     })
     .await;
 }
@@ -170,7 +174,14 @@ async fn invites_to_people_and_links_with_limited_uses() {
         spaces::insert_invite(&mut tx, &base).await.expect("person invite");
         spaces::insert_invite(
             &mut tx,
-            &NewInvite { id: "i2", invitee_id: None, token_hash: Some("th"), expires_at: Some(900), max_uses: Some(1), ..base },
+            &NewInvite {
+                id: "i2",
+                invitee_id: None,
+                token_hash: Some("th"),
+                expires_at: Some(900),
+                max_uses: Some(1),
+                ..base
+            },
         )
         .await
         .expect("link invite");
@@ -185,7 +196,10 @@ async fn invites_to_people_and_links_with_limited_uses() {
         assert!(spaces::set_invite_status(&mut tx, "i1", "accepted", 600).await.expect("accept"));
         assert!(!spaces::set_invite_status(&mut tx, "i1", "declined", 601).await.expect("decided"));
         let accepted = spaces::invite(&mut tx, "i1").await.expect("q").expect("found");
-        assert_eq!((accepted.status.as_str(), accepted.decided_at, accepted.invitee_username.as_deref()), ("accepted", Some(600), Some("bo")));
+        assert_eq!(
+            (accepted.status.as_str(), accepted.decided_at, accepted.invitee_username.as_deref()),
+            ("accepted", Some(600), Some("bo"))
+        );
         tx.commit().await.expect("commit");
     })
     .await;

@@ -30,9 +30,12 @@ async fn thread(store: &Store, author: &str) -> (String, String) {
     .await
     .expect("space");
     spaces::add_member(&mut tx, &space, author, Role::Owner, 1).await.expect("owner");
-    threads::insert_thread(&mut tx, &NewThread { id: &thread, space_id: &space, author_id: author, title: "Hello", created_at: 10 })
-        .await
-        .expect("thread");
+    threads::insert_thread(
+        &mut tx,
+        &NewThread { id: &thread, space_id: &space, author_id: author, title: "Hello", created_at: 10 },
+    )
+    .await
+    .expect("thread");
     let opening = NewPost {
         id: &new_id(),
         thread_id: &thread,
@@ -75,7 +78,10 @@ async fn posts_are_numbered_in_order_and_bump_the_thread() {
         assert_eq!((row.post_count, row.last_activity_at, row.last_poster_id.as_deref()), (2, 20, Some(bo.as_str())));
         let posts = threads::posts(&mut c, &thread_id, 1, 50).await.expect("posts");
         assert_eq!(posts.iter().map(|p| p.number).collect::<Vec<_>>(), [1, 2]);
-        assert_eq!((posts[1].reply_to_number, posts[1].author_username.as_str(), posts[1].space_id.as_str()), (Some(1), "bo", space.as_str()));
+        assert_eq!(
+            (posts[1].reply_to_number, posts[1].author_username.as_str(), posts[1].space_id.as_str()),
+            (Some(1), "bo", space.as_str())
+        );
         assert_eq!(threads::posts(&mut c, &thread_id, 2, 50).await.expect("from 2").len(), 1);
         assert_eq!(threads::post(&mut c, &reply_id).await.expect("q").expect("post").body, "second");
         assert_eq!(threads::count_threads_in_space(&mut c, &space).await.expect("count"), 1);
@@ -92,9 +98,12 @@ async fn threads_list_newest_activity_first_with_the_viewers_position() {
         let (space, first_thread) = thread(&store, &ana).await;
         let mut tx = store.begin().await.expect("begin");
         let second = new_id();
-        threads::insert_thread(&mut tx, &NewThread { id: &second, space_id: &space, author_id: &ana, title: "Later", created_at: 50 })
-            .await
-            .expect("thread");
+        threads::insert_thread(
+            &mut tx,
+            &NewThread { id: &second, space_id: &space, author_id: &ana, title: "Later", created_at: 50 },
+        )
+        .await
+        .expect("thread");
         threads::rename_thread(&mut tx, &first_thread, "Renamed").await.expect("rename");
         threads::record_visits(&mut tx, &[(ana.clone(), first_thread.clone(), 1, 60)]).await.expect("visit");
         tx.commit().await.expect("commit");
@@ -138,7 +147,10 @@ async fn edits_keep_earlier_versions_and_refuse_a_stale_version() {
         let now = threads::post(&mut tx, &post.id).await.expect("q").expect("post");
         assert_eq!((now.body.as_str(), now.version, now.edited_at), ("again", 3, Some(32)));
         let versions = threads::post_versions(&mut tx, &post.id).await.expect("versions");
-        assert_eq!(versions.iter().map(|v| (v.version, v.body.as_str(), v.written_at)).collect::<Vec<_>>(), [(2, "edited", 30), (1, "first", 10)]);
+        assert_eq!(
+            versions.iter().map(|v| (v.version, v.body.as_str(), v.written_at)).collect::<Vec<_>>(),
+            [(2, "edited", 30), (1, "first", 10)]
+        );
 
         assert!(threads::soft_delete_post(&mut tx, &post.id, &ana, 40).await.expect("delete"));
         assert!(!threads::soft_delete_post(&mut tx, &post.id, &ana, 41).await.expect("twice"));
@@ -161,12 +173,21 @@ async fn a_thread_is_read_with_its_space_and_the_readers_position_in_one_go() {
         tx.commit().await.expect("commit");
         let mut c = store.read().await.expect("read");
         let as_bob = threads::thread_in_space(&mut c, &thread_id, Some(&bob)).await.expect("q").expect("found");
-        assert_eq!((as_bob.thread_title.as_str(), as_bob.thread_author_username.as_str(), as_bob.thread_post_count), ("Hello", "ana", 1));
-        assert_eq!((as_bob.viewer_last_read, as_bob.space.space.id.as_str(), as_bob.space.viewer_role()), (Some(1), space.as_str(), None));
+        assert_eq!(
+            (as_bob.thread_title.as_str(), as_bob.thread_author_username.as_str(), as_bob.thread_post_count),
+            ("Hello", "ana", 1)
+        );
+        assert_eq!(
+            (as_bob.viewer_last_read, as_bob.space.space.id.as_str(), as_bob.space.viewer_role()),
+            (Some(1), space.as_str(), None)
+        );
         let as_ana = threads::thread_in_space(&mut c, &thread_id, Some(&ana)).await.expect("q").expect("found");
         assert_eq!((as_ana.viewer_last_read, as_ana.space.viewer_role()), (None, Some(Role::Owner)));
         assert!(threads::thread_in_space(&mut c, "nope", None).await.expect("q").is_none());
-        assert_eq!(threads::titles_by_ids(&mut c, &[thread_id.clone(), "nope".into()]).await.expect("titles"), [(thread_id.clone(), "Hello".to_owned())]);
+        assert_eq!(
+            threads::titles_by_ids(&mut c, &[thread_id.clone(), "nope".into()]).await.expect("titles"),
+            [(thread_id.clone(), "Hello".to_owned())]
+        );
         let names = stoa_store::users::names_by_ids(&mut c, std::slice::from_ref(&ana)).await.expect("names");
         assert_eq!(names, [(ana.clone(), "ana".to_owned(), "ANA".to_owned())]);
         assert!(threads::titles_by_ids(&mut c, &[]).await.expect("none").is_empty());
@@ -210,11 +231,22 @@ async fn a_space_is_as_recently_active_as_its_busiest_thread() {
         let ana = person(&store, "ana").await;
         let (space, thread_id) = thread(&store, &ana).await;
         let mut tx = store.begin().await.expect("begin");
-        let reply = NewPost { id: &new_id(), thread_id: &thread_id, author_id: &ana, reply_to_id: None, body: "b", body_html: "<p>b</p>", created_at: 777 };
+        let reply = NewPost {
+            id: &new_id(),
+            thread_id: &thread_id,
+            author_id: &ana,
+            reply_to_id: None,
+            body: "b",
+            body_html: "<p>b</p>",
+            created_at: 777,
+        };
         threads::insert_post(&mut tx, &reply).await.expect("reply");
         tx.commit().await.expect("commit");
         let mut c = store.read().await.expect("read");
-        assert_eq!(spaces::view_by_id(&mut c, &space, None).await.expect("q").expect("space").space.last_activity_at, 777);
+        assert_eq!(
+            spaces::view_by_id(&mut c, &space, None).await.expect("q").expect("space").space.last_activity_at,
+            777
+        );
     })
     .await;
 }

@@ -49,7 +49,8 @@ async fn users_are_found_listed_and_updated() {
         assert_eq!(users::by_username(&mut c, "ana").await.expect("q").expect("found").id, ana);
         assert!(users::by_email(&mut c, "bo@example.org").await.expect("q").is_some());
         assert!(users::by_id(&mut c, "nobody").await.expect("q").is_none());
-        let listed: Vec<String> = users::list(&mut c, None, 10, 0).await.expect("list").into_iter().map(|u| u.username).collect();
+        let listed: Vec<String> =
+            users::list(&mut c, None, 10, 0).await.expect("list").into_iter().map(|u| u.username).collect();
         assert_eq!(listed, ["ana", "bo"]);
         let filtered = users::list(&mut c, Some("AN"), 10, 0).await.expect("list");
         assert_eq!(filtered.len(), 1);
@@ -75,7 +76,10 @@ async fn users_are_found_listed_and_updated() {
 
         let mut c = store.read().await.expect("read");
         let row = users::by_id(&mut c, &ana).await.expect("q").expect("found");
-        assert_eq!((row.username.as_str(), row.display_name.as_str(), row.locale.as_deref()), ("analima", "Ana Lima", Some("pt")));
+        assert_eq!(
+            (row.username.as_str(), row.display_name.as_str(), row.locale.as_deref()),
+            ("analima", "Ana Lima", Some("pt"))
+        );
         assert_eq!(row.password_hash, "new-hash");
         assert!(row.is_admin() && row.is_suspended());
     })
@@ -127,7 +131,8 @@ async fn api_tokens_are_listed_revoked_and_resolved_by_hash() {
         tx.commit().await.expect("commit");
 
         let mut c = store.read().await.expect("read");
-        let names: Vec<String> = users::list_tokens(&mut c, &ana).await.expect("list").into_iter().map(|t| t.name).collect();
+        let names: Vec<String> =
+            users::list_tokens(&mut c, &ana).await.expect("list").into_iter().map(|t| t.name).collect();
         assert_eq!(names, ["ci"]);
         assert!(users::token_user(&mut c, "hash1").await.expect("q").is_none(), "revoked tokens do not authenticate");
         let live = users::token_user(&mut c, "hash2").await.expect("q").expect("live");
@@ -144,7 +149,8 @@ async fn sign_in_failures_are_counted_in_a_window_per_scope() {
             users::record_sign_in_failure(&mut tx, ThrottleScope::Account, "ana", at).await.expect("record");
         }
         users::record_sign_in_failure(&mut tx, ThrottleScope::Address, "10.0.0.1", 250).await.expect("record");
-        let (count, oldest) = users::sign_in_failures_since(&mut tx, ThrottleScope::Account, "ana", 150).await.expect("q");
+        let (count, oldest) =
+            users::sign_in_failures_since(&mut tx, ThrottleScope::Account, "ana", 150).await.expect("q");
         assert_eq!((count, oldest), (2, Some(200)));
         let (count, _) = users::sign_in_failures_since(&mut tx, ThrottleScope::Address, "ana", 0).await.expect("q");
         assert_eq!(count, 0, "scopes are counted apart");

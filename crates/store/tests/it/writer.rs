@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
+use stoa_domain::Role;
 use stoa_store::events::{self, NewEvent};
 use stoa_store::testing::each_backend;
-use stoa_domain::Role;
 use stoa_store::{Store, settings};
 
 async fn set(store: &Store, key: &str, value: &str) -> stoa_store::Result<()> {
@@ -50,15 +50,27 @@ async fn a_failed_or_dropped_writer_takes_nothing_else_with_it() {
             tasks.push(tokio::spawn(async move {
                 let mut tx = store.begin().await.expect("begin");
                 settings::set(&mut tx, &format!("k{i}"), "v").await.expect("set");
-                events::append(&mut tx, NewEvent { kind: "test", actor_id: None, space_id: None, subject_id: None, data: serde_json::json!({}) }, 1)
-                    .await
-                    .expect("append");
+                events::append(
+                    &mut tx,
+                    NewEvent {
+                        kind: "test",
+                        actor_id: None,
+                        space_id: None,
+                        subject_id: None,
+                        data: serde_json::json!({}),
+                    },
+                    1,
+                )
+                .await
+                .expect("append");
                 match i % 3 {
                     // Dropped after writing: rolled back.
                     0 => drop(tx),
                     // A failing statement, then dropped: rolled back.
                     1 => {
-                        let bad = stoa_store::spaces::add_member(&mut tx, "no-such-space", "no-such-user", Role::Member, 1).await;
+                        let bad =
+                            stoa_store::spaces::add_member(&mut tx, "no-such-space", "no-such-user", Role::Member, 1)
+                                .await;
                         assert!(bad.is_err(), "a foreign key refuses the membership");
                         drop(tx);
                     }
@@ -98,7 +110,10 @@ async fn a_commit_waiting_for_its_batch_is_not_stranded_by_a_dropped_neighbour()
             drop(b);
         });
         tokio::time::sleep(Duration::from_millis(30)).await;
-        tokio::time::timeout(Duration::from_secs(5), a.commit()).await.expect("a's commit completes").expect("commit a");
+        tokio::time::timeout(Duration::from_secs(5), a.commit())
+            .await
+            .expect("a's commit completes")
+            .expect("commit a");
         b.await.expect("b");
         assert_eq!(get(&store, "a").await.as_deref(), Some("1"));
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -119,9 +134,15 @@ async fn a_waiter_that_gives_up_does_not_strand_later_commits() {
         assert!(gave_up.is_err() || store.backend() == stoa_store::Backend::Postgres, "B was still waiting");
         drop(gave_up);
         // Nobody is waiting now; A's commit must not wait for anyone.
-        tokio::time::timeout(Duration::from_secs(5), a.commit()).await.expect("a's commit completes").expect("commit a");
+        tokio::time::timeout(Duration::from_secs(5), a.commit())
+            .await
+            .expect("a's commit completes")
+            .expect("commit a");
         assert_eq!(get(&store, "a").await.as_deref(), Some("1"));
-        tokio::time::timeout(Duration::from_secs(5), set(&store, "after", "ok")).await.expect("in time").expect("the writer still works");
+        tokio::time::timeout(Duration::from_secs(5), set(&store, "after", "ok"))
+            .await
+            .expect("in time")
+            .expect("the writer still works");
     })
     .await;
 }

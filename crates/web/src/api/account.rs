@@ -41,16 +41,31 @@ async fn get_me(State(s): State<AppState>, ApiActor(actor): ApiActor) -> ApiResu
 /// Changes your profile.
 #[utoipa::path(patch, path = "/me", tag = "me", request_body = UpdateMe,
     responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn update_me(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiJson(body): ApiJson<UpdateMe>) -> ApiResult<ApiJson<Me>> {
-    let input = ProfileInput { username: body.username, display_name: body.display_name, email: body.email, bio: body.bio, locale: body.locale };
+async fn update_me(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<UpdateMe>,
+) -> ApiResult<ApiJson<Me>> {
+    let input = ProfileInput {
+        username: body.username,
+        display_name: body.display_name,
+        email: body.email,
+        bio: body.bio,
+        locale: body.locale,
+    };
     Ok(ApiJson(accounts::update_profile(&s.app, &actor, input).await?.into()))
 }
 
 /// Changes your password; every other session of yours ends.
 #[utoipa::path(post, path = "/me/password", tag = "me", request_body = ChangePassword,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn change_password(State(s): State<AppState>, rc: RequestContext, ApiJson(body): ApiJson<ChangePassword>) -> ApiResult<StatusCode> {
-    accounts::change_password(&s.app, &rc.actor, &body.current_password, &body.new_password, rc.session.as_deref()).await?;
+async fn change_password(
+    State(s): State<AppState>,
+    rc: RequestContext,
+    ApiJson(body): ApiJson<ChangePassword>,
+) -> ApiResult<StatusCode> {
+    accounts::change_password(&s.app, &rc.actor, &body.current_password, &body.new_password, rc.session.as_deref())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -64,7 +79,11 @@ async fn list_tokens(State(s): State<AppState>, ApiActor(actor): ApiActor) -> Ap
 /// Creates an API token. The secret is in this response only.
 #[utoipa::path(post, path = "/me/tokens", tag = "me", request_body = CreateToken,
     responses((status = 201, body = CreatedTokenDto), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn create_token(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiJson(body): ApiJson<CreateToken>) -> ApiResult<(StatusCode, ApiJson<CreatedTokenDto>)> {
+async fn create_token(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<CreateToken>,
+) -> ApiResult<(StatusCode, ApiJson<CreatedTokenDto>)> {
     let created = accounts::create_token(&s.app, &actor, &body.name).await?;
     Ok((StatusCode::CREATED, ApiJson(CreatedTokenDto { token: created.token.into(), secret: created.secret })))
 }
@@ -72,7 +91,11 @@ async fn create_token(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiJ
 /// Revokes one of your tokens.
 #[utoipa::path(delete, path = "/me/tokens/{id}", tag = "me", params(("id" = String, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn revoke_token(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiPath(id): ApiPath<String>) -> ApiResult<StatusCode> {
+async fn revoke_token(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
     accounts::revoke_token(&s.app, &actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -87,14 +110,22 @@ async fn my_invites(State(s): State<AppState>, ApiActor(actor): ApiActor) -> Api
 /// Accepts an invitation: you join the space.
 #[utoipa::path(post, path = "/me/invites/{id}/accept", tag = "me", params(("id" = String, Path)),
     responses((status = 200, body = SpaceDto), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody)))]
-async fn accept_invite(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiPath(id): ApiPath<String>) -> ApiResult<ApiJson<SpaceDto>> {
+async fn accept_invite(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<ApiJson<SpaceDto>> {
     Ok(ApiJson(spaces::answer_invite(&s.app, &actor, &id, true).await?.into()))
 }
 
 /// Declines an invitation.
 #[utoipa::path(post, path = "/me/invites/{id}/decline", tag = "me", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody)))]
-async fn decline_invite(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiPath(id): ApiPath<String>) -> ApiResult<StatusCode> {
+async fn decline_invite(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
     spaces::answer_invite(&s.app, &actor, &id, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -110,14 +141,22 @@ async fn my_spaces(State(s): State<AppState>, ApiActor(actor): ApiActor) -> ApiR
 /// A person's profile.
 #[utoipa::path(get, path = "/users/{username}", tag = "users", params(("username" = String, Path)),
     responses((status = 200, body = ProfileDto), (status = 404, body = ErrorBody)))]
-async fn get_user(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiPath(username): ApiPath<String>) -> ApiResult<ApiJson<ProfileDto>> {
+async fn get_user(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(username): ApiPath<String>,
+) -> ApiResult<ApiJson<ProfileDto>> {
     Ok(ApiJson(accounts::profile(&s.app, &actor, &username).await?.into()))
 }
 
 /// Recent activity in your spaces (public spaces when not signed in).
 #[utoipa::path(get, path = "/activity", tag = "spaces", params(ListParams),
     responses((status = 200, body = Vec<ActivityDto>)))]
-async fn recent_activity(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiQuery(q): ApiQuery<ListParams>) -> ApiResult<ApiJson<Vec<ActivityDto>>> {
+async fn recent_activity(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> ApiResult<ApiJson<Vec<ActivityDto>>> {
     let items = activity::recent(&s.app, &actor, q.limit.unwrap_or(30)).await?;
     Ok(ApiJson(items.into_iter().map(ActivityDto::from).collect()))
 }
@@ -125,7 +164,11 @@ async fn recent_activity(State(s): State<AppState>, ApiActor(actor): ApiActor, A
 /// Accounts, filtered and paged (admins only).
 #[utoipa::path(get, path = "/admin/users", tag = "admin", params(UserListParams),
     responses((status = 200, body = Vec<AdminUserDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn admin_users(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiQuery(q): ApiQuery<UserListParams>) -> ApiResult<ApiJson<Vec<AdminUserDto>>> {
+async fn admin_users(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<UserListParams>,
+) -> ApiResult<ApiJson<Vec<AdminUserDto>>> {
     let users = admin::users(&s.app, &actor, q.q.as_deref(), q.page.unwrap_or(1)).await?;
     Ok(ApiJson(users.into_iter().map(AdminUserDto::from).collect()))
 }
@@ -133,7 +176,11 @@ async fn admin_users(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiQu
 /// Creates an account (admins only).
 #[utoipa::path(post, path = "/admin/users", tag = "admin", request_body = CreateUser,
     responses((status = 201, body = Me), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn admin_create_user(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiJson(body): ApiJson<CreateUser>) -> ApiResult<(StatusCode, ApiJson<AdminUserDto>)> {
+async fn admin_create_user(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<CreateUser>,
+) -> ApiResult<(StatusCode, ApiJson<AdminUserDto>)> {
     let input = SignUpInput {
         username: body.username,
         display_name: body.display_name.unwrap_or_default(),
@@ -150,7 +197,12 @@ async fn admin_create_user(State(s): State<AppState>, ApiActor(actor): ApiActor,
 /// Grants or removes admin rights, suspends or reinstates an account (admins only).
 #[utoipa::path(patch, path = "/admin/users/{username}", tag = "admin", params(("username" = String, Path)), request_body = UpdateUser,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn admin_update_user(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiPath(username): ApiPath<String>, ApiJson(body): ApiJson<UpdateUser>) -> ApiResult<StatusCode> {
+async fn admin_update_user(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(username): ApiPath<String>,
+    ApiJson(body): ApiJson<UpdateUser>,
+) -> ApiResult<StatusCode> {
     if let Some(is_admin) = body.is_admin {
         admin::set_admin(&s.app, &actor, &username, is_admin).await?;
     }
@@ -163,15 +215,23 @@ async fn admin_update_user(State(s): State<AppState>, ApiActor(actor): ApiActor,
 /// Instance settings (admins only).
 #[utoipa::path(get, path = "/admin/settings", tag = "admin",
     responses((status = 200, body = InstanceSettingsDto), (status = 403, body = ErrorBody)))]
-async fn admin_settings(State(s): State<AppState>, ApiActor(actor): ApiActor) -> ApiResult<ApiJson<InstanceSettingsDto>> {
+async fn admin_settings(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<ApiJson<InstanceSettingsDto>> {
     Ok(ApiJson(admin::settings(&s.app, &actor).await?.into()))
 }
 
 /// Changes instance settings (admins only).
 #[utoipa::path(patch, path = "/admin/settings", tag = "admin", request_body = UpdateSettings,
     responses((status = 200, body = InstanceSettingsDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn admin_update_settings(State(s): State<AppState>, ApiActor(actor): ApiActor, ApiJson(body): ApiJson<UpdateSettings>) -> ApiResult<ApiJson<InstanceSettingsDto>> {
-    let settings = admin::update_settings(&s.app, &actor, body.registration.as_deref(), body.instance_name.as_deref()).await?;
+async fn admin_update_settings(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<UpdateSettings>,
+) -> ApiResult<ApiJson<InstanceSettingsDto>> {
+    let settings =
+        admin::update_settings(&s.app, &actor, body.registration.as_deref(), body.instance_name.as_deref()).await?;
     s.forget_instance_name();
     Ok(ApiJson(settings.into()))
 }

@@ -100,7 +100,15 @@ impl DocsView {
         let info = &doc["info"];
         let mut tags: Vec<TagView> = doc["tags"]
             .as_array()
-            .map(|ts| ts.iter().map(|t| TagView { name: text(t, "name"), description: text(t, "description"), operations: Vec::new() }).collect())
+            .map(|ts| {
+                ts.iter()
+                    .map(|t| TagView {
+                        name: text(t, "name"),
+                        description: text(t, "description"),
+                        operations: Vec::new(),
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         if let Some(paths) = doc["paths"].as_object() {
             for (path, item) in paths {
@@ -115,15 +123,17 @@ impl DocsView {
                                 .collect()
                         })
                         .unwrap_or_default();
-                    let request = op["requestBody"]["content"]["application/json"]["schema"].as_object().map(|_| {
-                        type_name(&op["requestBody"]["content"]["application/json"]["schema"])
-                    });
+                    let request = op["requestBody"]["content"]["application/json"]["schema"]
+                        .as_object()
+                        .map(|_| type_name(&op["requestBody"]["content"]["application/json"]["schema"]));
                     let responses = op["responses"]
                         .as_object()
                         .map(|rs| {
                             rs.iter()
                                 .map(|(code, r)| {
-                                    let body = r["content"]["application/json"]["schema"].as_object().map(|_| type_name(&r["content"]["application/json"]["schema"]));
+                                    let body = r["content"]["application/json"]["schema"]
+                                        .as_object()
+                                        .map(|_| type_name(&r["content"]["application/json"]["schema"]));
                                     (code.clone(), body.unwrap_or_default())
                                 })
                                 .collect()
@@ -154,13 +164,22 @@ impl DocsView {
             .map(|ss| {
                 ss.iter()
                     .map(|(name, s)| {
-                        let required: Vec<&str> =
-                            s["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+                        let required: Vec<&str> = s["required"]
+                            .as_array()
+                            .map(|r| r.iter().filter_map(Value::as_str).collect())
+                            .unwrap_or_default();
                         let properties = s["properties"]
                             .as_object()
                             .map(|ps| {
                                 ps.iter()
-                                    .map(|(p, v)| (p.clone(), type_name(v), required.contains(&p.as_str()), text(v, "description")))
+                                    .map(|(p, v)| {
+                                        (
+                                            p.clone(),
+                                            type_name(v),
+                                            required.contains(&p.as_str()),
+                                            text(v, "description"),
+                                        )
+                                    })
                                     .collect()
                             })
                             .unwrap_or_default();
@@ -169,7 +188,13 @@ impl DocsView {
                     .collect()
             })
             .unwrap_or_default();
-        Self { title: text(info, "title"), description: text(info, "description"), version: text(info, "version"), tags, schemas }
+        Self {
+            title: text(info, "title"),
+            description: text(info, "description"),
+            version: text(info, "version"),
+            tags,
+            schemas,
+        }
     }
 
     pub fn operation_count(&self) -> usize {

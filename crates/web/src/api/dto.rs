@@ -187,7 +187,12 @@ pub struct MemberDto {
 
 impl From<MemberRow> for MemberDto {
     fn from(m: MemberRow) -> Self {
-        Self { username: m.username, display_name: m.display_name, role: m.role.as_str().into(), joined_at: m.joined_at }
+        Self {
+            username: m.username,
+            display_name: m.display_name,
+            role: m.role.as_str().into(),
+            joined_at: m.joined_at,
+        }
     }
 }
 
@@ -203,7 +208,13 @@ pub struct JoinRequestDto {
 
 impl From<JoinRequestRow> for JoinRequestDto {
     fn from(r: JoinRequestRow) -> Self {
-        Self { id: r.id, username: r.username, display_name: r.display_name, message: r.message, created_at: r.created_at }
+        Self {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            message: r.message,
+            created_at: r.created_at,
+        }
     }
 }
 
@@ -313,7 +324,12 @@ pub struct ThreadListDto {
 
 impl From<ThreadList> for ThreadListDto {
     fn from(l: ThreadList) -> Self {
-        Self { threads: l.threads.into_iter().map(ThreadSummaryDto::from).collect(), page: l.page, has_more: l.has_more, total: l.total }
+        Self {
+            threads: l.threads.into_iter().map(ThreadSummaryDto::from).collect(),
+            page: l.page,
+            has_more: l.has_more,
+            total: l.total,
+        }
     }
 }
 

@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
+use stoa_core::CoreError;
 use stoa_core::accounts::{self, ProfileInput};
 use stoa_core::rows::TokenRow;
-use stoa_core::CoreError;
 
 use super::{Form, FormErrors, PageCtx, errors, redirect_with, render};
 use crate::AppState;
@@ -38,7 +38,14 @@ struct SettingsPage {
     password_errors: FormErrors,
 }
 
-async fn settings_page(state: &AppState, ctx: PageCtx, status: StatusCode, form: Option<ProfileForm>, errors: FormErrors, password_errors: FormErrors) -> Response {
+async fn settings_page(
+    state: &AppState,
+    ctx: PageCtx,
+    status: StatusCode,
+    form: Option<ProfileForm>,
+    errors: FormErrors,
+    password_errors: FormErrors,
+) -> Response {
     let account = match accounts::account(&state.app, &ctx.actor()).await {
         Ok(a) => a,
         Err(e) => return errors::for_get(&ctx, e),
@@ -96,7 +103,8 @@ async fn save_profile(State(state): State<AppState>, ctx: PageCtx, Form(form): F
         Ok(_) => redirect_with("/settings", "flash-profile-saved"),
         Err(CoreError::Invalid(fields)) => {
             let errors = FormErrors::from_fields(&ctx.lang, &fields);
-            settings_page(&state, ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(form), errors, FormErrors::default()).await
+            settings_page(&state, ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(form), errors, FormErrors::default())
+                .await
         }
         Err(e) => errors::render_error(&ctx, e),
     }
@@ -110,8 +118,21 @@ struct PasswordForm {
     new_password: String,
 }
 
-async fn change_password(State(state): State<AppState>, rc: RequestContext, ctx: PageCtx, Form(form): Form<PasswordForm>) -> Response {
-    match accounts::change_password(&state.app, &ctx.actor(), &form.current_password, &form.new_password, rc.session.as_deref()).await {
+async fn change_password(
+    State(state): State<AppState>,
+    rc: RequestContext,
+    ctx: PageCtx,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    match accounts::change_password(
+        &state.app,
+        &ctx.actor(),
+        &form.current_password,
+        &form.new_password,
+        rc.session.as_deref(),
+    )
+    .await
+    {
         Ok(()) => redirect_with("/settings", "flash-password-changed"),
         Err(CoreError::Invalid(fields)) => {
             let errors = FormErrors::from_fields(&ctx.lang, &fields);
@@ -131,7 +152,14 @@ struct TokensPage {
     errors: FormErrors,
 }
 
-async fn tokens_page(state: &AppState, ctx: PageCtx, status: StatusCode, created: Option<String>, name: String, errors: FormErrors) -> Response {
+async fn tokens_page(
+    state: &AppState,
+    ctx: PageCtx,
+    status: StatusCode,
+    created: Option<String>,
+    name: String,
+    errors: FormErrors,
+) -> Response {
     match accounts::tokens(&state.app, &ctx.actor()).await {
         Ok(tokens) => render(status, &TokensPage { ctx, tokens, created, name, errors }),
         Err(e) => errors::for_get(&ctx, e),
@@ -150,7 +178,9 @@ struct TokenForm {
 
 async fn create_token(State(state): State<AppState>, ctx: PageCtx, Form(form): Form<TokenForm>) -> Response {
     match accounts::create_token(&state.app, &ctx.actor(), &form.name).await {
-        Ok(created) => tokens_page(&state, ctx, StatusCode::OK, Some(created.secret), String::new(), FormErrors::default()).await,
+        Ok(created) => {
+            tokens_page(&state, ctx, StatusCode::OK, Some(created.secret), String::new(), FormErrors::default()).await
+        }
         Err(CoreError::Invalid(fields)) => {
             let errors = FormErrors::from_fields(&ctx.lang, &fields);
             tokens_page(&state, ctx, StatusCode::UNPROCESSABLE_ENTITY, None, form.name, errors).await
@@ -165,4 +195,3 @@ async fn revoke_token(State(state): State<AppState>, ctx: PageCtx, Path(id): Pat
         Err(e) => errors::render_error(&ctx, e),
     }
 }
-

@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
+use stoa_core::CoreError;
 use stoa_core::accounts::{self, SignUpInput};
 use stoa_core::admin::{self, AdminUser, Authority};
-use stoa_core::CoreError;
 
 use super::{Form, FormErrors, PageCtx, errors, redirect_with, render};
 use crate::AppState;
@@ -120,7 +120,12 @@ async fn save_settings(State(state): State<AppState>, ctx: PageCtx, Form(form): 
         }
         Err(CoreError::Invalid(fields)) => {
             let settings_errors = FormErrors::from_fields(&ctx.lang, &fields);
-            let extras = Extras { status: StatusCode::UNPROCESSABLE_ENTITY, settings_errors, instance_name: Some(form.instance_name), ..Extras::default() };
+            let extras = Extras {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                settings_errors,
+                instance_name: Some(form.instance_name),
+                ..Extras::default()
+            };
             show(&state, ctx, AdminQuery::default(), extras).await
         }
         Err(e) => errors::render_error(&ctx, e),
@@ -140,12 +145,23 @@ struct CreateUserForm {
 }
 
 async fn create_user(State(state): State<AppState>, ctx: PageCtx, Form(form): Form<CreateUserForm>) -> Response {
-    let input = SignUpInput { username: form.username.clone(), email: form.email.clone(), password: form.password, ..Default::default() };
+    let input = SignUpInput {
+        username: form.username.clone(),
+        email: form.email.clone(),
+        password: form.password,
+        ..Default::default()
+    };
     match accounts::create_user(&state.app, &ctx.actor(), Authority::Request, input, form.admin.is_some()).await {
         Ok(_) => redirect_with("/admin", "flash-user-created"),
         Err(CoreError::Invalid(fields)) => {
             let create_errors = FormErrors::from_fields(&ctx.lang, &fields);
-            let extras = Extras { status: StatusCode::UNPROCESSABLE_ENTITY, create_errors, new_username: form.username, new_email: form.email, ..Extras::default() };
+            let extras = Extras {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                create_errors,
+                new_username: form.username,
+                new_email: form.email,
+                ..Extras::default()
+            };
             show(&state, ctx, AdminQuery::default(), extras).await
         }
         Err(e) => errors::render_error(&ctx, e),
@@ -158,14 +174,24 @@ struct FlagForm {
     value: String,
 }
 
-async fn set_admin(State(state): State<AppState>, ctx: PageCtx, Path(username): Path<String>, Form(form): Form<FlagForm>) -> Response {
+async fn set_admin(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(username): Path<String>,
+    Form(form): Form<FlagForm>,
+) -> Response {
     match admin::set_admin(&state.app, &ctx.actor(), &username, form.value == "1").await {
         Ok(()) => redirect_with("/admin", "flash-user-updated"),
         Err(e) => errors::render_error(&ctx, e),
     }
 }
 
-async fn set_suspended(State(state): State<AppState>, ctx: PageCtx, Path(username): Path<String>, Form(form): Form<FlagForm>) -> Response {
+async fn set_suspended(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(username): Path<String>,
+    Form(form): Form<FlagForm>,
+) -> Response {
     match admin::set_suspended(&state.app, &ctx.actor(), &username, form.value == "1").await {
         Ok(()) => redirect_with("/admin", "flash-user-updated"),
         Err(e) => errors::render_error(&ctx, e),

@@ -41,7 +41,9 @@ pub fn render_error_keeping(ctx: &PageCtx, error: CoreError, kept: Option<String
         CoreError::Conflict(id) => (StatusCode::CONFLICT, "error-conflict-title", *id),
         CoreError::Gone(id) => (StatusCode::GONE, "error-gone-title", *id),
         CoreError::BadCredentials => (StatusCode::UNAUTHORIZED, "error-sign-in-title", "signin-failed"),
-        CoreError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "error-rate-limited-title", "error-rate-limited-body"),
+        CoreError::RateLimited { .. } => {
+            (StatusCode::TOO_MANY_REQUESTS, "error-rate-limited-title", "error-rate-limited-body")
+        }
         CoreError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error-bad-form-title", "error-bad-form-body"),
         CoreError::Internal(detail) => {
             tracing::error!(%detail, "internal error");
@@ -74,7 +76,13 @@ pub fn for_get(ctx: &PageCtx, error: CoreError) -> Response {
 }
 
 /// A minimal error page for places without a full page context.
-pub fn simple_page(state: &AppState, lang: &LanguageIdentifier, status: StatusCode, title: &str, message: &str) -> Response {
+pub fn simple_page(
+    state: &AppState,
+    lang: &LanguageIdentifier,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+) -> Response {
     let ctx = PageCtx {
         lang: lang.clone(),
         user: None,
@@ -92,7 +100,8 @@ pub fn simple_page(state: &AppState, lang: &LanguageIdentifier, status: StatusCo
 /// The fallback for unknown paths: JSON under `/api`, a page elsewhere.
 pub async fn not_found(method: Method, uri: axum::http::Uri, ctx: PageCtx) -> Response {
     if uri.path().starts_with("/api/") {
-        return ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no route for {method} {}", uri.path())).into_response();
+        return ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no route for {method} {}", uri.path()))
+            .into_response();
     }
     render_error(&ctx, CoreError::NotFound)
 }

@@ -3,9 +3,9 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderValue;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
-use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -73,7 +73,16 @@ mod tests {
     #[test]
     fn only_paths_on_this_site_are_followed() {
         assert_eq!(safe_next("/s/guild/t/1?page=2#post-3"), "/s/guild/t/1?page=2#post-3");
-        for evil in ["//evil.example", "/\\evil.example", "/\t/evil.example", "/%09/evil.example\n", "https://evil.example", "javascript:alert(1)", "", "/ /x"] {
+        for evil in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example\n",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "",
+            "/ /x",
+        ] {
             assert_eq!(safe_next(evil), "/", "{evil:?}");
         }
     }
@@ -115,7 +124,12 @@ struct SignInForm {
     next: String,
 }
 
-async fn sign_in(State(state): State<AppState>, rc: RequestContext, ctx: PageCtx, Form(form): Form<SignInForm>) -> Response {
+async fn sign_in(
+    State(state): State<AppState>,
+    rc: RequestContext,
+    ctx: PageCtx,
+    Form(form): Form<SignInForm>,
+) -> Response {
     match accounts::sign_in(&state.app, &form.login, &form.password, &rc.address, &rc.user_agent).await {
         Ok(session) => {
             // Cycle the session: the old one (if any) ends, a new id is issued.
@@ -133,7 +147,10 @@ async fn sign_in(State(state): State<AppState>, rc: RequestContext, ctx: PageCtx
                 CoreError::BadCredentials => (StatusCode::UNAUTHORIZED, ctx.t("signin-failed")),
                 other => return errors::render_error(&ctx, other),
             };
-            render(status, &SignInPage { errors: FormErrors::general(message), login: form.login, next: form.next, ctx })
+            render(
+                status,
+                &SignInPage { errors: FormErrors::general(message), login: form.login, next: form.next, ctx },
+            )
         }
     }
 }
@@ -192,7 +209,12 @@ struct SignUpForm {
     invite: String,
 }
 
-async fn sign_up(State(state): State<AppState>, rc: RequestContext, ctx: PageCtx, Form(form): Form<SignUpForm>) -> Response {
+async fn sign_up(
+    State(state): State<AppState>,
+    rc: RequestContext,
+    ctx: PageCtx,
+    Form(form): Form<SignUpForm>,
+) -> Response {
     let input = SignUpInput {
         username: form.username.clone(),
         display_name: form.display_name.clone(),

@@ -8,10 +8,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
+use stoa_core::CoreError;
 use stoa_core::discussions::{self, ThreadList};
 use stoa_core::rows::{JoinRequestRow, MemberRow};
-use stoa_core::spaces::{self, DirectoryFilter, InvitePreview, InviteSummary, NewSpaceInput, SpaceDetail, SpaceSettingsInput, SpaceSummary};
-use stoa_core::CoreError;
+use stoa_core::spaces::{
+    self, DirectoryFilter, InvitePreview, InviteSummary, NewSpaceInput, SpaceDetail, SpaceSettingsInput, SpaceSummary,
+};
 use stoa_domain::{Role, SpaceKind};
 
 use super::{Form, FormErrors, PageCtx, PageResult, errors, page, redirect_with, render};
@@ -185,7 +187,12 @@ struct PageQuery {
     page: Option<i64>,
 }
 
-async fn space(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>, Query(q): Query<PageQuery>) -> Response {
+async fn space(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
     let actor = ctx.actor();
     let detail = match spaces::space(&state.app, &actor, &slug).await {
         Ok(d) => d,
@@ -215,14 +222,27 @@ struct MembersPage {
 
 const MEMBERS_PER_PAGE: i64 = 60;
 
-async fn members(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>, Query(q): Query<PageQuery>) -> Response {
+async fn members(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
     let actor = ctx.actor();
     let page_no = q.page.unwrap_or(1).max(1);
     let detail = match spaces::space(&state.app, &actor, &slug).await {
         Ok(d) => d,
         Err(e) => return errors::for_get(&ctx, e),
     };
-    let mut members = match spaces::members(&state.app, &actor, &slug, MEMBERS_PER_PAGE + 1, (page_no - 1).saturating_mul(MEMBERS_PER_PAGE)).await {
+    let mut members = match spaces::members(
+        &state.app,
+        &actor,
+        &slug,
+        MEMBERS_PER_PAGE + 1,
+        (page_no - 1).saturating_mul(MEMBERS_PER_PAGE),
+    )
+    .await
+    {
         Ok(m) => m,
         Err(e) => return errors::for_get(&ctx, e),
     };
@@ -237,13 +257,23 @@ struct RoleForm {
     role: String,
 }
 
-async fn change_role(State(state): State<AppState>, ctx: PageCtx, Path((slug, username)): Path<(String, String)>, Form(form): Form<RoleForm>) -> PageResult {
+async fn change_role(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((slug, username)): Path<(String, String)>,
+    Form(form): Form<RoleForm>,
+) -> PageResult {
     let role = Role::parse(&form.role).map_err(|_| ctx.fail(CoreError::field("role", "invalid-option")))?;
     spaces::change_role(&state.app, &ctx.actor(), &slug, &username, role).await.map_err(|e| ctx.fail(e))?;
     Ok(redirect_with(&format!("/s/{slug}/members"), "flash-role-changed"))
 }
 
-async fn remove_member(State(state): State<AppState>, ctx: PageCtx, Path((slug, username)): Path<(String, String)>, Form(_): Form<super::Empty>) -> PageResult {
+async fn remove_member(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((slug, username)): Path<(String, String)>,
+    Form(_): Form<super::Empty>,
+) -> PageResult {
     spaces::remove_member(&state.app, &ctx.actor(), &slug, &username).await.map_err(|e| ctx.fail(e))?;
     Ok(redirect_with(&format!("/s/{slug}/members"), "flash-member-removed"))
 }
@@ -255,7 +285,12 @@ struct JoinForm {
     next: String,
 }
 
-async fn join(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>, Form(form): Form<JoinForm>) -> PageResult {
+async fn join(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+    Form(form): Form<JoinForm>,
+) -> PageResult {
     let space = spaces::join(&state.app, &ctx.actor(), &slug).await.map_err(|e| ctx.fail(e))?;
     let home = format!("/s/{}", space.slug);
     let inside = form.next.starts_with(&format!("{home}/"));
@@ -293,7 +328,12 @@ struct RequestForm {
     message: String,
 }
 
-async fn request(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>, Form(form): Form<RequestForm>) -> PageResult {
+async fn request(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+    Form(form): Form<RequestForm>,
+) -> PageResult {
     spaces::request_to_join(&state.app, &ctx.actor(), &slug, &form.message).await.map_err(|e| ctx.fail(e))?;
     Ok(redirect_with(&format!("/s/{slug}"), "flash-request-sent"))
 }
@@ -322,12 +362,24 @@ async fn settings_form(State(state): State<AppState>, ctx: PageCtx, Path(slug): 
         Err(e) => return errors::for_get(&ctx, e),
     };
     if !detail.may.edit_settings {
-        return errors::for_get(&ctx, if ctx.user.is_some() { CoreError::Forbidden } else { CoreError::SignInRequired });
+        return errors::for_get(
+            &ctx,
+            if ctx.user.is_some() { CoreError::Forbidden } else { CoreError::SignInRequired },
+        );
     }
     let s = &detail.space;
     let (name, description, visibility, join_policy) =
         (s.name.clone(), s.description.clone(), s.visibility.as_str().to_owned(), s.join_policy.as_str().to_owned());
-    page(&SettingsPage { ctx, detail, tab: "settings", name, description, visibility, join_policy, errors: FormErrors::default() })
+    page(&SettingsPage {
+        ctx,
+        detail,
+        tab: "settings",
+        name,
+        description,
+        visibility,
+        join_policy,
+        errors: FormErrors::default(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -342,7 +394,12 @@ struct SettingsForm {
     join_policy: String,
 }
 
-async fn settings(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>, Form(form): Form<SettingsForm>) -> Response {
+async fn settings(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+    Form(form): Form<SettingsForm>,
+) -> Response {
     let actor = ctx.actor();
     let input = SpaceSettingsInput {
         name: Some(form.name.clone()),
@@ -419,14 +476,24 @@ struct InvitesPage {
     errors: FormErrors,
 }
 
-async fn invites_page(state: &AppState, ctx: PageCtx, slug: &str, status: StatusCode, created_link: Option<String>, username: String, errors: FormErrors) -> Response {
+async fn invites_page(
+    state: &AppState,
+    ctx: PageCtx,
+    slug: &str,
+    status: StatusCode,
+    created_link: Option<String>,
+    username: String,
+    errors: FormErrors,
+) -> Response {
     let actor = ctx.actor();
     let invites = match spaces::invites(&state.app, &actor, slug).await {
         Ok(i) => i,
         Err(e) => return errors::for_get(&ctx, e),
     };
     match spaces::space(&state.app, &actor, slug).await {
-        Ok(detail) => render(status, &InvitesPage { ctx, detail, tab: "invites", invites, created_link, username, errors }),
+        Ok(detail) => {
+            render(status, &InvitesPage { ctx, detail, tab: "invites", invites, created_link, username, errors })
+        }
         Err(e) => errors::for_get(&ctx, e),
     }
 }
@@ -443,7 +510,12 @@ struct InviteForm {
     role: String,
 }
 
-async fn invite_person(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>, Form(form): Form<InviteForm>) -> Response {
+async fn invite_person(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+    Form(form): Form<InviteForm>,
+) -> Response {
     let role = Role::parse(&form.role).unwrap_or(Role::Member);
     match spaces::invite_person(&state.app, &ctx.actor(), &slug, &form.username, role).await {
         Ok(_) => redirect_with(&format!("/s/{slug}/invites"), "flash-invite-sent"),
@@ -463,7 +535,12 @@ struct LinkForm {
     max_uses: String,
 }
 
-async fn create_link(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>, Form(form): Form<LinkForm>) -> Response {
+async fn create_link(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+    Form(form): Form<LinkForm>,
+) -> Response {
     let days = form.expires_in_days.trim().parse().unwrap_or(0);
     let max_uses = match form.max_uses.trim() {
         "" => None,
@@ -479,7 +556,8 @@ async fn create_link(State(state): State<AppState>, ctx: PageCtx, Path(slug): Pa
             invites_page(&state, ctx, &slug, StatusCode::OK, Some(link), String::new(), FormErrors::default()).await
         }
         Err(CoreError::Invalid(fields)) => {
-            let errors = FormErrors::general(fields.first().map(|f| super::field_error_text(&ctx.lang, f)).unwrap_or_default());
+            let errors =
+                FormErrors::general(fields.first().map(|f| super::field_error_text(&ctx.lang, f)).unwrap_or_default());
             invites_page(&state, ctx, &slug, StatusCode::UNPROCESSABLE_ENTITY, None, String::new(), errors).await
         }
         Err(e) => errors::render_error(&ctx, e),

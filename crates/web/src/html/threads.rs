@@ -8,10 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use stoa_core::discussions::{self, NewThreadInput, Post, ReplyInput, ThreadPage, POSTS_PER_PAGE};
+use stoa_core::CoreError;
+use stoa_core::discussions::{self, NewThreadInput, POSTS_PER_PAGE, Post, ReplyInput, ThreadPage};
 use stoa_core::rows::PostVersion;
 use stoa_core::spaces::{self, SpaceSummary};
-use stoa_core::CoreError;
 
 use super::{Form, FormErrors, PageCtx, errors, page, redirect_with, render};
 use crate::AppState;
@@ -54,9 +54,13 @@ async fn new_form(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<
         return errors::sign_in_redirect(&ctx);
     }
     match spaces::space(&state.app, &ctx.actor(), &slug).await {
-        Ok(detail) if detail.may.post => {
-            page(&NewThreadPage { ctx, space: detail.space, title: String::new(), body: String::new(), errors: FormErrors::default() })
-        }
+        Ok(detail) if detail.may.post => page(&NewThreadPage {
+            ctx,
+            space: detail.space,
+            title: String::new(),
+            body: String::new(),
+            errors: FormErrors::default(),
+        }),
         Ok(_) => errors::render_error(&ctx, CoreError::Forbidden),
         Err(e) => errors::for_get(&ctx, e),
     }
@@ -70,7 +74,12 @@ struct NewThreadForm {
     body: String,
 }
 
-async fn create(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>, Form(form): Form<NewThreadForm>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+    Form(form): Form<NewThreadForm>,
+) -> Response {
     let actor = ctx.actor();
     let input = NewThreadInput { title: form.title.clone(), body: form.body.clone() };
     match discussions::create_thread(&state.app, &actor, &slug, input).await {
@@ -78,7 +87,10 @@ async fn create(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<St
         Err(CoreError::Invalid(fields)) => match spaces::space(&state.app, &actor, &slug).await {
             Ok(detail) => {
                 let errors = FormErrors::from_fields(&ctx.lang, &fields);
-                render(StatusCode::UNPROCESSABLE_ENTITY, &NewThreadPage { ctx, space: detail.space, title: form.title, body: form.body, errors })
+                render(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &NewThreadPage { ctx, space: detail.space, title: form.title, body: form.body, errors },
+                )
             }
             Err(e) => errors::render_error(&ctx, e),
         },
@@ -127,7 +139,12 @@ fn quote(post: &Post) -> String {
     out
 }
 
-async fn thread(State(state): State<AppState>, ctx: PageCtx, Path((slug, id)): Path<(String, String)>, Query(q): Query<ThreadQuery>) -> Response {
+async fn thread(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((slug, id)): Path<(String, String)>,
+    Query(q): Query<ThreadQuery>,
+) -> Response {
     let actor = ctx.actor();
     let tp = match discussions::thread_page(&state.app, &actor, &id, q.page).await {
         Ok(tp) => tp,
@@ -162,16 +179,26 @@ struct ReplyForm {
     reply_to: Option<String>,
 }
 
-async fn reply(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<String>, Form(form): Form<ReplyForm>) -> Response {
+async fn reply(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    Form(form): Form<ReplyForm>,
+) -> Response {
     let actor = ctx.actor();
     let input = ReplyInput { body: form.body.clone(), reply_to: form.reply_to.clone() };
     match discussions::reply(&state.app, &actor, &id, input).await {
-        Ok(written) => Redirect::to(&post_url(&written.space_slug, &written.thread_id, written.post.number)).into_response(),
+        Ok(written) => {
+            Redirect::to(&post_url(&written.space_slug, &written.thread_id, written.post.number)).into_response()
+        }
         Err(CoreError::Invalid(fields)) => match discussions::thread_page(&state.app, &actor, &id, None).await {
             Ok(tp) => {
                 let errors = FormErrors::from_fields(&ctx.lang, &fields);
                 let new_link = new_link(&tp);
-                render(StatusCode::UNPROCESSABLE_ENTITY, &ThreadView { ctx, tp, new_link, reply_to: form.reply_to, reply_body: form.body, errors })
+                render(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &ThreadView { ctx, tp, new_link, reply_to: form.reply_to, reply_body: form.body, errors },
+                )
             }
             Err(e) => errors::render_error(&ctx, e),
         },
@@ -249,7 +276,12 @@ struct EditForm {
     version: Option<i64>,
 }
 
-async fn edit(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<String>, Form(form): Form<EditForm>) -> Response {
+async fn edit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    Form(form): Form<EditForm>,
+) -> Response {
     let actor = ctx.actor();
     let (post, tp) = match edit_context(&state, &ctx, &id).await {
         Ok(found) => found,

@@ -24,7 +24,17 @@ async fn a_secret_invite_only_community_is_invisible_to_a_third_person() {
 
     // Ana creates a secret, invite-only community through the form.
     let r = ana
-        .post_form("/spaces", &[("kind", "community"), ("name", "Inner Circle"), ("slug", "inner-circle"), ("description", "Private"), ("visibility", "secret"), ("join_policy", "invite")])
+        .post_form(
+            "/spaces",
+            &[
+                ("kind", "community"),
+                ("name", "Inner Circle"),
+                ("slug", "inner-circle"),
+                ("description", "Private"),
+                ("visibility", "secret"),
+                ("join_policy", "invite"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = ana.post_form("/s/inner-circle/threads", &[("title", "Our plans"), ("body", "The secret plan")]).await;
@@ -48,11 +58,20 @@ async fn a_secret_invite_only_community_is_invisible_to_a_third_person() {
     for path in ["/s/inner-circle", thread_path.as_str(), "/s/inner-circle/members", "/s/inner-circle/new"] {
         assert_eq!(cyd.get(path).await.status(), StatusCode::NOT_FOUND, "{path}");
     }
-    for path in ["/spaces/inner-circle", "/spaces/inner-circle/threads", "/spaces/inner-circle/members", &format!("/threads/{thread_id}"), &format!("/threads/{thread_id}/posts")] {
+    for path in [
+        "/spaces/inner-circle",
+        "/spaces/inner-circle/threads",
+        "/spaces/inner-circle/members",
+        &format!("/threads/{thread_id}"),
+        &format!("/threads/{thread_id}/posts"),
+    ] {
         assert_eq!(cyd.api_get(path).await.0, StatusCode::NOT_FOUND, "{path}");
     }
     assert_eq!(cyd.post_form("/s/inner-circle/request", &[("message", "hi")]).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(cyd.post_form(&format!("/t/{thread_id}/reply"), &[("body", "let me in")]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        cyd.post_form(&format!("/t/{thread_id}/reply"), &[("body", "let me in")]).await.status(),
+        StatusCode::NOT_FOUND
+    );
     let (_, directory) = cyd.text("/spaces").await;
     assert!(!directory.contains("Inner Circle"), "the space is not listed");
     let (_, listed) = cyd.api_get("/spaces").await;
@@ -67,7 +86,17 @@ async fn a_members_only_community_is_listed_and_joinable_by_request_but_unreadab
     let ana = app.person("ana").await;
     let cyd = app.person("cyd").await;
     let r = ana
-        .post_form("/spaces", &[("kind", "community"), ("name", "Guild"), ("slug", "guild"), ("description", ""), ("visibility", "members"), ("join_policy", "request")])
+        .post_form(
+            "/spaces",
+            &[
+                ("kind", "community"),
+                ("name", "Guild"),
+                ("slug", "guild"),
+                ("description", ""),
+                ("visibility", "members"),
+                ("join_policy", "request"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = ana.post_form("/s/guild/threads", &[("title", "Members talk"), ("body", "Members-only words")]).await;
@@ -114,23 +143,36 @@ struct Fixture {
 async fn fixture(app: &TestApp, people: &[(Who, &Visitor)], visibility: &str) -> Fixture {
     let owner = people.iter().find(|(w, _)| *w == Who::Owner).map(|(_, v)| *v).expect("owner");
     let slug = format!("space-{visibility}");
-    let (status, body) = owner.api_post("/spaces", json!({"kind": "community", "name": slug, "slug": slug, "visibility": visibility, "join_policy": "invite"})).await;
+    let (status, body) = owner
+        .api_post(
+            "/spaces",
+            json!({"kind": "community", "name": slug, "slug": slug, "visibility": visibility, "join_policy": "invite"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     for (who, v) in people {
         if matches!(who, Who::Member | Who::Facilitator) {
             let (_, me) = v.api_get("/me").await;
             let username = me["username"].as_str().expect("username");
-            let (status, body) = owner.api_post(&format!("/spaces/{slug}/invites"), json!({"username": username})).await;
+            let (status, body) =
+                owner.api_post(&format!("/spaces/{slug}/invites"), json!({"username": username})).await;
             assert_eq!(status, StatusCode::CREATED, "{body}");
             accept_all_invites(v).await;
             if *who == Who::Facilitator {
-                let (status, _) = owner.api_send(Method::PATCH, &format!("/spaces/{slug}/members/{username}"), Some(json!({"role": "facilitator"}))).await;
+                let (status, _) = owner
+                    .api_send(
+                        Method::PATCH,
+                        &format!("/spaces/{slug}/members/{username}"),
+                        Some(json!({"role": "facilitator"})),
+                    )
+                    .await;
                 assert_eq!(status, StatusCode::NO_CONTENT);
             }
         }
     }
     let thread_id = crate::thread(owner, &slug, "Owner's thread", "Opening").await;
-    let (_, written) = owner.api_post(&format!("/threads/{thread_id}/posts"), json!({"body": "A reply to moderate"})).await;
+    let (_, written) =
+        owner.api_post(&format!("/threads/{thread_id}/posts"), json!({"body": "A reply to moderate"})).await;
     let post_id = written["post"]["id"].as_str().expect("post").to_owned();
     let _ = app;
     Fixture { slug, thread_id, post_id }
@@ -177,7 +219,13 @@ async fn the_access_matrix_holds_over_http() {
     let outsider = app.person("outsider").await.with_token().await;
     let _zed = app.person("zed").await;
     let anonymous = app.visitor();
-    let people = [(Who::Owner, &owner), (Who::Facilitator, &facilitator), (Who::Member, &member), (Who::Outsider, &outsider), (Who::Anonymous, &anonymous)];
+    let people = [
+        (Who::Owner, &owner),
+        (Who::Facilitator, &facilitator),
+        (Who::Member, &member),
+        (Who::Outsider, &outsider),
+        (Who::Anonymous, &anonymous),
+    ];
 
     #[rustfmt::skip]
     let expected: &[(&str, Who, [u16; ACTIONS])] = &[
@@ -201,10 +249,16 @@ async fn the_access_matrix_holds_over_http() {
     for visibility in ["public", "members", "secret"] {
         let f = fixture(&app, &people, visibility).await;
         for (who, v) in &people {
-            let Some((_, _, want)) = expected.iter().find(|(vis, w, _)| *vis == visibility && w == who) else { continue };
+            let Some((_, _, want)) = expected.iter().find(|(vis, w, _)| *vis == visibility && w == who) else {
+                continue;
+            };
             let got = statuses(v, &f).await;
             if got.as_slice() != want.as_slice() {
-                failures.push(format!("{visibility} {who:?}: expected {want:?}\n{:>w$}got      {got:?}", "", w = visibility.len() + 13));
+                failures.push(format!(
+                    "{visibility} {who:?}: expected {want:?}\n{:>w$}got      {got:?}",
+                    "",
+                    w = visibility.len() + 13
+                ));
             }
         }
     }

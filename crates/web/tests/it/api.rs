@@ -11,19 +11,44 @@ async fn api_errors_are_json_with_a_code_and_the_right_status() {
     let ana = app.person("ana").await.with_token().await;
     let slug = space(&ana, "guild", "public", "open").await;
 
-    let bad_json = ana.client.post(ana.url("/api/v1/spaces")).bearer_auth(ana.token.as_deref().unwrap_or_default()).header("content-type", "application/json").body("{not json").send().await.expect("POST");
+    let bad_json = ana
+        .client
+        .post(ana.url("/api/v1/spaces"))
+        .bearer_auth(ana.token.as_deref().unwrap_or_default())
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("POST");
     let (status, body) = crate::json(bad_json).await;
     assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_json")), "{body}");
 
-    let wrong_type = ana.client.post(ana.url("/api/v1/spaces")).bearer_auth(ana.token.as_deref().unwrap_or_default()).header("content-type", "text/plain").body("hello").send().await.expect("POST");
+    let wrong_type = ana
+        .client
+        .post(ana.url("/api/v1/spaces"))
+        .bearer_auth(ana.token.as_deref().unwrap_or_default())
+        .header("content-type", "text/plain")
+        .body("hello")
+        .send()
+        .await
+        .expect("POST");
     let (status, body) = crate::json(wrong_type).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported_media_type")), "{body}");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported_media_type")),
+        "{body}"
+    );
 
     let (status, body) = ana.api_post("/spaces", json!({"kind": "community"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "missing fields: {body}");
 
-    let (status, body) = ana.api_post(&format!("/spaces/{slug}/threads"), json!({"title": "x".repeat(100 * 1024), "body": "b"})).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed")), "{body}");
+    let (status, body) =
+        ana.api_post(&format!("/spaces/{slug}/threads"), json!({"title": "x".repeat(100 * 1024), "body": "b"})).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed")),
+        "{body}"
+    );
     assert_eq!(body["error"]["fields"][0]["field"], "title");
 
     let (status, body) = ana.api_get("/threads/does-not-exist").await;
@@ -31,7 +56,12 @@ async fn api_errors_are_json_with_a_code_and_the_right_status() {
     let (status, body) = ana.api_get("/no/such/route").await;
     assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
 
-    let (status, body) = ana.api_post("/spaces", json!({"kind": "community", "name": "Dup", "slug": slug, "visibility": "public", "join_policy": "open"})).await;
+    let (status, body) = ana
+        .api_post(
+            "/spaces",
+            json!({"kind": "community", "name": "Dup", "slug": slug, "visibility": "public", "join_policy": "open"}),
+        )
+        .await;
     assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "{body}");
 
     let anonymous = app.visitor();
@@ -68,22 +98,35 @@ async fn the_api_covers_the_discussion_lifecycle() {
     let slug = space(&ana, "guild", "public", "open").await;
     assert_eq!(bob.api_post(&format!("/spaces/{slug}/join"), json!({})).await.0, StatusCode::OK);
     let id = thread(&ana, &slug, "Plan", "Let us plan").await;
-    let (status, written) = bob.api_post(&format!("/threads/{id}/posts"), json!({"body": "Agreed", "reply_to": null})).await;
+    let (status, written) =
+        bob.api_post(&format!("/threads/{id}/posts"), json!({"body": "Agreed", "reply_to": null})).await;
     assert_eq!(status, StatusCode::CREATED);
     let post_id = written["post"]["id"].as_str().expect("id").to_owned();
-    let (status, edited) = bob.api_send(Method::PATCH, &format!("/posts/{post_id}"), Some(json!({"body": "Agreed!", "version": 1}))).await;
+    let (status, edited) =
+        bob.api_send(Method::PATCH, &format!("/posts/{post_id}"), Some(json!({"body": "Agreed!", "version": 1}))).await;
     assert_eq!((status, edited["version"].as_i64()), (StatusCode::OK, Some(2)));
-    let (status, _) = bob.api_send(Method::PATCH, &format!("/posts/{post_id}"), Some(json!({"body": "stale", "version": 1}))).await;
+    let (status, _) =
+        bob.api_send(Method::PATCH, &format!("/posts/{post_id}"), Some(json!({"body": "stale", "version": 1}))).await;
     assert_eq!(status, StatusCode::CONFLICT);
     let (_, versions) = bob.api_get(&format!("/posts/{post_id}/versions")).await;
     assert_eq!(versions[0]["body"], "Agreed");
-    assert_eq!(ana.api_send(Method::PATCH, &format!("/posts/{post_id}"), Some(json!({"body": "not mine"}))).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(ana.api_send(Method::PATCH, &format!("/threads/{id}"), Some(json!({"title": "The plan"}))).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        ana.api_send(Method::PATCH, &format!("/posts/{post_id}"), Some(json!({"body": "not mine"}))).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        ana.api_send(Method::PATCH, &format!("/threads/{id}"), Some(json!({"title": "The plan"}))).await.0,
+        StatusCode::NO_CONTENT
+    );
     let (_, t) = ana.api_get(&format!("/threads/{id}")).await;
     assert_eq!((t["title"].as_str(), t["post_count"].as_i64()), (Some("The plan"), Some(2)));
     let (_, list) = ana.api_get(&format!("/spaces/{slug}/threads")).await;
     assert_eq!(list["threads"][0]["reply_count"], 1);
-    assert_eq!(ana.api_send(Method::DELETE, &format!("/posts/{post_id}"), None).await.0, StatusCode::NO_CONTENT, "owners moderate");
+    assert_eq!(
+        ana.api_send(Method::DELETE, &format!("/posts/{post_id}"), None).await.0,
+        StatusCode::NO_CONTENT,
+        "owners moderate"
+    );
     let (_, post) = bob.api_get(&format!("/posts/{post_id}")).await;
     assert_eq!((post["deleted"].as_bool(), post["body"].as_str()), (Some(true), Some("")));
     let (_, activity) = ana.api_get("/activity").await;
@@ -107,11 +150,19 @@ async fn the_router_and_the_openapi_document_agree() {
             assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()), "{method} {path} has no responses");
             // Fill the path parameters and call the route: the real router
             // must know it (anything but the fallback's "no route").
-            let concrete = path.split('/').map(|seg| if seg.starts_with('{') { "x0" } else { seg }).collect::<Vec<_>>().join("/");
+            let concrete =
+                path.split('/').map(|seg| if seg.starts_with('{') { "x0" } else { seg }).collect::<Vec<_>>().join("/");
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
-            let r = v.client.request(m, v.url(&format!("/api/v1{concrete}"))).json(&serde_json::json!({})).send().await.expect("request");
+            let r = v
+                .client
+                .request(m, v.url(&format!("/api/v1{concrete}")))
+                .json(&serde_json::json!({}))
+                .send()
+                .await
+                .expect("request");
             let (status, body) = crate::json(r).await;
-            let fallback = status == StatusCode::NOT_FOUND && body["error"]["message"].as_str().is_some_and(|m| m.starts_with("no route"));
+            let fallback = status == StatusCode::NOT_FOUND
+                && body["error"]["message"].as_str().is_some_and(|m| m.starts_with("no route"));
             assert!(!fallback, "{method} {path} is in the document but not in the router");
             assert!(status != StatusCode::METHOD_NOT_ALLOWED, "{method} {path}: method not routed");
         }

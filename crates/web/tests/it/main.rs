@@ -64,7 +64,15 @@ impl TestApp {
     pub async fn person(&self, username: &str) -> Visitor {
         let v = self.visitor();
         let response = v
-            .post_form("/signup", &[("username", username), ("display_name", &capitalised(username)), ("email", &format!("{username}@example.org")), ("password", PASSWORD)])
+            .post_form(
+                "/signup",
+                &[
+                    ("username", username),
+                    ("display_name", &capitalised(username)),
+                    ("email", &format!("{username}@example.org")),
+                    ("password", PASSWORD),
+                ],
+            )
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "sign-up of {username} failed");
         v
@@ -136,7 +144,12 @@ impl Visitor {
         json(r).await
     }
 
-    pub async fn api_send(&self, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> (StatusCode, serde_json::Value) {
+    pub async fn api_send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (StatusCode, serde_json::Value) {
         let mut b = self.api(self.client.request(method, self.url(&format!("/api/v1{path}"))));
         if self.token.is_none()
             && let Some(csrf) = self.cookie("stoa_csrf")
@@ -165,7 +178,11 @@ impl Visitor {
 pub async fn json(r: Response) -> (StatusCode, serde_json::Value) {
     let status = r.status();
     let text = r.text().await.expect("body");
-    let value = if text.is_empty() { serde_json::Value::Null } else { serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)) };
+    let value = if text.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+    };
     (status, value)
 }
 
@@ -180,7 +197,8 @@ pub async fn space(owner: &Visitor, slug: &str, visibility: &str, join_policy: &
 
 /// Starts a thread through the API and returns its id.
 pub async fn thread(author: &Visitor, slug: &str, title: &str, body: &str) -> String {
-    let (status, json) = author.api_post(&format!("/spaces/{slug}/threads"), serde_json::json!({"title": title, "body": body})).await;
+    let (status, json) =
+        author.api_post(&format!("/spaces/{slug}/threads"), serde_json::json!({"title": title, "body": body})).await;
     assert_eq!(status, StatusCode::CREATED, "{json}");
     json["thread_id"].as_str().expect("thread id").to_owned()
 }

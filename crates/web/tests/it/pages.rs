@@ -16,11 +16,22 @@ async fn a_newcomer_signs_up_creates_a_community_and_starts_a_thread() {
     assert!(!again.contains("Welcome to Stoa"), "and only once");
 
     let r = ana
-        .post_form("/spaces", &[("kind", "community"), ("name", "Rust Guild"), ("slug", ""), ("description", "We *learn* Rust"), ("visibility", "public"), ("join_policy", "open")])
+        .post_form(
+            "/spaces",
+            &[
+                ("kind", "community"),
+                ("name", "Rust Guild"),
+                ("slug", ""),
+                ("description", "We *learn* Rust"),
+                ("visibility", "public"),
+                ("join_policy", "open"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/s/rust-guild");
-    let r = ana.post_form("/s/rust-guild/threads", &[("title", "Where to start?"), ("body", "Book or **course**?")]).await;
+    let r =
+        ana.post_form("/s/rust-guild/threads", &[("title", "Where to start?"), ("body", "Book or **course**?")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let location = r.headers()["location"].to_str().expect("location").to_owned();
     let (status, page) = ana.text(&location).await;
@@ -39,9 +50,17 @@ async fn a_reply_appears_in_the_thread_and_the_reader_sees_what_is_new() {
     let (_, page) = bob.text(&thread_path).await;
     assert!(page.contains(&format!("action=\"/s/{slug}/join\"")), "a reader who may join is offered a Join button");
     let r = bob.post_form(&format!("/s/{slug}/join"), &[("next", &format!("{thread_path}#reply"))]).await;
-    assert_eq!(r.headers()["location"].to_str().expect("location"), format!("{thread_path}#reply"), "and comes back to the thread");
+    assert_eq!(
+        r.headers()["location"].to_str().expect("location"),
+        format!("{thread_path}#reply"),
+        "and comes back to the thread"
+    );
     let r = ana.post_form(&format!("/s/{slug}/join"), &[("next", "https://evil.example/")]).await;
-    assert_eq!(r.headers()["location"].to_str().expect("location"), format!("/s/{slug}"), "only pages of the space are followed");
+    assert_eq!(
+        r.headers()["location"].to_str().expect("location"),
+        format!("/s/{slug}"),
+        "only pages of the space are followed"
+    );
     ana.get(&thread_path).await;
 
     let r = bob.post_form(&format!("/t/{id}/reply"), &[("body", "Hi **Ana**")]).await;
@@ -70,7 +89,12 @@ async fn form_errors_keep_what_was_typed() {
     assert_eq!(page.matches("This cannot be empty.").count(), 2);
 
     let visitor = app.visitor();
-    let r = visitor.post_form("/signup", &[("username", "ab"), ("display_name", "Ab Cd"), ("email", "nope"), ("password", "short")]).await;
+    let r = visitor
+        .post_form(
+            "/signup",
+            &[("username", "ab"), ("display_name", "Ab Cd"), ("email", "nope"), ("password", "short")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.expect("body");
     assert!(page.contains("value=\"Ab Cd\"") && page.contains("value=\"nope\""), "inputs are kept");
@@ -96,7 +120,13 @@ async fn sign_in_failures_are_clear_and_the_session_is_cycled() {
     assert_eq!(r.headers()["location"], "/", "off-site redirects are refused");
     let second = v.cookie("stoa_session").expect("session");
     assert_ne!(first, second, "signing in issues a new session id");
-    let set_cookie = r.headers().get_all("set-cookie").iter().map(|h| h.to_str().unwrap_or_default().to_owned()).collect::<Vec<_>>().join("\n");
+    let set_cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|h| h.to_str().unwrap_or_default().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
 
     assert_eq!(v.post_form("/signout", &[]).await.status(), StatusCode::SEE_OTHER);
@@ -152,7 +182,12 @@ async fn editing_keeps_the_old_version_and_a_stale_edit_shows_both_texts() {
     let (_, thread_json) = ana.api_get(&format!("/threads/{id}")).await;
     let post_id = thread_json["posts"][0]["id"].as_str().expect("post").to_owned();
 
-    let r = ana.post_form(&format!("/p/{post_id}/edit"), &[("body", "Version two"), ("version", "1"), ("title", "Hello again")]).await;
+    let r = ana
+        .post_form(
+            &format!("/p/{post_id}/edit"),
+            &[("body", "Version two"), ("version", "1"), ("title", "Hello again")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = ana.post_form(&format!("/p/{post_id}/edit"), &[("body", "Edited in a stale tab"), ("version", "1")]).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
@@ -171,7 +206,8 @@ async fn deleting_leaves_a_marker_in_the_thread() {
     let ana = app.person("ana").await;
     let slug = space(&ana, "guild", "public", "open").await;
     let id = thread(&ana, &slug, "Hello", "Opening words").await;
-    let (_, reply) = ana.api_post(&format!("/threads/{id}/posts"), serde_json::json!({"body": "Regrettable words"})).await;
+    let (_, reply) =
+        ana.api_post(&format!("/threads/{id}/posts"), serde_json::json!({"body": "Regrettable words"})).await;
     let post_id = reply["post"]["id"].as_str().expect("id").to_owned();
     assert_eq!(ana.post_form(&format!("/p/{post_id}/delete"), &[]).await.status(), StatusCode::SEE_OTHER);
     let (_, page) = ana.text(&format!("/s/{slug}/t/{id}")).await;
@@ -187,7 +223,12 @@ async fn the_language_follows_the_browser_and_then_the_account() {
     assert!(page.contains("lang=\"es\"") && page.contains(">Inicio<"), "Spanish from Accept-Language");
 
     let ana = app.person("ana").await;
-    let r = ana.post_form("/settings/profile", &[("username", "ana"), ("display_name", "Ana"), ("email", ""), ("bio", ""), ("locale", "es")]).await;
+    let r = ana
+        .post_form(
+            "/settings/profile",
+            &[("username", "ana"), ("display_name", "Ana"), ("email", ""), ("bio", ""), ("locale", "es")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = ana.text("/").await;
     assert!(page.contains("lang=\"es\""), "the account's language wins over an English browser");
@@ -209,7 +250,15 @@ async fn every_message_id_in_the_templates_has_english_text() {
             }
         }
     }
-    for id in ["visibility-public", "visibility-members-help", "join-request-help", "role-owner", "community", "team", "month-12"] {
+    for id in [
+        "visibility-public",
+        "visibility-members-help",
+        "join-request-help",
+        "role-owner",
+        "community",
+        "team",
+        "month-12",
+    ] {
         if !stoa_web::i18n::has_english(id) {
             missing.push(id.to_owned());
         }

@@ -5,14 +5,25 @@ use reqwest::{Method, StatusCode};
 
 use crate::{space, spawn_app, thread};
 
-const ODD_SEGMENTS: &[&str] = &["x0", "%00", "..", "%2e%2e%2f", "%F0%9F%92%A9", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "'%20OR%201=1--"];
+const ODD_SEGMENTS: &[&str] = &[
+    "x0",
+    "%00",
+    "..",
+    "%2e%2e%2f",
+    "%F0%9F%92%A9",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "'%20OR%201=1--",
+];
 
 fn odd_bodies() -> Vec<(Option<&'static str>, String)> {
     vec![
         (Some("application/json"), "{}".into()),
         (Some("application/json"), "null".into()),
         (Some("application/json"), "[]".into()),
-        (Some("application/json"), "{\"title\": 5, \"body\": [], \"name\": {}, \"role\": \"king\", \"visibility\": null}".into()),
+        (
+            Some("application/json"),
+            "{\"title\": 5, \"body\": [], \"name\": {}, \"role\": \"king\", \"visibility\": null}".into(),
+        ),
         (Some("application/json"), format!("{{\"body\": \"{}\"}}", "x".repeat(200_000))),
         (Some("application/json"), "{\"username\": \"\\u0000\", \"password\": \"\\ud800\"}".into()),
         (Some("application/json"), "{not json".into()),
@@ -35,10 +46,14 @@ async fn no_api_route_answers_500_to_odd_input() {
                 continue;
             }
             for segment in ODD_SEGMENTS.iter().copied().chain([slug.as_str(), thread_id.as_str()]) {
-                let concrete = path.split('/').map(|s| if s.starts_with('{') { segment } else { s }).collect::<Vec<_>>().join("/");
+                let concrete =
+                    path.split('/').map(|s| if s.starts_with('{') { segment } else { s }).collect::<Vec<_>>().join("/");
                 let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
                 for (content_type, body) in odd_bodies() {
-                    let mut request = ana.client.request(m.clone(), ana.url(&format!("/api/v1{concrete}?page=-5&limit=999999999999&offset=-1")));
+                    let mut request = ana.client.request(
+                        m.clone(),
+                        ana.url(&format!("/api/v1{concrete}?page=-5&limit=999999999999&offset=-1")),
+                    );
                     request = request.bearer_auth(ana.token.as_deref().unwrap_or_default());
                     if let Some(ct) = content_type {
                         request = request.header("content-type", ct);
@@ -84,11 +99,35 @@ async fn no_form_answers_500_to_odd_input() {
     ];
     let garbage: Vec<Vec<(&str, String)>> = vec![
         vec![],
-        vec![("title", "\u{0}".into()), ("body", "\u{202e}".into()), ("kind", "team".into()), ("parent", "nope".into())],
-        vec![("username", "x".repeat(10_000)), ("password", "y".repeat(10_000)), ("role", "king".into()), ("expires_in_days", "-1".into()), ("max_uses", "99999999999999999999".into())],
-        vec![("visibility", "everyone".into()), ("join_policy", "whenever".into()), ("locale", "../../etc/passwd".into()), ("registration", "maybe".into()), ("value", "2".into())],
+        vec![
+            ("title", "\u{0}".into()),
+            ("body", "\u{202e}".into()),
+            ("kind", "team".into()),
+            ("parent", "nope".into()),
+        ],
+        vec![
+            ("username", "x".repeat(10_000)),
+            ("password", "y".repeat(10_000)),
+            ("role", "king".into()),
+            ("expires_in_days", "-1".into()),
+            ("max_uses", "99999999999999999999".into()),
+        ],
+        vec![
+            ("visibility", "everyone".into()),
+            ("join_policy", "whenever".into()),
+            ("locale", "../../etc/passwd".into()),
+            ("registration", "maybe".into()),
+            ("value", "2".into()),
+        ],
         vec![("reply_to", "'; DROP TABLE posts; --".into()), ("body", "ok".into()), ("version", "not a number".into())],
-        vec![("login", "ana\u{0}".into()), ("password", "\u{0}".into()), ("reply_to", "\u{0}".into()), ("body", "ok".into()), ("message", "\u{0}hi".into()), ("q", "\u{0}".into())],
+        vec![
+            ("login", "ana\u{0}".into()),
+            ("password", "\u{0}".into()),
+            ("reply_to", "\u{0}".into()),
+            ("body", "ok".into()),
+            ("message", "\u{0}hi".into()),
+            ("q", "\u{0}".into()),
+        ],
     ];
     let mut failures = Vec::new();
     for path in &forms {

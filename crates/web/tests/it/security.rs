@@ -46,10 +46,21 @@ async fn hostile_titles_bodies_names_and_bios_never_become_markup() {
         let (_, reply) = ana.api_post(&format!("/threads/{id}/posts"), serde_json::json!({"body": payload})).await;
         assert!(reply["post"]["body_html"].is_string());
         let (_, space_json) = ana
-            .api_send(reqwest::Method::PATCH, &format!("/spaces/{slug}"), Some(serde_json::json!({"name": payload, "description": payload})))
+            .api_send(
+                reqwest::Method::PATCH,
+                &format!("/spaces/{slug}"),
+                Some(serde_json::json!({"name": payload, "description": payload})),
+            )
             .await;
         assert!(space_json["name"].is_string(), "{space_json}");
-        for path in [format!("/s/{slug}"), format!("/s/{slug}/t/{id}"), "/u/ana".to_owned(), "/".to_owned(), "/spaces".to_owned(), format!("/s/{slug}/members")] {
+        for path in [
+            format!("/s/{slug}"),
+            format!("/s/{slug}/t/{id}"),
+            "/u/ana".to_owned(),
+            "/".to_owned(),
+            "/spaces".to_owned(),
+            format!("/s/{slug}/members"),
+        ] {
             let (status, page) = ana.text(&path).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert_inert(&page, &format!("{payload} on {path}"));
@@ -73,7 +84,13 @@ async fn a_form_without_its_csrf_token_is_refused_and_changes_nothing() {
     let r = ana
         .client
         .post(ana.url("/spaces"))
-        .form(&[("_csrf", "forged-token-that-is-long-enough-0000000000"), ("kind", "community"), ("name", "Sneaky"), ("visibility", "public"), ("join_policy", "open")])
+        .form(&[
+            ("_csrf", "forged-token-that-is-long-enough-0000000000"),
+            ("kind", "community"),
+            ("name", "Sneaky"),
+            ("visibility", "public"),
+            ("join_policy", "open"),
+        ])
         .send()
         .await
         .expect("POST");
@@ -92,7 +109,13 @@ async fn cross_site_posts_are_refused_even_with_the_cookie() {
         .post(ana.url("/spaces"))
         .header("origin", "https://evil.example")
         .header("sec-fetch-site", "cross-site")
-        .form(&[("_csrf", csrf.as_str()), ("kind", "community"), ("name", "Sneaky"), ("visibility", "public"), ("join_policy", "open")])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("kind", "community"),
+            ("name", "Sneaky"),
+            ("visibility", "public"),
+            ("join_policy", "open"),
+        ])
         .send()
         .await
         .expect("POST");
@@ -122,8 +145,12 @@ async fn every_response_carries_the_security_headers() {
     for path in ["/", "/signin", "/api/v1/spaces", "/static/stoa.css", "/nope"] {
         let r = v.get(path).await;
         let h = r.headers();
-        let csp = h.get("content-security-policy").map(|v| v.to_str().unwrap_or_default().to_owned()).unwrap_or_default();
-        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe"), "{path}: {csp}");
+        let csp =
+            h.get("content-security-policy").map(|v| v.to_str().unwrap_or_default().to_owned()).unwrap_or_default();
+        assert!(
+            csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe"),
+            "{path}: {csp}"
+        );
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert!(h.contains_key("x-request-id"), "{path}");
     }
