@@ -492,7 +492,7 @@ fn probe() -> Result<()> {
         println!("write transaction appending an event: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
         let t = Instant::now();
         for i in 0..n {
-            std::hint::black_box(stoa_domain_render(&format!(
+            std::hint::black_box(stoa_domain::markdown::render(&format!(
                 "probe {i} with **bold** and a https://example.org link"
             )));
         }
@@ -505,8 +505,4 @@ fn probe() -> Result<()> {
         println!("core reply: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
         Ok::<_, anyhow::Error>(())
     })
-}
-
-fn stoa_domain_render(s: &str) -> String {
-    stoa_domain::markdown::render(s)
 }

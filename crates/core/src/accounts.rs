@@ -71,25 +71,39 @@ pub struct NewSession {
     pub expires_at: i64,
 }
 
-/// Creates an account and signs it in. The first account on an empty
-/// instance becomes its admin.
-pub async fn sign_up(app: &Stoa, input: SignUpInput, user_agent: &str) -> Result<NewSession> {
+/// The fields of a new account, parsed.
+struct NewAccount {
+    username: Username,
+    display_name: DisplayName,
+    email: Option<Email>,
+    password: Password,
+}
+
+/// Parses what a person (or an admin) typed for a new account, naming every
+/// refused field at once. An empty display name falls back to the username.
+fn parse_new_account(input: &SignUpInput) -> Result<NewAccount> {
     let mut errors = Vec::new();
     let username = field(&mut errors, "username", Username::parse(&input.username));
     let display_name = if input.display_name.trim().is_empty() {
-        username.as_ref().map(|u| DisplayName::parse(u.as_str()).map_err(|_| ())).and_then(Result::ok)
+        username.as_ref().and_then(|u| DisplayName::parse(u.as_str()).ok())
     } else {
         field(&mut errors, "display_name", DisplayName::parse(&input.display_name))
     };
     let email =
         if input.email.trim().is_empty() { None } else { field(&mut errors, "email", Email::parse(&input.email)) };
     let password = field(&mut errors, "password", Password::parse_new(&input.password));
-    let (Some(username), Some(display_name), Some(password)) = (username, display_name, password) else {
-        return Err(CoreError::Invalid(errors));
-    };
-    if !errors.is_empty() {
-        return Err(CoreError::Invalid(errors));
+    match (username, display_name, password) {
+        (Some(username), Some(display_name), Some(password)) if errors.is_empty() => {
+            Ok(NewAccount { username, display_name, email, password })
+        }
+        _ => Err(CoreError::Invalid(errors)),
     }
+}
+
+/// Creates an account and signs it in. The first account on an empty
+/// instance becomes its admin.
+pub async fn sign_up(app: &Stoa, input: SignUpInput, user_agent: &str) -> Result<NewSession> {
+    let NewAccount { username, display_name, email, password } = parse_new_account(&input)?;
     let invite_hash = input.invite_token.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(secrets::hash);
     if registration(app).await? == Registration::Invite && invite_hash.is_none() {
         return Err(CoreError::Conflict("registration-invite-only"));
@@ -394,16 +408,15 @@ pub async fn profile(app: &Stoa, actor: &Actor, username: &str) -> Result<Profil
     let row = users::by_username(&mut conn, username.as_str()).await?.ok_or(CoreError::NotFound)?;
     // The person's memberships, each shown only if the actor could read the
     // space's member list anyway.
-    let theirs = store_spaces::views_of_member(&mut conn, &row.id).await?;
-    let mut visible = Vec::new();
-    for view in theirs {
-        let actor_view = store_spaces::view_by_id(&mut conn, &view.space.id, actor.id()).await?;
-        if let Some(actor_view) = actor_view
-            && spaces::allowed(actor, &actor_view, stoa_domain::Action::ReadContent)
-        {
-            visible.push(spaces::SpaceSummary::of(&actor_view));
-        }
-    }
+    // Two queries, not one per membership: their spaces, and every space as the actor sees it.
+    let theirs: std::collections::HashSet<String> =
+        store_spaces::views_of_member(&mut conn, &row.id).await?.into_iter().map(|v| v.space.id).collect();
+    let visible = store_spaces::all_views(&mut conn, actor.id())
+        .await?
+        .iter()
+        .filter(|v| theirs.contains(&v.space.id) && spaces::allowed(actor, v, stoa_domain::Action::ReadContent))
+        .map(spaces::SpaceSummary::of)
+        .collect();
     Ok(Profile {
         id: row.id,
         username: row.username,
@@ -627,22 +640,7 @@ pub async fn create_user(
     if trusted != crate::admin::Authority::Operator && !actor.is_admin() {
         return Err(CoreError::Forbidden);
     }
-    let mut errors = Vec::new();
-    let username = field(&mut errors, "username", Username::parse(&input.username));
-    let display_name = if input.display_name.trim().is_empty() {
-        username.as_ref().and_then(|u| DisplayName::parse(u.as_str()).ok())
-    } else {
-        field(&mut errors, "display_name", DisplayName::parse(&input.display_name))
-    };
-    let email =
-        if input.email.trim().is_empty() { None } else { field(&mut errors, "email", Email::parse(&input.email)) };
-    let password = field(&mut errors, "password", Password::parse_new(&input.password));
-    let (Some(username), Some(display_name), Some(password)) = (username, display_name, password) else {
-        return Err(CoreError::Invalid(errors));
-    };
-    if !errors.is_empty() {
-        return Err(CoreError::Invalid(errors));
-    }
+    let NewAccount { username, display_name, email, password } = parse_new_account(&input)?;
     let hash = secrets::hash_password(password.expose().to_owned()).await?;
     let now = app.now();
     let id = new_id();

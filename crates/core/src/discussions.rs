@@ -148,11 +148,7 @@ pub async fn threads(app: &Stoa, actor: &Actor, slug: &str, page: i64) -> Result
         .into_iter()
         .take(THREADS_PER_PAGE as usize)
         .map(|item| {
-            let buffered = actor.id().and_then(|me| app.visits.get(me, &item.thread.id));
-            let last_read = match (item.viewer_last_read, buffered) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
+            let last_read = actor.id().and_then(|me| app.visits.last_read(me, &item.thread.id, item.viewer_last_read));
             ThreadSummary {
                 unread: last_read.map(|n| (item.thread.post_count - n).max(0)),
                 id: item.thread.id,
@@ -209,13 +205,7 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
     let view = &found.space;
     spaces::check(actor, view, Action::ReadContent)?;
     let may = Permissions::of(actor, view);
-    let last_read = match actor.id() {
-        Some(me) => match (found.viewer_last_read, app.visits.get(me, &found.thread_id)) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        },
-        None => None,
-    };
+    let last_read = actor.id().and_then(|me| app.visits.last_read(me, &found.thread_id, found.viewer_last_read));
     let post_count = found.thread_post_count;
     let pages = ((post_count + POSTS_PER_PAGE - 1) / POSTS_PER_PAGE).max(1);
     // Without a page asked for, open where the viewer left off.

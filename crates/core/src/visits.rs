@@ -27,10 +27,11 @@ impl VisitBuffer {
         entry.1 = at;
     }
 
-    /// The buffered position, which is newer than the stored one when present.
-    pub(crate) fn get(&self, user_id: &str, thread_id: &str) -> Option<i64> {
-        let pending = self.pending.lock().ok()?;
-        pending.get(&(user_id.to_owned(), thread_id.to_owned())).map(|v| v.0)
+    /// How far `user_id` has read: the stored position or the buffered one,
+    /// whichever is further.
+    pub(crate) fn last_read(&self, user_id: &str, thread_id: &str, stored: Option<i64>) -> Option<i64> {
+        let buffered = self.pending.lock().ok()?.get(&(user_id.to_owned(), thread_id.to_owned())).map(|v| v.0);
+        stored.max(buffered)
     }
 
     pub(crate) async fn flush(&self, store: &Store) -> Result<()> {

@@ -162,7 +162,7 @@ pub async fn context(State(state): State<AppState>, request: Request, next: Next
             Err(response) => return response,
         };
         if !ok {
-            return csrf_refusal(api, &state, &parts.headers, &actor);
+            return csrf_refusal(api, &parts.headers, &actor);
         }
         body
     } else {
@@ -254,7 +254,7 @@ async fn check_csrf(headers: &HeaderMap, body: Body, cookie: Option<&str>) -> Re
     Ok((ok, Body::from(bytes)))
 }
 
-fn csrf_refusal(api: bool, state: &AppState, headers: &HeaderMap, actor: &Actor) -> Response {
+fn csrf_refusal(api: bool, headers: &HeaderMap, actor: &Actor) -> Response {
     if api {
         return ApiError::new(
             StatusCode::FORBIDDEN,
@@ -267,5 +267,5 @@ fn csrf_refusal(api: bool, state: &AppState, headers: &HeaderMap, actor: &Actor)
         actor.user.as_ref().and_then(|u| u.locale.as_deref()),
         headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
     );
-    crate::html::errors::simple_page(state, &lang, StatusCode::FORBIDDEN, "error-csrf-title", "error-csrf-body")
+    crate::html::errors::simple_page(&lang, StatusCode::FORBIDDEN, "error-csrf-title", "error-csrf-body")
 }

@@ -7,7 +7,6 @@ use fluent_templates::LanguageIdentifier;
 use stoa_core::CoreError;
 
 use super::{PageCtx, render};
-use crate::AppState;
 use crate::error::ApiError;
 
 #[derive(Template)]
@@ -76,18 +75,12 @@ pub fn for_get(ctx: &PageCtx, error: CoreError) -> Response {
 }
 
 /// A minimal error page for places without a full page context.
-pub fn simple_page(
-    state: &AppState,
-    lang: &LanguageIdentifier,
-    status: StatusCode,
-    title: &str,
-    message: &str,
-) -> Response {
+pub fn simple_page(lang: &LanguageIdentifier, status: StatusCode, title: &str, message: &str) -> Response {
     let ctx = PageCtx {
         lang: lang.clone(),
         user: None,
         csrf: String::new(),
-        instance_name: state.config.public_url.clone().map_or_else(|| "Stoa".to_owned(), |_| "Stoa".to_owned()),
+        instance_name: stoa_core::admin::DEFAULT_INSTANCE_NAME.to_owned(),
         path: "/".into(),
         flash: None,
         session_expired: false,

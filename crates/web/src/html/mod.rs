@@ -344,12 +344,12 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Form<T> {
             Err(rejection) => {
                 let status = rejection.status();
                 tracing::debug!(%rejection, "form rejected");
-                Err(errors::simple_page(state, &rc.lang, status, "error-bad-form-title", "error-bad-form-body"))
+                Err(errors::simple_page(&rc.lang, status, "error-bad-form-title", "error-bad-form-body"))
             }
         }
     }
 }
 
-/// The CSRF field every form carries.
+/// A form with no fields of its own (only the CSRF token, checked by the middleware).
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct Empty {}
