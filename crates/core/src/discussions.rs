@@ -289,6 +289,7 @@ pub async fn create_thread(app: &Stoa, actor: &Actor, slug: &str, input: NewThre
             id: &thread_id,
             space_id: &view.space.id,
             author_id: &me.id,
+            kind: "discussion",
             title: title.as_str(),
             created_at: now,
         },

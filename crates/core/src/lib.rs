@@ -22,6 +22,7 @@ pub mod discussions;
 mod error;
 mod secrets;
 pub mod spaces;
+pub mod wiki;
 mod visits;
 
 use std::sync::Arc;

@@ -109,6 +109,7 @@ pub struct Permissions {
     pub manage_members: bool,
     pub edit_settings: bool,
     pub create_team: bool,
+    pub curate: bool,
 }
 
 impl Permissions {
@@ -127,6 +128,7 @@ impl Permissions {
             manage_members: may(Action::ManageMembers),
             edit_settings: may(Action::EditSettings),
             create_team: community && may(Action::CreateTeam),
+            curate: may(Action::Curate),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod names;
 pub mod policy;
 pub mod space;
+pub mod wiki;
 
 pub use names::{
     Bio, DisplayName, Email, Invalid, Password, PostBody, Slug, SpaceDescription, SpaceName, Title, TokenName, Username,

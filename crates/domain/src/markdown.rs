@@ -53,6 +53,68 @@ pub fn render(source: &str) -> String {
     with_alt_text(&sanitizer().clean(&html).to_string())
 }
 
+/// A wiki page rendered: its HTML and the pages it links to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WikiRendered {
+    pub html: String,
+    /// The page addresses that `[[Page name]]` links point at, each once.
+    pub links: Vec<String>,
+}
+
+/// Renders the Markdown of a wiki page, where `[[Page name]]` and
+/// `[[Page name|shown text]]` link to pages of the same space at
+/// `{base}{address}` (see [`crate::wiki::page_slug`]).
+///
+/// Whether a linked page exists is only known when the page is shown, so the
+/// stored HTML marks every wiki link the same way and [`mark_missing_links`]
+/// adjusts it then.
+pub fn render_wiki(source: &str, base: &str) -> WikiRendered {
+    let mut links: Vec<String> = Vec::new();
+    let parser = Parser::new_ext(source, options() | Options::ENABLE_WIKILINKS).map(|event| match event {
+        Event::Start(Tag::Link { link_type: LinkType::WikiLink { .. }, dest_url, title, id }) => {
+            let slug = crate::wiki::page_slug(&dest_url);
+            let href = format!("{base}{}", percent_encode_path(&slug));
+            if !links.contains(&slug) {
+                links.push(slug);
+            }
+            Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url: CowStr::from(href), title, id })
+        }
+        other => other,
+    });
+    let events = Linkify::new(parser);
+    let mut html = String::with_capacity(source.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    let html = with_alt_text(&sanitizer().clean(&html).to_string());
+    WikiRendered { html, links }
+}
+
+/// Marks links to wiki pages that do not exist (yet) with the class
+/// `wiki-missing`, so they read as "create this page". `html` is the output
+/// of [`render_wiki`] with the same `base`.
+pub fn mark_missing_links(html: &str, base: &str, missing: &[String]) -> String {
+    let mut out = html.to_owned();
+    for slug in missing {
+        let needle = format!("<a href=\"{base}{}\"", percent_encode_path(slug));
+        let marked = format!("{needle} class=\"wiki-missing\"");
+        out = out.replace(&needle, &marked);
+    }
+    out
+}
+
+/// Percent-encodes a page address for a URL path: letters and digits of any
+/// script are encoded as UTF-8 bytes; ASCII letters, digits and `-` stay.
+pub fn percent_encode_path(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_' || byte == b'.' {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// Gives every image an `alt` attribute. Markdown images carry their text as
 /// `alt`; an `<img>` written as raw HTML without one gets an empty `alt`, so
 /// screen readers skip it instead of reading out its address.
@@ -193,6 +255,30 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Linkify<'a, I> {
             _ => {}
         }
         Some(event)
+    }
+}
+
+#[cfg(test)]
+mod wiki_tests {
+    use super::*;
+
+    #[test]
+    fn wiki_links_point_into_the_space_and_are_collected() {
+        let out = render_wiki("See [[Release Checklist]] and [[Café|the café]], [[Release checklist]] again.", "/s/g/wiki/");
+        assert_eq!(out.links, vec!["release-checklist".to_owned(), "café".to_owned()]);
+        assert!(out.html.contains("<a href=\"/s/g/wiki/release-checklist\""), "{}", out.html);
+        assert!(out.html.contains("<a href=\"/s/g/wiki/caf%C3%A9\""), "{}", out.html);
+        assert!(out.html.contains(">the café</a>"), "{}", out.html);
+        let marked = mark_missing_links(&out.html, "/s/g/wiki/", &["café".to_owned()]);
+        assert!(marked.contains("caf%C3%A9\" class=\"wiki-missing\""), "{marked}");
+        assert!(!marked.contains("release-checklist\" class=\"wiki-missing\""), "{marked}");
+    }
+
+    #[test]
+    fn wiki_links_cannot_smuggle_markup() {
+        let out = render_wiki("[[\"><script>alert(1)</script>]] [[javascript:alert(1)]]", "/s/g/wiki/");
+        assert!(!out.html.contains("<script"), "{}", out.html);
+        assert!(!out.html.contains("href=\"javascript"), "{}", out.html);
     }
 }
 

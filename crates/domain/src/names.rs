@@ -65,7 +65,7 @@ impl Invalid {
 }
 
 /// Trims `raw` and checks it is non-empty and at most `max` characters.
-fn bounded_text(raw: &str, max: usize) -> Result<String, Invalid> {
+pub(crate) fn bounded_text(raw: &str, max: usize) -> Result<String, Invalid> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return Err(Invalid::Empty);
@@ -78,7 +78,7 @@ fn bounded_text(raw: &str, max: usize) -> Result<String, Invalid> {
 
 /// Strips control characters other than newlines and tabs, which have no place
 /// in text people write and can hide content from reviewers.
-fn without_controls(raw: &str) -> String {
+pub(crate) fn without_controls(raw: &str) -> String {
     raw.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect::<String>().replace("\r\n", "\n")
 }
 
@@ -114,6 +114,7 @@ macro_rules! text_newtype {
         }
     };
 }
+pub(crate) use text_newtype;
 
 text_newtype!(
     /// A person's unique handle: 3 to 32 characters of `a-z`, `0-9`, `_` and `-`,

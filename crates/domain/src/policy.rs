@@ -74,11 +74,14 @@ pub enum Action {
     EditSettings,
     /// Create a team inside this community.
     CreateTeam,
+    /// Look after the knowledge repository: protect wiki pages, mark library
+    /// items and collections as suggested, edit or remove anyone's items.
+    Curate,
 }
 
 impl Action {
     /// Every action, in the order the matrix test lists them.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::View,
         Action::ReadContent,
         Action::Join,
@@ -91,6 +94,7 @@ impl Action {
         Action::ManageMembers,
         Action::EditSettings,
         Action::CreateTeam,
+        Action::Curate,
     ];
 }
 
@@ -184,7 +188,11 @@ pub fn can(viewer: &Viewer, space: &SpaceFacts, action: Action) -> Decision {
         Action::RequestJoin => allow_if(visible && outsider && may_belong && space.join_policy == JoinPolicy::Request),
         Action::Leave => allow_if(viewer.role.is_some()),
         Action::Post => allow_if(role.is_some()),
-        Action::ModeratePosts | Action::InviteMembers | Action::ReviewJoinRequests | Action::CreateTeam => {
+        Action::ModeratePosts
+        | Action::InviteMembers
+        | Action::ReviewJoinRequests
+        | Action::CreateTeam
+        | Action::Curate => {
             allow_if(viewer.is_admin || at_least(Role::Facilitator))
         }
         Action::ManageMembers | Action::EditSettings => allow_if(viewer.is_admin || at_least(Role::Owner)),
@@ -209,7 +217,7 @@ mod tests {
     //! what fails here and has to be made on purpose.
     //!
     //! Columns follow [`Action::ALL`]:
-    //! View, Read, Join, Request, Leave, Post, Moderate, Invite, Review, Manage, Settings, Team.
+    //! View, Read, Join, Request, Leave, Post, Moderate, Invite, Review, Manage, Settings, Team, Curate.
     //! Letters: `A` allow, `F` forbidden, `N` not found, `S` sign in required.
 
     use super::*;
@@ -252,61 +260,61 @@ mod tests {
     }
 
     const MATRIX: &[(Visibility, JoinPolicy, Who, &str)] = &[
-        //                                   VRJQLPMIRMST
-        (Public, Open, Who::Anonymous, "AASSSSSSSSSS"),
-        (Public, Open, Who::Outsider, "AAAFFFFFFFFF"),
-        (Public, Open, Who::Member, "AAFFAAFFFFFF"),
-        (Public, Open, Who::Facilitator, "AAFFAAAAAFFA"),
-        (Public, Open, Who::Owner, "AAFFAAAAAAAA"),
-        (Public, Open, Who::Admin, "AAAFFFAAAAAA"),
-        (Public, Request, Who::Anonymous, "AASSSSSSSSSS"),
-        (Public, Request, Who::Outsider, "AAFAFFFFFFFF"),
-        (Public, Request, Who::Member, "AAFFAAFFFFFF"),
-        (Public, Request, Who::Facilitator, "AAFFAAAAAFFA"),
-        (Public, Request, Who::Owner, "AAFFAAAAAAAA"),
-        (Public, Request, Who::Admin, "AAFAFFAAAAAA"),
-        (Public, Invite, Who::Anonymous, "AASSSSSSSSSS"),
-        (Public, Invite, Who::Outsider, "AAFFFFFFFFFF"),
-        (Public, Invite, Who::Member, "AAFFAAFFFFFF"),
-        (Public, Invite, Who::Facilitator, "AAFFAAAAAFFA"),
-        (Public, Invite, Who::Owner, "AAFFAAAAAAAA"),
-        (Public, Invite, Who::Admin, "AAFFFFAAAAAA"),
-        (Members, Open, Who::Anonymous, "ASSSSSSSSSSS"),
-        (Members, Open, Who::Outsider, "AFAFFFFFFFFF"),
-        (Members, Open, Who::Member, "AAFFAAFFFFFF"),
-        (Members, Open, Who::Facilitator, "AAFFAAAAAFFA"),
-        (Members, Open, Who::Owner, "AAFFAAAAAAAA"),
-        (Members, Open, Who::Admin, "AAAFFFAAAAAA"),
-        (Members, Request, Who::Anonymous, "ASSSSSSSSSSS"),
-        (Members, Request, Who::Outsider, "AFFAFFFFFFFF"),
-        (Members, Request, Who::Member, "AAFFAAFFFFFF"),
-        (Members, Request, Who::Facilitator, "AAFFAAAAAFFA"),
-        (Members, Request, Who::Owner, "AAFFAAAAAAAA"),
-        (Members, Request, Who::Admin, "AAFAFFAAAAAA"),
-        (Members, Invite, Who::Anonymous, "ASSSSSSSSSSS"),
-        (Members, Invite, Who::Outsider, "AFFFFFFFFFFF"),
-        (Members, Invite, Who::Member, "AAFFAAFFFFFF"),
-        (Members, Invite, Who::Facilitator, "AAFFAAAAAFFA"),
-        (Members, Invite, Who::Owner, "AAFFAAAAAAAA"),
-        (Members, Invite, Who::Admin, "AAFFFFAAAAAA"),
-        (Secret, Open, Who::Anonymous, "NNNNNNNNNNNN"),
-        (Secret, Open, Who::Outsider, "NNNNNNNNNNNN"),
-        (Secret, Open, Who::Member, "AAFFAAFFFFFF"),
-        (Secret, Open, Who::Facilitator, "AAFFAAAAAFFA"),
-        (Secret, Open, Who::Owner, "AAFFAAAAAAAA"),
-        (Secret, Open, Who::Admin, "AAAFFFAAAAAA"),
-        (Secret, Request, Who::Anonymous, "NNNNNNNNNNNN"),
-        (Secret, Request, Who::Outsider, "NNNNNNNNNNNN"),
-        (Secret, Request, Who::Member, "AAFFAAFFFFFF"),
-        (Secret, Request, Who::Facilitator, "AAFFAAAAAFFA"),
-        (Secret, Request, Who::Owner, "AAFFAAAAAAAA"),
-        (Secret, Request, Who::Admin, "AAFAFFAAAAAA"),
-        (Secret, Invite, Who::Anonymous, "NNNNNNNNNNNN"),
-        (Secret, Invite, Who::Outsider, "NNNNNNNNNNNN"),
-        (Secret, Invite, Who::Member, "AAFFAAFFFFFF"),
-        (Secret, Invite, Who::Facilitator, "AAFFAAAAAFFA"),
-        (Secret, Invite, Who::Owner, "AAFFAAAAAAAA"),
-        (Secret, Invite, Who::Admin, "AAFFFFAAAAAA"),
+        //                                   VRJQLPMIRMSTC
+        (Public, Open, Who::Anonymous, "AASSSSSSSSSSS"),
+        (Public, Open, Who::Outsider, "AAAFFFFFFFFFF"),
+        (Public, Open, Who::Member, "AAFFAAFFFFFFF"),
+        (Public, Open, Who::Facilitator, "AAFFAAAAAFFAA"),
+        (Public, Open, Who::Owner, "AAFFAAAAAAAAA"),
+        (Public, Open, Who::Admin, "AAAFFFAAAAAAA"),
+        (Public, Request, Who::Anonymous, "AASSSSSSSSSSS"),
+        (Public, Request, Who::Outsider, "AAFAFFFFFFFFF"),
+        (Public, Request, Who::Member, "AAFFAAFFFFFFF"),
+        (Public, Request, Who::Facilitator, "AAFFAAAAAFFAA"),
+        (Public, Request, Who::Owner, "AAFFAAAAAAAAA"),
+        (Public, Request, Who::Admin, "AAFAFFAAAAAAA"),
+        (Public, Invite, Who::Anonymous, "AASSSSSSSSSSS"),
+        (Public, Invite, Who::Outsider, "AAFFFFFFFFFFF"),
+        (Public, Invite, Who::Member, "AAFFAAFFFFFFF"),
+        (Public, Invite, Who::Facilitator, "AAFFAAAAAFFAA"),
+        (Public, Invite, Who::Owner, "AAFFAAAAAAAAA"),
+        (Public, Invite, Who::Admin, "AAFFFFAAAAAAA"),
+        (Members, Open, Who::Anonymous, "ASSSSSSSSSSSS"),
+        (Members, Open, Who::Outsider, "AFAFFFFFFFFFF"),
+        (Members, Open, Who::Member, "AAFFAAFFFFFFF"),
+        (Members, Open, Who::Facilitator, "AAFFAAAAAFFAA"),
+        (Members, Open, Who::Owner, "AAFFAAAAAAAAA"),
+        (Members, Open, Who::Admin, "AAAFFFAAAAAAA"),
+        (Members, Request, Who::Anonymous, "ASSSSSSSSSSSS"),
+        (Members, Request, Who::Outsider, "AFFAFFFFFFFFF"),
+        (Members, Request, Who::Member, "AAFFAAFFFFFFF"),
+        (Members, Request, Who::Facilitator, "AAFFAAAAAFFAA"),
+        (Members, Request, Who::Owner, "AAFFAAAAAAAAA"),
+        (Members, Request, Who::Admin, "AAFAFFAAAAAAA"),
+        (Members, Invite, Who::Anonymous, "ASSSSSSSSSSSS"),
+        (Members, Invite, Who::Outsider, "AFFFFFFFFFFFF"),
+        (Members, Invite, Who::Member, "AAFFAAFFFFFFF"),
+        (Members, Invite, Who::Facilitator, "AAFFAAAAAFFAA"),
+        (Members, Invite, Who::Owner, "AAFFAAAAAAAAA"),
+        (Members, Invite, Who::Admin, "AAFFFFAAAAAAA"),
+        (Secret, Open, Who::Anonymous, "NNNNNNNNNNNNN"),
+        (Secret, Open, Who::Outsider, "NNNNNNNNNNNNN"),
+        (Secret, Open, Who::Member, "AAFFAAFFFFFFF"),
+        (Secret, Open, Who::Facilitator, "AAFFAAAAAFFAA"),
+        (Secret, Open, Who::Owner, "AAFFAAAAAAAAA"),
+        (Secret, Open, Who::Admin, "AAAFFFAAAAAAA"),
+        (Secret, Request, Who::Anonymous, "NNNNNNNNNNNNN"),
+        (Secret, Request, Who::Outsider, "NNNNNNNNNNNNN"),
+        (Secret, Request, Who::Member, "AAFFAAFFFFFFF"),
+        (Secret, Request, Who::Facilitator, "AAFFAAAAAFFAA"),
+        (Secret, Request, Who::Owner, "AAFFAAAAAAAAA"),
+        (Secret, Request, Who::Admin, "AAFAFFAAAAAAA"),
+        (Secret, Invite, Who::Anonymous, "NNNNNNNNNNNNN"),
+        (Secret, Invite, Who::Outsider, "NNNNNNNNNNNNN"),
+        (Secret, Invite, Who::Member, "AAFFAAFFFFFFF"),
+        (Secret, Invite, Who::Facilitator, "AAFFAAAAAFFAA"),
+        (Secret, Invite, Who::Owner, "AAFFAAAAAAAAA"),
+        (Secret, Invite, Who::Admin, "AAFFFFAAAAAAA"),
     ];
 
     #[test]
@@ -345,9 +353,9 @@ mod tests {
         // A community member who belongs to team A, looking at team B.
         let community_member = Viewer { signed_in: true, is_admin: false, role: None };
         let members_team = team(Members, Request, Members, Some(Role::Member));
-        assert_eq!(row(&community_member, &members_team), "AFFAFFFFFFFF");
+        assert_eq!(row(&community_member, &members_team), "AFFAFFFFFFFFF");
         let secret_team = team(Secret, Invite, Members, Some(Role::Member));
-        assert_eq!(row(&community_member, &secret_team), "NNNNNNNNNNNN");
+        assert_eq!(row(&community_member, &secret_team), "NNNNNNNNNNNNN");
     }
 
     #[test]
@@ -355,22 +363,22 @@ mod tests {
         let outsider_to_team = Viewer { signed_in: true, is_admin: false, role: None };
         let facilitated = team(Secret, Invite, Members, Some(Role::Facilitator));
         // Inherited roles do not make one a member: no leaving, no joining.
-        assert_eq!(row(&outsider_to_team, &facilitated), "AAFFFAAAAFFA");
+        assert_eq!(row(&outsider_to_team, &facilitated), "AAFFFAAAAFFAA");
         let owned = team(Secret, Invite, Members, Some(Role::Owner));
-        assert_eq!(row(&outsider_to_team, &owned), "AAFFFAAAAAAA");
+        assert_eq!(row(&outsider_to_team, &owned), "AAFFFAAAAAAAA");
     }
 
     #[test]
     fn a_team_is_never_more_open_than_its_community() {
         let stranger = Viewer { signed_in: true, is_admin: false, role: None };
         // A public team inside a secret community stays invisible to strangers.
-        assert_eq!(row(&stranger, &team(Public, Open, Secret, None)), "NNNNNNNNNNNN");
+        assert_eq!(row(&stranger, &team(Public, Open, Secret, None)), "NNNNNNNNNNNNN");
         // Inside a members-only community it is listed, but not readable or joinable.
-        assert_eq!(row(&stranger, &team(Public, Open, Members, None)), "AFFFFFFFFFFF");
+        assert_eq!(row(&stranger, &team(Public, Open, Members, None)), "AFFFFFFFFFFFF");
         // Inside a public community a public team reads like any public space,
         // but joining it takes joining the community first.
-        assert_eq!(row(&stranger, &team(Public, Open, Public, None)), "AAFFFFFFFFFF");
-        assert_eq!(row(&stranger, &team(Public, Open, Public, Some(Role::Member))), "AAAFFFFFFFFF");
+        assert_eq!(row(&stranger, &team(Public, Open, Public, None)), "AAFFFFFFFFFFF");
+        assert_eq!(row(&stranger, &team(Public, Open, Public, Some(Role::Member))), "AAAFFFFFFFFFF");
     }
 
     #[test]

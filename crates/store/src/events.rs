@@ -41,6 +41,16 @@ pub mod kind {
     pub const POST_CREATED: &str = "post.created";
     pub const POST_EDITED: &str = "post.edited";
     pub const POST_DELETED: &str = "post.deleted";
+    pub const WIKI_PAGE_CREATED: &str = "wiki.page_created";
+    pub const WIKI_PAGE_EDITED: &str = "wiki.page_edited";
+    pub const WIKI_PAGE_CHANGED: &str = "wiki.page_changed";
+    pub const LIBRARY_ITEM_CREATED: &str = "library.item_created";
+    pub const LIBRARY_ITEM_UPDATED: &str = "library.item_updated";
+    pub const LIBRARY_ITEM_DELETED: &str = "library.item_deleted";
+    pub const COLLECTION_CREATED: &str = "collection.created";
+    pub const COLLECTION_UPDATED: &str = "collection.updated";
+    pub const COLLECTION_DELETED: &str = "collection.deleted";
+    pub const FILE_UPLOADED: &str = "file.uploaded";
     pub const ADMIN_USER_CHANGED: &str = "admin.user_changed";
     pub const ADMIN_SETTINGS_CHANGED: &str = "admin.settings_changed";
 }

@@ -20,6 +20,7 @@ pub mod settings;
 pub mod spaces;
 pub mod threads;
 pub mod users;
+pub mod wiki;
 mod writer;
 
 #[cfg(any(test, feature = "testing"))]

@@ -9,7 +9,10 @@ use sqlx::{AnyConnection, Connection};
 use crate::{Backend, Result, dialect};
 
 /// `(version, name, sql)`, in order. Append only: a released migration never changes.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
+    (2, "knowledge", include_str!("../migrations/0002_knowledge.sql")),
+];
 
 /// Applies what has not been applied and returns how many migrations ran.
 pub(crate) async fn run(conn: &mut AnyConnection, backend: Backend) -> Result<usize> {

@@ -76,18 +76,21 @@ pub struct NewThread<'a> {
     pub id: &'a str,
     pub space_id: &'a str,
     pub author_id: &'a str,
+    /// `discussion`, or `talk` for a wiki page's talk page.
+    pub kind: &'a str,
     pub title: &'a str,
     pub created_at: i64,
 }
 
 pub async fn insert_thread(conn: &mut AnyConnection, thread: &NewThread<'_>) -> Result<()> {
     sqlx::query(
-        "INSERT INTO threads (id, space_id, author_id, title, created_at, last_activity_at)
-         VALUES ($1, $2, $3, $4, $5, $5)",
+        "INSERT INTO threads (id, space_id, author_id, kind, title, created_at, last_activity_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
     )
     .bind(thread.id)
     .bind(thread.space_id)
     .bind(thread.author_id)
+    .bind(thread.kind)
     .bind(thread.title)
     .bind(thread.created_at)
     .execute(&mut *conn)
@@ -155,6 +158,7 @@ pub struct ThreadInSpace {
     pub thread_author_id: String,
     pub thread_author_username: String,
     pub thread_title: String,
+    pub thread_kind: String,
     pub thread_created_at: i64,
     pub thread_last_activity_at: i64,
     pub thread_post_count: i64,
@@ -176,7 +180,7 @@ pub async fn thread_in_space(
          LEFT JOIN thread_visits v ON v.thread_id = t.id AND v.user_id = $1
          WHERE t.id = $2",
         "t.id AS thread_id, t.author_id AS thread_author_id, a.username AS thread_author_username, t.title AS thread_title,
-         t.created_at AS thread_created_at, t.last_activity_at AS thread_last_activity_at, t.post_count AS thread_post_count,
+         t.kind AS thread_kind, t.created_at AS thread_created_at, t.last_activity_at AS thread_last_activity_at, t.post_count AS thread_post_count,
          t.revision AS thread_revision, v.last_read_number AS viewer_last_read",
     );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer_id).bind(thread_id).fetch_optional(conn).await?)

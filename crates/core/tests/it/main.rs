@@ -4,6 +4,7 @@
 mod accounts;
 mod discussions;
 mod spaces;
+mod wiki;
 
 use stoa_core::accounts::SignUpInput;
 use stoa_core::{Actor, CoreConfig, Stoa};

@@ -6,6 +6,7 @@ mod events;
 mod spaces;
 mod threads;
 mod users;
+mod wiki;
 mod writer;
 
 use stoa_store::users::NewUser;
