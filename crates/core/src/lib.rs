@@ -20,10 +20,12 @@ mod cache;
 pub mod demo;
 pub mod discussions;
 mod error;
+pub mod files;
+pub mod library;
 mod secrets;
 pub mod spaces;
-pub mod wiki;
 mod visits;
+pub mod wiki;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -31,6 +33,7 @@ use std::time::Duration;
 
 pub use error::{CoreError, FieldError, Result};
 use stoa_domain::Viewer;
+pub use stoa_store::blobs::Blobs;
 pub use stoa_store::{Store, StoreOptions};
 
 /// A signed-in person, as every action sees them.
@@ -120,6 +123,8 @@ pub struct CoreConfig {
     pub sign_in_failures_per_account: i64,
     pub sign_in_failures_per_address: i64,
     pub throttle_window: Duration,
+    /// The largest file an upload may carry, in bytes.
+    pub max_upload_bytes: u64,
 }
 
 impl Default for CoreConfig {
@@ -129,6 +134,7 @@ impl Default for CoreConfig {
             sign_in_failures_per_account: 10,
             sign_in_failures_per_address: 50,
             throttle_window: Duration::from_secs(15 * 60),
+            max_upload_bytes: 25 * 1024 * 1024,
         }
     }
 }
@@ -139,21 +145,42 @@ pub struct Stoa {
     pub store: Store,
     pub config: Arc<CoreConfig>,
     pub clock: Clock,
+    /// Where uploaded files' bytes go.
+    pub blobs: Blobs,
+    /// A directory that lives as long as the application, when blobs were
+    /// not given a place of their own (tests, tools).
+    _scratch: Option<Arc<tempfile::TempDir>>,
     visits: Arc<visits::VisitBuffer>,
     posts: Arc<cache::PostsCache>,
     sessions: Arc<accounts::SessionCache>,
 }
 
 impl Stoa {
+    /// An application whose uploads go to a temporary directory, removed
+    /// when the last clone is dropped; see [`Stoa::with_blobs`].
     pub fn new(store: Store, config: CoreConfig) -> Self {
+        let scratch = tempfile::Builder::new().prefix("stoa-blobs-").tempdir().ok().map(Arc::new);
+        let blobs = scratch
+            .as_ref()
+            .and_then(|dir| Blobs::local(dir.path()).ok())
+            .unwrap_or_else(|| Blobs::Local { root: std::env::temp_dir().join("stoa-blobs") });
         Self {
             store,
             config: Arc::new(config),
             clock: Clock::System,
+            blobs,
+            _scratch: scratch,
             visits: Arc::default(),
             posts: Arc::default(),
             sessions: Arc::default(),
         }
+    }
+
+    /// The same application keeping uploads in `blobs`.
+    pub fn with_blobs(mut self, blobs: Blobs) -> Self {
+        self.blobs = blobs;
+        self._scratch = None;
+        self
     }
 
     /// The same application with a clock that tests move by hand, starting at `start_ms`.

@@ -279,7 +279,8 @@ async fn resolve_parent(
     };
     let all = store::pages_in_space(conn, space_id).await?;
     let chain = ancestors_of(&all, Some(&row.id));
-    let inside_itself = moving.is_some_and(|m| m == row.id || all.iter().any(|p| p.id == m && chain.iter().any(|c| c.slug == p.slug)));
+    let inside_itself =
+        moving.is_some_and(|m| m == row.id || all.iter().any(|p| p.id == m && chain.iter().any(|c| c.slug == p.slug)));
     if inside_itself {
         return Err(CoreError::field("parent", "wiki-parent-cycle"));
     }
@@ -517,9 +518,8 @@ pub async fn set_protected(
     let me = actor.require()?;
     let mut tx = app.store.begin().await?;
     let view = spaces::load(&mut tx, actor, space_slug, Action::Curate).await?;
-    let row = store::page_by_slug(&mut tx, &view.space.id, &rules::page_slug(page_slug))
-        .await?
-        .ok_or(CoreError::NotFound)?;
+    let row =
+        store::page_by_slug(&mut tx, &view.space.id, &rules::page_slug(page_slug)).await?.ok_or(CoreError::NotFound)?;
     if (row.protected != 0) == protected {
         return Ok(());
     }
@@ -559,9 +559,8 @@ async fn readable_page(
     page_slug: &str,
 ) -> Result<(stoa_store::spaces::SpaceView, PageRow)> {
     let view = spaces::load(conn, actor, space_slug, Action::ReadContent).await?;
-    let row = store::page_by_slug(conn, &view.space.id, &rules::page_slug(page_slug))
-        .await?
-        .ok_or(CoreError::NotFound)?;
+    let row =
+        store::page_by_slug(conn, &view.space.id, &rules::page_slug(page_slug)).await?.ok_or(CoreError::NotFound)?;
     Ok((view, row))
 }
 
@@ -768,7 +767,13 @@ pub async fn talk(app: &Stoa, actor: &Actor, space_slug: &str, page_slug: &str, 
     let subject = if created { thread_id.clone() } else { post_id.clone() };
     events::append(
         &mut tx,
-        NewEvent { kind: event, actor_id: Some(&me.id), space_id: Some(&view.space.id), subject_id: Some(&subject), data },
+        NewEvent {
+            kind: event,
+            actor_id: Some(&me.id),
+            space_id: Some(&view.space.id),
+            subject_id: Some(&subject),
+            data,
+        },
         now,
     )
     .await?;

@@ -264,7 +264,8 @@ mod wiki_tests {
 
     #[test]
     fn wiki_links_point_into_the_space_and_are_collected() {
-        let out = render_wiki("See [[Release Checklist]] and [[Café|the café]], [[Release checklist]] again.", "/s/g/wiki/");
+        let out =
+            render_wiki("See [[Release Checklist]] and [[Café|the café]], [[Release checklist]] again.", "/s/g/wiki/");
         assert_eq!(out.links, vec!["release-checklist".to_owned(), "café".to_owned()]);
         assert!(out.html.contains("<a href=\"/s/g/wiki/release-checklist\""), "{}", out.html);
         assert!(out.html.contains("<a href=\"/s/g/wiki/caf%C3%A9\""), "{}", out.html);

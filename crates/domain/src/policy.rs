@@ -192,9 +192,7 @@ pub fn can(viewer: &Viewer, space: &SpaceFacts, action: Action) -> Decision {
         | Action::InviteMembers
         | Action::ReviewJoinRequests
         | Action::CreateTeam
-        | Action::Curate => {
-            allow_if(viewer.is_admin || at_least(Role::Facilitator))
-        }
+        | Action::Curate => allow_if(viewer.is_admin || at_least(Role::Facilitator)),
         Action::ManageMembers | Action::EditSettings => allow_if(viewer.is_admin || at_least(Role::Owner)),
     }
 }

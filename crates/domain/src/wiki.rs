@@ -170,8 +170,11 @@ pub fn diff(old: &str, new: &str, context: usize) -> Vec<DiffHunk> {
         let (Some(first), Some(_)) = (group.first(), group.last()) else {
             continue;
         };
-        let mut hunk =
-            DiffHunk { old_start: first.old_range().start + 1, new_start: first.new_range().start + 1, lines: Vec::new() };
+        let mut hunk = DiffHunk {
+            old_start: first.old_range().start + 1,
+            new_start: first.new_range().start + 1,
+            lines: Vec::new(),
+        };
         for op in &group {
             for change in diff.iter_inline_changes(op) {
                 let tag = match change.tag() {

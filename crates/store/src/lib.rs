@@ -13,8 +13,11 @@
 //! `core` asks and stores what `core` decided. Dialect differences live in
 //! [`dialect`] and nowhere else.
 
+pub mod blobs;
 pub mod dialect;
 pub mod events;
+pub mod files;
+pub mod library;
 pub mod migrations;
 pub mod settings;
 pub mod spaces;

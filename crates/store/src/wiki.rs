@@ -239,14 +239,20 @@ pub async fn revision(conn: &mut AnyConnection, page_id: &str, number: i64) -> R
     .await?)
 }
 
-const REVISION_LIST: &str = "SELECT r.page_id, p.slug AS page_slug, p.title AS page_title, r.number, r.title, r.summary,
+const REVISION_LIST: &str =
+    "SELECT r.page_id, p.slug AS page_slug, p.title AS page_title, r.number, r.title, r.summary,
             LENGTH(r.body) AS size, u.username AS author_username, u.display_name AS author_display_name, r.created_at
      FROM wiki_revisions r
      JOIN wiki_pages p ON p.id = r.page_id
      JOIN users u ON u.id = r.author_id";
 
 /// A page's revisions, newest first.
-pub async fn history(conn: &mut AnyConnection, page_id: &str, limit: i64, offset: i64) -> Result<Vec<RevisionListItem>> {
+pub async fn history(
+    conn: &mut AnyConnection,
+    page_id: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<RevisionListItem>> {
     let sql = format!("{REVISION_LIST} WHERE r.page_id = $1 ORDER BY r.number DESC LIMIT $2 OFFSET $3");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(page_id).bind(limit).bind(offset).fetch_all(conn).await?)
 }
@@ -258,9 +264,8 @@ pub async fn recent_changes(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<RevisionListItem>> {
-    let sql = format!(
-        "{REVISION_LIST} WHERE r.space_id = $1 ORDER BY r.created_at DESC, r.number DESC LIMIT $2 OFFSET $3"
-    );
+    let sql =
+        format!("{REVISION_LIST} WHERE r.space_id = $1 ORDER BY r.created_at DESC, r.number DESC LIMIT $2 OFFSET $3");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(space_id).bind(limit).bind(offset).fetch_all(conn).await?)
 }
 
@@ -274,7 +279,11 @@ pub async fn set_protected(conn: &mut AnyConnection, page_id: &str, protected: b
 }
 
 pub async fn set_parent(conn: &mut AnyConnection, page_id: &str, parent_id: Option<&str>) -> Result<()> {
-    sqlx::query("UPDATE wiki_pages SET parent_id = $2 WHERE id = $1").bind(page_id).bind(parent_id).execute(conn).await?;
+    sqlx::query("UPDATE wiki_pages SET parent_id = $2 WHERE id = $1")
+        .bind(page_id)
+        .bind(parent_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

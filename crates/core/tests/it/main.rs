@@ -3,6 +3,7 @@
 
 mod accounts;
 mod discussions;
+mod library;
 mod spaces;
 mod wiki;
 

@@ -151,7 +151,10 @@ async fn links_nesting_protection_and_talk() {
     let onboarding = wiki::page(&app, &bo, &slug, "onboarding").await.expect("page");
     assert_eq!(onboarding.ancestors.iter().map(|c| c.slug.as_str()).collect::<Vec<_>>(), ["handbook"]);
     let index = wiki::index(&app, &bo, &slug).await.expect("index");
-    assert_eq!(index.pages.iter().map(|p| (p.slug.as_str(), p.depth)).collect::<Vec<_>>(), [("handbook", 0), ("onboarding", 1)]);
+    assert_eq!(
+        index.pages.iter().map(|p| (p.slug.as_str(), p.depth)).collect::<Vec<_>>(),
+        [("handbook", 0), ("onboarding", 1)]
+    );
 
     // A page cannot become its own ancestor.
     let mut cycle = input("Handbook", "See [[Onboarding]] and [[Missing page]].");

@@ -32,7 +32,14 @@ async fn thread(store: &Store, author: &str) -> (String, String) {
     spaces::add_member(&mut tx, &space, author, Role::Owner, 1).await.expect("owner");
     threads::insert_thread(
         &mut tx,
-        &NewThread { id: &thread, space_id: &space, author_id: author, kind: "discussion", title: "Hello", created_at: 10 },
+        &NewThread {
+            id: &thread,
+            space_id: &space,
+            author_id: author,
+            kind: "discussion",
+            title: "Hello",
+            created_at: 10,
+        },
     )
     .await
     .expect("thread");
@@ -100,7 +107,14 @@ async fn threads_list_newest_activity_first_with_the_viewers_position() {
         let second = new_id();
         threads::insert_thread(
             &mut tx,
-            &NewThread { id: &second, space_id: &space, author_id: &ana, kind: "discussion", title: "Later", created_at: 50 },
+            &NewThread {
+                id: &second,
+                space_id: &space,
+                author_id: &ana,
+                kind: "discussion",
+                title: "Later",
+                created_at: 50,
+            },
         )
         .await
         .expect("thread");
