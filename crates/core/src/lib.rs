@@ -244,4 +244,5 @@ pub mod rows {
     pub use stoa_store::spaces::{JoinRequestRow, MemberRow};
     pub use stoa_store::threads::PostVersion;
     pub use stoa_store::users::TokenRow;
+    pub use stoa_store::wiki::RevisionListItem;
 }

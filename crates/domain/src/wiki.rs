@@ -217,8 +217,8 @@ mod tests {
 
     #[test]
     fn tags_are_normalised_and_bounded() {
-        assert_eq!(parse_tags("#Rust, testing  rust").unwrap(), vec!["rust", "testing"]);
-        assert_eq!(parse_tags("").unwrap(), Vec::<String>::new());
+        assert_eq!(parse_tags("#Rust, testing  rust").expect("tags"), vec!["rust", "testing"]);
+        assert_eq!(parse_tags("").expect("no tags"), Vec::<String>::new());
         assert!(parse_tags("<script>").is_err());
         let eleven: String = (0..11).map(|i| format!("t{i} ")).collect();
         assert_eq!(parse_tags(&eleven), Err(Invalid::TooLong { max: MAX_TAGS }));

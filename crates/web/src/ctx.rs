@@ -157,7 +157,7 @@ pub async fn context(State(state): State<AppState>, request: Request, next: Next
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let needs_token = unsafe_method && !via_token && (!api || session.is_some() || session_expired);
     let body = if needs_token {
-        let (ok, body) = match check_csrf(&parts.headers, body, existing_csrf.as_deref()).await {
+        let (ok, body) = match check_csrf(&parts.headers, parts.uri.query(), body, existing_csrf.as_deref()).await {
             Ok(result) => result,
             Err(response) => return response,
         };
@@ -228,7 +228,15 @@ pub async fn context(State(state): State<AppState>, request: Request, next: Next
 
 /// Compares the request's CSRF token with the cookie, reading a urlencoded
 /// form body if the header does not carry it. Returns the body to pass on.
-async fn check_csrf(headers: &HeaderMap, body: Body, cookie: Option<&str>) -> Result<(bool, Body), Response> {
+///
+/// A multipart upload streams its body to disk as it arrives, so its form
+/// carries the token in the query string (`?_csrf=`) instead of a field.
+async fn check_csrf(
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: Body,
+    cookie: Option<&str>,
+) -> Result<(bool, Body), Response> {
     let Some(cookie) = cookie else {
         return Ok((false, body));
     };
@@ -239,10 +247,13 @@ async fn check_csrf(headers: &HeaderMap, body: Body, cookie: Option<&str>) -> Re
     if let Some(header) = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return Ok((matches(header), body));
     }
-    let is_form = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type.starts_with("multipart/form-data") {
+        let ok =
+            url::form_urlencoded::parse(query.unwrap_or("").as_bytes()).any(|(k, v)| k == CSRF_FIELD && matches(&v));
+        return Ok((ok, body));
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return Ok((false, body));
     }

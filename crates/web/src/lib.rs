@@ -14,6 +14,7 @@ pub mod api;
 mod assets;
 pub mod ctx;
 pub mod error;
+mod files;
 pub mod html;
 pub mod i18n;
 
@@ -22,7 +23,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -30,7 +31,6 @@ use stoa_core::Stoa;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::CsrfLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -120,7 +120,11 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(assets::router())
+        .merge(files::router())
         .fallback(html::errors::not_found)
+        // Bodies read by extractors (forms, JSON) are capped here; uploads
+        // lift the cap on their own routes and enforce the upload limit.
+        .layer(DefaultBodyLimit::max(4 * 1024 * 1024))
         .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::context))
         .layer(
             ServiceBuilder::new()
@@ -137,7 +141,6 @@ pub fn router(state: AppState) -> Router {
                 .layer(CatchPanicLayer::custom(|_| {
                     (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response()
                 }))
-                .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
                 .layer(csrf)
                 .layer(header("content-security-policy", CONTENT_SECURITY_POLICY))
                 .layer(header("x-content-type-options", "nosniff"))

@@ -11,6 +11,7 @@
 mod account;
 pub mod docs;
 pub mod dto;
+mod knowledge;
 mod spaces;
 mod threads;
 
@@ -47,6 +48,10 @@ use crate::error::ErrorBody;
         (name = "members", description = "Membership, requests to join and invitations"),
         (name = "threads", description = "Discussions"),
         (name = "posts", description = "Posts in discussions"),
+        (name = "wiki", description = "Wiki pages, their revisions and talk pages"),
+        (name = "library", description = "Library items and collections"),
+        (name = "files", description = "Uploaded files"),
+        (name = "search", description = "Full-text search and duplicate suggestions"),
         (name = "admin", description = "Running the instance (admins only)")
     )
 )]
@@ -72,6 +77,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let router = account::routes(router);
     let router = spaces::routes(router);
     let router = threads::routes(router);
+    let router = knowledge::routes(router);
     router.split_for_parts()
 }
 

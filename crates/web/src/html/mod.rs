@@ -10,8 +10,10 @@ mod account;
 mod admin;
 pub mod errors;
 mod home;
+mod library;
 mod spaces;
 mod threads;
+mod wiki;
 
 use std::collections::HashMap;
 
@@ -37,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .merge(spaces::router())
         .merge(threads::router())
         .merge(admin::router())
+        .merge(wiki::router())
+        .merge(library::router())
 }
 
 /// Notices that may be shown once after a redirect (the flash cookie holds one of these ids).
@@ -65,6 +69,10 @@ const FLASH_MESSAGES: &[&str] = &[
     "flash-token-revoked",
     "flash-user-updated",
     "flash-user-created",
+    "flash-wiki-merged",
+    "flash-wiki-restored",
+    "flash-item-deleted",
+    "flash-collection-deleted",
 ];
 
 pub fn is_flash_message(id: &str) -> bool {

@@ -5,6 +5,7 @@
 mod access;
 mod api;
 mod browser;
+mod knowledge;
 mod pages;
 mod robustness;
 mod security;
@@ -33,8 +34,12 @@ impl Drop for TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(CoreConfig::default()).await
+}
+
+pub async fn spawn_app_with(config: CoreConfig) -> TestApp {
     let db = TestDb::from_env().await;
-    let app = Stoa::new(db.store.clone(), CoreConfig::default());
+    let app = Stoa::new(db.store.clone(), config);
     let state = AppState::new(app.clone(), WebConfig::default());
     let server = Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state).await.expect("bind");
     let addr = server.local_addr().expect("addr");
