@@ -25,6 +25,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Trust `X-Forwarded-For` for client addresses (only behind your own proxy).
     pub trust_proxy_headers: bool,
+    /// The largest file an upload may carry, in megabytes.
+    pub max_upload_mb: u64,
     pub database: DatabaseSettings,
     pub log: LogSettings,
 }
@@ -59,6 +61,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("./stoa-data"),
             public_url: None,
             trust_proxy_headers: false,
+            max_upload_mb: 25,
             database: DatabaseSettings::default(),
             log: LogSettings::default(),
         }
@@ -150,10 +153,6 @@ impl Settings {
             Some(url) => url.expose_secret().to_owned(),
             None => format!("sqlite://{}?mode=rwc", self.data_dir.join("stoa.db").display()),
         }
-    }
-
-    pub fn uses_sqlite_default(&self) -> bool {
-        self.database.url.is_none()
     }
 
     /// The configuration as TOML, secrets hidden, with the derived database URL filled in.

@@ -13,7 +13,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use stoa_core::accounts::SignUpInput;
 use stoa_core::admin::Authority;
-use stoa_core::{Actor, CoreConfig, CoreError, Stoa};
+use stoa_core::{Actor, Blobs, CoreConfig, CoreError, Stoa};
+use stoa_search::SearchIndex;
 use stoa_store::{Store, StoreOptions, dialect};
 use stoa_web::{AppState, Server, WebConfig};
 
@@ -62,6 +63,8 @@ enum Command {
     },
     /// Load the demo content into the configured database.
     Demo,
+    /// Rebuild the search index from the database (stop `stoa serve` first).
+    Reindex,
     /// Print the effective configuration (secrets hidden).
     Config,
 }
@@ -120,11 +123,17 @@ fn init_logging(settings: &Settings) {
     }
 }
 
-async fn open(settings: &Settings) -> Result<Stoa> {
-    if settings.uses_sqlite_default() {
-        std::fs::create_dir_all(&settings.data_dir)
-            .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
-    }
+/// Whether a command needs the search index on disk (only one process may
+/// hold it open).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Index {
+    Open,
+    Skip,
+}
+
+async fn open(settings: &Settings, index: Index) -> Result<Stoa> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
     let url = settings.database_url();
     let mut options = StoreOptions::new(url.clone());
     options.max_connections = settings.database.max_connections;
@@ -137,25 +146,52 @@ async fn open(settings: &Settings) -> Result<Stoa> {
     if applied > 0 {
         tracing::info!(applied, "database migrated");
     }
-    Ok(Stoa::new(store, CoreConfig::default()))
+    let config =
+        CoreConfig { max_upload_bytes: settings.max_upload_mb.saturating_mul(1024 * 1024), ..CoreConfig::default() };
+    let files = settings.data_dir.join("files");
+    let blobs = Blobs::local(&files).with_context(|| format!("opening the file store {}", files.display()))?;
+    let mut app = Stoa::new(store, config).with_blobs(blobs);
+    if index == Index::Open {
+        let dir = settings.data_dir.join("search");
+        let search = SearchIndex::open(&dir).with_context(|| {
+            format!("opening the search index in {} (is another stoa process using it?)", dir.display())
+        })?;
+        app = app.with_search(search);
+    }
+    Ok(app)
 }
 
 async fn run(command: Command, settings: Settings) -> Result<()> {
     match command {
         Command::Config => Ok(()),
         Command::Migrate => {
-            open(&settings).await?;
+            open(&settings, Index::Skip).await?;
             println!("The database is up to date.");
             Ok(())
         }
+        Command::Reindex => {
+            let app = open(&settings, Index::Open).await?;
+            let bar = indicatif::ProgressBar::new(0).with_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} events ({eta} left)")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let events = stoa_core::search::rebuild(&app, &|done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })
+            .await?;
+            bar.finish_and_clear();
+            println!("Rebuilt the search index from {events} events: {} documents.", app.search.num_docs());
+            Ok(())
+        }
         Command::Demo => {
-            let app = open(&settings).await?;
+            let app = open(&settings, Index::Skip).await?;
             load_demo(&app).await?;
             print_demo_accounts();
             Ok(())
         }
         Command::Admin { command: AdminCommand::CreateUser { username, display_name, email, password, admin } } => {
-            let app = open(&settings).await?;
+            let app = open(&settings, Index::Skip).await?;
             let password = match password {
                 Some(p) => p,
                 None => read_password()?,
@@ -214,7 +250,7 @@ fn print_demo_accounts() {
 }
 
 async fn serve(settings: Settings, demo: bool) -> Result<()> {
-    let app = open(&settings).await?;
+    let app = open(&settings, Index::Open).await?;
     if demo {
         load_demo(&app).await?;
     }

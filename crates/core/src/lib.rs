@@ -22,6 +22,7 @@ pub mod discussions;
 mod error;
 pub mod files;
 pub mod library;
+pub mod search;
 mod secrets;
 pub mod spaces;
 mod visits;
@@ -147,6 +148,9 @@ pub struct Stoa {
     pub clock: Clock,
     /// Where uploaded files' bytes go.
     pub blobs: Blobs,
+    /// The full-text index, fed from the event log ([`search`]).
+    pub search: stoa_search::SearchIndex,
+    indexing: Arc<tokio::sync::Mutex<()>>,
     /// A directory that lives as long as the application, when blobs were
     /// not given a place of their own (tests, tools).
     _scratch: Option<Arc<tempfile::TempDir>>,
@@ -170,10 +174,18 @@ impl Stoa {
             clock: Clock::System,
             blobs,
             _scratch: scratch,
+            search: stoa_search::SearchIndex::in_memory().expect("an in-memory index always opens"),
+            indexing: Arc::default(),
             visits: Arc::default(),
             posts: Arc::default(),
             sessions: Arc::default(),
         }
+    }
+
+    /// The same application searching with `index` (an index on disk).
+    pub fn with_search(mut self, index: stoa_search::SearchIndex) -> Self {
+        self.search = index;
+        self
     }
 
     /// The same application keeping uploads in `blobs`.
@@ -204,7 +216,20 @@ impl Stoa {
     /// the returned task is aborted.
     pub fn run_background(&self) -> tokio::task::JoinHandle<()> {
         let app = self.clone();
+        let indexer = self.clone();
+        // The search index follows the event log about twice a second.
+        let indexing = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(500));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = search::catch_up(&indexer).await {
+                    tracing::warn!(error = %e, "could not update the search index");
+                }
+            }
+        });
         tokio::spawn(async move {
+            let _indexing = AbortOnDrop(indexing);
             let mut tick = tokio::time::interval(Duration::from_secs(2));
             let mut ticks: u64 = 0;
             loop {
@@ -220,6 +245,15 @@ impl Stoa {
                 ticks += 1;
             }
         })
+    }
+}
+
+/// Stops a task when dropped, so aborting the housekeeping task stops its helpers.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -17,6 +17,7 @@ pub mod blobs;
 pub mod dialect;
 pub mod events;
 pub mod files;
+pub mod indexing;
 pub mod library;
 pub mod migrations;
 pub mod settings;

@@ -4,6 +4,7 @@
 mod accounts;
 mod discussions;
 mod library;
+mod search;
 mod spaces;
 mod wiki;
 

@@ -511,3 +511,23 @@ library-item-unknown = One of the items is not in this space's library.
 library-collection-full = A collection holds at most 200 items.
 flash-item-deleted = The item was deleted.
 flash-collection-deleted = The collection was deleted.
+
+## Search
+search-placeholder = Words, "a phrase", tag:rust, space:guild, kind:wiki
+search-help = Use quotes for a phrase, -word to leave a word out, and tag:, space: or kind: (thread, post, wiki, library, collection) to narrow the results.
+search-count = { $n ->
+    [0] Nothing found.
+    [one] One result.
+   *[other] { $n } results.
+}
+search-ignored = Not understood, so left out: { $terms }
+search-refine = Refine
+search-facet-kind = Kind
+search-facet-space = Space
+search-facet-tag = Tag
+search-kind-thread = Thread
+search-kind-post = Reply
+search-kind-wiki = Wiki page
+search-kind-library = Library
+search-kind-collection = Collection
+similar-heading = These may already answer it

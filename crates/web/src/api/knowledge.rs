@@ -41,6 +41,8 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(set_collection_items))
         .routes(routes!(suggest_collection))
         .routes(routes!(get_file))
+        .routes(routes!(search))
+        .routes(routes!(similar))
         .merge(uploads)
 }
 
@@ -843,4 +845,123 @@ async fn get_file(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<ApiJson<FileDto>> {
     Ok(ApiJson(stoa_core::files::info(&s.app, &actor, &id).await?.into()))
+}
+
+// ---------------------------------------------------------------- search
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct SearchParams {
+    /// Words, `"phrases"`, `-excluded`, and `tag:`, `space:`, `kind:` filters.
+    #[serde(default)]
+    pub q: String,
+    /// 1-based page number (20 results per page).
+    pub page: Option<usize>,
+}
+
+/// One search result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HitDto {
+    /// `thread`, `post`, `wiki`, `library` or `collection`.
+    pub kind: String,
+    pub id: String,
+    pub space_slug: String,
+    pub space_name: String,
+    pub title: String,
+    /// The title, HTML-escaped, with matches in `<mark>`.
+    pub title_html: String,
+    /// A passage of the text, HTML-escaped, with matches in `<mark>`.
+    pub snippet_html: String,
+    pub url: String,
+    pub tags: Vec<String>,
+    pub updated_at: i64,
+}
+
+impl From<stoa_search::Hit> for HitDto {
+    fn from(h: stoa_search::Hit) -> Self {
+        Self {
+            kind: h.kind.as_str().to_owned(),
+            id: h.id,
+            space_slug: h.space_slug,
+            space_name: h.space_name,
+            title: h.title,
+            title_html: h.title_html,
+            snippet_html: h.snippet_html,
+            url: h.url,
+            tags: h.tags,
+            updated_at: h.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetCount {
+    pub value: String,
+    /// For spaces: the space's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    pub count: u64,
+}
+
+/// A page of search results with counts per kind, space and tag.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchDto {
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub hits: Vec<HitDto>,
+    pub kinds: Vec<FacetCount>,
+    pub spaces: Vec<FacetCount>,
+    pub tags: Vec<FacetCount>,
+    /// Parts of the query that were not understood and left out.
+    pub ignored: Vec<String>,
+}
+
+/// Searches threads, posts, wiki pages, library items and collections in
+/// every space you may read.
+#[utoipa::path(get, path = "/search", tag = "search", params(SearchParams),
+    responses((status = 200, body = SearchDto)))]
+async fn search(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<SearchParams>,
+) -> ApiResult<ApiJson<SearchDto>> {
+    let sp = stoa_core::search::search(&s.app, &actor, &q.q, q.page.unwrap_or(1)).await?;
+    let r = sp.results;
+    let count = |(value, count): (String, u64)| FacetCount { value, label: None, count };
+    Ok(ApiJson(SearchDto {
+        total: r.total,
+        page: sp.page,
+        pages: sp.pages,
+        hits: r.hits.into_iter().map(Into::into).collect(),
+        kinds: r.facets.kinds.into_iter().map(count).collect(),
+        spaces: r
+            .facets
+            .spaces
+            .into_iter()
+            .map(|(value, label, count)| FacetCount { value, label: Some(label), count })
+            .collect(),
+        tags: r.facets.tags.into_iter().map(count).collect(),
+        ignored: r.parsed.ignored,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct SimilarParams {
+    /// The draft title of a new thread.
+    #[serde(default)]
+    pub title: String,
+    /// Only look in this space.
+    pub space: Option<String>,
+}
+
+/// Threads and wiki pages that may already answer a question being written.
+#[utoipa::path(get, path = "/search/similar", tag = "search", params(SimilarParams),
+    responses((status = 200, body = Vec<HitDto>), (status = 404, body = ErrorBody)))]
+async fn similar(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<SimilarParams>,
+) -> ApiResult<ApiJson<Vec<HitDto>>> {
+    let hits = stoa_core::search::similar(&s.app, &actor, &q.title, q.space.as_deref()).await?;
+    Ok(ApiJson(hits.into_iter().map(Into::into).collect()))
 }

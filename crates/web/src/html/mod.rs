@@ -11,6 +11,7 @@ mod admin;
 pub mod errors;
 mod home;
 mod library;
+mod search;
 mod spaces;
 mod threads;
 mod wiki;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(wiki::router())
         .merge(library::router())
+        .merge(search::router())
 }
 
 /// Notices that may be shown once after a redirect (the flash cookie holds one of these ids).

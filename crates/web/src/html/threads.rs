@@ -46,6 +46,8 @@ struct NewThreadPage {
     space: SpaceSummary,
     title: String,
     body: String,
+    /// Threads and pages that may already answer it.
+    similar: Vec<stoa_search::Hit>,
     errors: FormErrors,
 }
 
@@ -59,6 +61,7 @@ async fn new_form(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<
             space: detail.space,
             title: String::new(),
             body: String::new(),
+            similar: Vec::new(),
             errors: FormErrors::default(),
         }),
         Ok(_) => errors::render_error(&ctx, CoreError::Forbidden),
@@ -87,9 +90,11 @@ async fn create(
         Err(CoreError::Invalid(fields)) => match spaces::space(&state.app, &actor, &slug).await {
             Ok(detail) => {
                 let errors = FormErrors::from_fields(&ctx.lang, &fields);
+                let similar =
+                    stoa_core::search::similar(&state.app, &actor, &form.title, Some(&slug)).await.unwrap_or_default();
                 render(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    &NewThreadPage { ctx, space: detail.space, title: form.title, body: form.body, errors },
+                    &NewThreadPage { ctx, space: detail.space, title: form.title, body: form.body, similar, errors },
                 )
             }
             Err(e) => errors::render_error(&ctx, e),

@@ -1,0 +1,150 @@
+use stoa_core::discussions::{self, NewThreadInput, ReplyInput};
+use stoa_core::library::{self, ItemInput};
+use stoa_core::search;
+use stoa_core::spaces::{self, NewSpaceInput};
+use stoa_core::wiki::{self, PageInput};
+use stoa_core::{Actor, Stoa};
+
+use crate::{app, person};
+
+async fn space(app: &Stoa, owner: &Actor, name: &str, visibility: &str) -> String {
+    spaces::create_space(
+        app,
+        owner,
+        NewSpaceInput {
+            kind: "community".into(),
+            name: name.into(),
+            visibility: visibility.into(),
+            join_policy: "invite".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("space")
+    .slug
+}
+
+async fn thread(app: &Stoa, who: &Actor, slug: &str, title: &str, body: &str) -> String {
+    discussions::create_thread(app, who, slug, NewThreadInput { title: title.into(), body: body.into() })
+        .await
+        .expect("thread")
+        .thread_id
+}
+
+/// What a search finds, reduced to comparable parts: the total, every hit
+/// over all pages (sorted, since ranking statistics may differ between an
+/// index built in steps and one built at once), the facets and snippets.
+async fn seen(app: &Stoa, who: &Actor, q: &str) -> (usize, Vec<(String, String)>, String) {
+    let first = search::search(app, who, q, 1).await.expect("search");
+    let mut hits = Vec::new();
+    for n in 1..=first.pages {
+        let page = search::search(app, who, q, n).await.expect("search");
+        hits.extend(page.results.hits.iter().map(|h| (h.kind.as_str().to_owned(), h.id.clone())));
+    }
+    hits.sort();
+    (first.results.total, hits, serde_json::to_string(&first.results.facets).expect("facets"))
+}
+
+#[tokio::test]
+async fn search_never_shows_what_the_viewer_cannot_read() {
+    let app = app().await;
+    let ana = person(&app, "ana").await;
+    let eve = person(&app, "eve").await;
+    let open = space(&app, &ana, "Commons", "public").await;
+    let hidden = space(&app, &ana, "Vault", "secret").await;
+    let members = space(&app, &ana, "Club", "members").await;
+    thread(&app, &ana, &open, "Deploy notes", "How we deploy xylophone builds").await;
+    let secret = thread(&app, &ana, &hidden, "Zanzibar plan", "The zanzibar codeword and xylophone keys").await;
+    thread(&app, &ana, &members, "Club xylophone", "Members only xylophone").await;
+    wiki::create(
+        &app,
+        &ana,
+        &hidden,
+        PageInput { title: "Zanzibar wiki".into(), body: "zanzibar".into(), ..Default::default() },
+    )
+    .await
+    .expect("page");
+    library::create_item(
+        &app,
+        &ana,
+        &hidden,
+        ItemInput {
+            kind: "link".into(),
+            title: "Zanzibar link".into(),
+            url: "https://example.org".into(),
+            tags: "zanzibar".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("item");
+    search::catch_up(&app).await.expect("index");
+
+    for viewer in [&eve, &Actor::ANONYMOUS] {
+        let (total, hits, facets) = seen(&app, viewer, "zanzibar").await;
+        assert_eq!((total, hits.len()), (0, 0), "a secret word is not found, counted or faceted: {facets}");
+        assert!(!facets.contains("vault") && !facets.contains("zanzibar"), "{facets}");
+        let (total, hits, facets) = seen(&app, viewer, "xylophone").await;
+        assert_eq!(total, 1, "only the public thread: {hits:?}");
+        assert!(!facets.contains("vault") && !facets.contains("club"), "{facets}");
+        let page = search::search(&app, viewer, "xylophone", 1).await.expect("search");
+        assert!(page.results.hits.iter().all(|h| !h.snippet_html.contains("keys")));
+        assert!(search::similar(&app, viewer, "zanzibar plan", None).await.expect("similar").is_empty());
+        assert!(search::similar(&app, viewer, "plan", Some(&hidden)).await.is_err(), "the space itself is hidden");
+        let (total, _, _) = seen(&app, viewer, "tag:zanzibar").await;
+        assert_eq!(total, 0);
+    }
+    let (total, hits, _) = seen(&app, &ana, "zanzibar").await;
+    assert_eq!(total, 3, "the thread, the wiki page and the library item: {hits:?}");
+    assert!(hits.iter().any(|(k, id)| k == "thread" && id == &secret));
+    let (total, _, _) = seen(&app, &ana, "xylophone space:club").await;
+    assert_eq!(total, 1);
+    let similar = search::similar(&app, &ana, "What is the zanzibar plan?", None).await.expect("similar");
+    assert_eq!(similar.first().map(|h| h.id.as_str()), Some(secret.as_str()));
+}
+
+#[tokio::test]
+async fn the_index_follows_edits_and_deletes_and_a_rebuild_equals_it() {
+    let app = app().await;
+    let ana = person(&app, "ana").await;
+    let open = space(&app, &ana, "Commons", "public").await;
+    let t = thread(&app, &ana, &open, "Caching strategies", "We cache pages by revision").await;
+    let reply =
+        discussions::reply(&app, &ana, &t, ReplyInput { body: "Invalidate on quokka events".into(), reply_to: None })
+            .await
+            .expect("reply");
+    search::catch_up(&app).await.expect("index");
+    assert_eq!(seen(&app, &ana, "quokka").await.0, 1);
+
+    discussions::edit_post(&app, &ana, &reply.post.id, "Invalidate on wombat events", Some(1)).await.expect("edit");
+    discussions::rename_thread(&app, &ana, &t, "Caching, revisited").await.expect("rename");
+    search::catch_up(&app).await.expect("index");
+    assert_eq!(seen(&app, &ana, "quokka").await.0, 0, "the old text is gone");
+    let page = search::search(&app, &ana, "wombat", 1).await.expect("search");
+    assert_eq!(page.results.hits[0].title, "Caching, revisited", "replies carry the new title");
+    discussions::delete_post(&app, &ana, &reply.post.id).await.expect("delete");
+    for n in 0..30 {
+        thread(&app, &ana, &open, &format!("Topic {n}"), &format!("Body about caching number {n}")).await;
+    }
+    wiki::create(
+        &app,
+        &ana,
+        &open,
+        PageInput { title: "Caching".into(), body: "Wiki about caching".into(), ..Default::default() },
+    )
+    .await
+    .expect("page");
+    search::catch_up(&app).await.expect("index");
+    assert_eq!(seen(&app, &ana, "wombat").await.0, 0, "deleted posts leave the index");
+
+    let queries = ["caching", "\"caching number\"", "kind:wiki", "caching -topic", "revisited"];
+    let mut before = Vec::new();
+    for q in queries {
+        before.push(seen(&app, &ana, q).await);
+    }
+    let events = search::rebuild(&app, &|_, _| {}).await.expect("rebuild");
+    assert!(events > 30);
+    for (q, expected) in queries.iter().zip(before) {
+        assert_eq!(seen(&app, &ana, q).await, expected, "after a rebuild, {q} finds the same");
+    }
+}
