@@ -147,6 +147,54 @@ try {
   expect(await ana.locator('.new-since').count() === 1, 'the thread says what is new since the last visit');
   await check(ana, 'thread seen again');
 
+  // Ana starts the wiki: a page with a hostile text and a picture uploaded
+  // from the editor (the upload inserts its Markdown at the cursor).
+  await ana.goto(`${base}/s/rust-guild/wiki`);
+  await check(ana, 'wiki index');
+  await ana.click('a[href="/s/rust-guild/new-page"]');
+  await ana.fill('#title', 'Getting started');
+  await ana.fill('#body', `Read [[The Book]] first. ${hostile}\n\n`);
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+  await ana.setInputFiles('#upload-body', { name: 'pixel.png', mimeType: 'image/png', buffer: png });
+  await ana.click('form.uploader button[type=submit]');
+  await ana.waitForFunction(() => document.querySelector('#body').value.includes('![pixel.png](/files/'));
+  await ana.click('form[action="/s/rust-guild/wiki"] button[type=submit]');
+  await ana.waitForURL(`${base}/s/rust-guild/wiki/getting-started`);
+  expect(await ana.locator('.prose img[src^="/files/"]').count() === 1, 'the uploaded picture shows in the page');
+  expect(await ana.locator('.prose a.wiki-missing').count() === 1, 'a link to a missing page reads as "create this page"');
+  await check(ana, 'wiki page');
+
+  // Bob opens the editor from the same revision; Ana saves first; Bob's
+  // overlapping edit comes back with both texts and his own kept.
+  await bob.goto(`${base}/s/rust-guild/wiki/getting-started/edit`);
+  await ana.goto(`${base}/s/rust-guild/wiki/getting-started/edit`);
+  await ana.fill('#body', 'Read the Rust Book, chapters 1 to 4.');
+  await ana.click('form[action$="/edit"] button[type=submit]');
+  await ana.waitForURL(`${base}/s/rust-guild/wiki/getting-started`);
+  await bob.fill('#body', 'Start with Rustlings instead.');
+  await bob.click('form[action$="/edit"] button[type=submit]');
+  await bob.waitForSelector('#theirs');
+  expect(await bob.inputValue('#body') === 'Start with Rustlings instead.', 'Bob\'s text is kept after a conflict');
+  expect((await bob.inputValue('#theirs')).includes('chapters 1 to 4'), 'the saved text is shown beside it');
+  await check(bob, 'wiki conflict');
+  await bob.goto(`${base}/s/rust-guild/wiki/getting-started/diff?from=1&to=2`);
+  await check(bob, 'wiki diff');
+
+  // Search finds the thread (the index follows within a second), and a new
+  // thread's title brings up what may already answer it.
+  let found = 0;
+  for (let i = 0; i < 20 && found === 0; i++) {
+    await bob.goto(`${base}/search?q=${encodeURIComponent('where start')}`);
+    found = await bob.locator('.search-results li').count();
+    if (found === 0) await bob.waitForTimeout(250);
+  }
+  expect(found >= 1, 'search finds the thread');
+  await check(bob, 'search');
+  await bob.goto(`${base}/s/rust-guild/new`);
+  await bob.locator('#title').pressSequentially('Where to start', { delay: 20 });
+  await bob.waitForSelector('#similar a', { timeout: 5000 }).catch(() => failures.push('no duplicate suggestions appeared'));
+  await check(bob, 'new thread with suggestions');
+
   // The same pages on a phone.
   const phone = await newPerson({ width: 390, height: 844 });
   await phone.goto(threadUrl);

@@ -31,7 +31,10 @@ for (const [name, viewport, scheme] of [['desktop', { width: 1280, height: 800 }
   await page.goto(`${base}/s/customer-commons`);
   const first = await page.locator('.thread-list a').first().getAttribute('href');
   if (first) pages.push(first);
-  pages.push('/s/platform-guild/members', '/u/priya', '/settings', '/api/docs');
+  pages.push('/s/platform-guild/members', '/u/priya', '/settings', '/api/docs',
+    '/s/platform-guild/wiki', '/s/platform-guild/wiki/runbooks', '/s/platform-guild/wiki/deploying-a-service',
+    '/s/platform-guild/wiki/deploying-a-service/history', '/s/platform-guild/wiki/deploying-a-service/diff?from=1&to=4',
+    '/s/platform-guild/library', '/s/platform-guild/changes', '/search?q=deploy', '/s/customer-commons/wiki/webhooks-guide');
   for (const p of pages) {
     await page.goto(`${base}${p}`);
     const file = path.join(out, `${name}${p.replace(/[^a-z0-9]+/gi, '-')}.png`);

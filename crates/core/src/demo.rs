@@ -14,7 +14,10 @@ use stoa_domain::Role;
 use crate::accounts::SignUpInput;
 use crate::admin::Authority;
 use crate::discussions::{self, NewThreadInput, ReplyInput};
+use crate::files;
+use crate::library::{self, CollectionInput, ItemInput};
 use crate::spaces::{self, NewSpaceInput};
+use crate::wiki::{self, PageInput};
 use crate::{Actor, CoreError, CurrentUser, Result, Stoa, accounts};
 
 /// The password of every demo account.
@@ -258,7 +261,266 @@ pub async fn load(app: &Stoa) -> Result<()> {
     .await?;
     tick(1);
     reply(&app, diego, &t, "That worked, thank you both! Took ten lines.", None).await?;
+
+    tick(6);
+    knowledge(&app, &guild.slug, &commons.slug, [priya, ana, jonas, chen, sofia, diego]).await?;
     Ok(())
+}
+
+/// Wiki pages with history, a library with collections, and files.
+async fn knowledge(app: &Stoa, guild: &str, commons: &str, people: [&Actor; 6]) -> Result<()> {
+    let [priya, ana, jonas, chen, sofia, diego] = people;
+    let tick = |hours: u64| app.clock.advance(Duration::from_secs(hours * 3600));
+    let page = |title: &str, body: &str, parent: &str, summary: &str| PageInput {
+        title: title.into(),
+        body: body.into(),
+        summary: summary.into(),
+        parent: Some(parent.into()),
+    };
+
+    // The guild's runbooks: a protected index page and pages under it.
+    wiki::create(
+        app,
+        priya,
+        guild,
+        page(
+            "Runbooks",
+            "Everything we do by hand in production, written down so the next person does it the same way.\n\n\
+             - [[Deploying a service]]\n- [[Incident response]]\n- [[Postmortem template]]\n\n\
+             Start a page under this one for a new runbook. Discuss changes to this index on its talk page.",
+            "",
+            "The index of our runbooks",
+        ),
+    )
+    .await?;
+    wiki::set_protected(app, priya, guild, "runbooks", true).await?;
+    tick(3);
+    let deploy_v1 =
+        "# Deploying a service\n\n1. Merge to `main`.\n2. Wait for the pipeline.\n3. Run `lumen deploy <service>`.";
+    wiki::create(app, ana, guild, page("Deploying a service", deploy_v1, "runbooks", "First version")).await?;
+    let edits: [(&Actor, &str, &str); 3] = [
+        (
+            jonas,
+            "# Deploying a service\n\n1. Merge to `main`.\n2. Wait for the pipeline and check the canary dashboard.\n3. Run `lumen deploy <service>`.",
+            "Check the canary before promoting",
+        ),
+        (
+            chen,
+            "# Deploying a service\n\n1. Merge to `main`.\n2. Wait for the pipeline and check the canary dashboard.\n3. Run `lumen deploy <service> --region eu-west`.\n4. Repeat for `us-east` after 30 minutes.",
+            "Deploy region by region",
+        ),
+        (
+            ana,
+            "# Deploying a service\n\nDeploys happen Monday to Thursday, before 15:00.\n\n1. Merge to `main`.\n2. Wait for the pipeline and check the canary dashboard.\n3. Run `lumen deploy <service> --region eu-west`.\n4. Repeat for `us-east` after 30 minutes.\n\nIf anything looks wrong, follow [[Incident response]].",
+            "Deploy windows and a link to incident response",
+        ),
+    ];
+    for (n, (who, body, summary)) in edits.into_iter().enumerate() {
+        tick(20);
+        wiki::save(
+            app,
+            who,
+            guild,
+            "deploying-a-service",
+            n as i64 + 1,
+            page("Deploying a service", body, "runbooks", summary),
+        )
+        .await?;
+    }
+    tick(4);
+    wiki::create(
+        app,
+        priya,
+        guild,
+        page(
+            "Incident response",
+            "# Incident response\n\n1. Declare the incident in #incidents and name an incident lead.\n2. Mitigate first, investigate later.\n3. Write the postmortem within five working days.",
+            "runbooks",
+            "",
+        ),
+    )
+    .await?;
+    tick(2);
+    wiki::talk(
+        app,
+        jonas,
+        guild,
+        "deploying-a-service",
+        "Should step 4 wait for an SLO check instead of a fixed 30 minutes?",
+    )
+    .await?;
+    tick(1);
+    wiki::talk(app, chen, guild, "deploying-a-service", "Yes, let's try it for a month. I'll draft the change.")
+        .await?;
+
+    // The guild's library: links, an article, files, and a suggested reading list.
+    tick(5);
+    let link = |title: &str, url: &str, body: &str, tags: &str| ItemInput {
+        kind: "link".into(),
+        title: title.into(),
+        url: url.into(),
+        body: body.into(),
+        tags: tags.into(),
+        ..Default::default()
+    };
+    let budgets = library::create_item(
+        app,
+        priya,
+        guild,
+        link(
+            "Embracing risk: error budgets",
+            "https://sre.google/sre-book/embracing-risk/",
+            "The chapter that introduced error budgets. Read it before our next SLO review.",
+            "sre reliability",
+        ),
+    )
+    .await?;
+    library::suggest_item(app, priya, &budgets.id, true).await?;
+    let ddia = library::create_item(
+        app,
+        jonas,
+        guild,
+        link(
+            "Designing Data-Intensive Applications",
+            "https://dataintensive.net/",
+            "Our book club's current read.",
+            "databases books",
+        ),
+    )
+    .await?;
+    let review = library::create_item(
+        app,
+        ana,
+        guild,
+        ItemInput {
+            kind: "article".into(),
+            title: "How we review designs".into(),
+            body: "A design doc gets **two reviewers** from outside the team and one week of comments.\n\n\
+                   Reviewers ask: what happens when this fails, how do we roll it back, and who is paged?"
+                .into(),
+            tags: "process design".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let checklist = upload(
+        app,
+        chen,
+        guild,
+        "on-call-checklist.md",
+        b"# On-call checklist\n\n- [ ] Phone charged, alerts on\n- [ ] Laptop and VPN work\n- [ ] Read last week's handover\n",
+    )
+    .await?;
+    let checklist = library::create_item(
+        app,
+        chen,
+        guild,
+        ItemInput {
+            kind: "file".into(),
+            title: "On-call checklist".into(),
+            file_id: checklist,
+            body: "What to check before your first on-call shift.".into(),
+            tags: "oncall".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let budgets_csv = upload(
+        app,
+        priya,
+        guild,
+        "latency-budgets.csv",
+        b"service,p99_ms,error_budget\ncheckout,300,0.1%\nsearch,150,0.5%\nwebhooks,1000,0.1%\n",
+    )
+    .await?;
+    library::create_item(
+        app,
+        priya,
+        guild,
+        ItemInput {
+            kind: "file".into(),
+            title: "Latency budgets per service".into(),
+            file_id: budgets_csv,
+            tags: "sre".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let onboarding = library::create_collection(
+        app,
+        priya,
+        guild,
+        CollectionInput {
+            title: "Onboarding reading list".into(),
+            body: "Read these in order during your first two weeks.".into(),
+        },
+    )
+    .await?;
+    let order = [checklist.id, review.id, budgets.id, ddia.id];
+    library::set_collection_items(app, priya, &onboarding, &order).await?;
+    library::suggest_collection(app, priya, &onboarding, true).await?;
+
+    // The public commons: a guide with history, and links for customers.
+    tick(8);
+    let guide = "# Webhooks guide\n\nLumen sends an HTTP `POST` for every event you subscribe to. Answer with `200` within ten seconds.";
+    wiki::create(app, sofia, commons, page("Webhooks guide", guide, "", "First version")).await?;
+    tick(20);
+    let guide2 = format!(
+        "{guide}\n\n## Handling retries\n\nA delivery that times out is sent again, so make your handler idempotent: \
+         store each event's `id` under a unique constraint in the same transaction as your own write. \
+         See [[Rate limits]] for how often we retry."
+    );
+    wiki::save(
+        app,
+        sofia,
+        commons,
+        "webhooks-guide",
+        1,
+        page("Webhooks guide", &guide2, "", "Add idempotent retries, from Ana's answer"),
+    )
+    .await?;
+    tick(3);
+    let docs = library::create_item(
+        app,
+        sofia,
+        commons,
+        link(
+            "API reference",
+            "https://docs.lumen.example/api",
+            "Every endpoint, with examples in three languages.",
+            "api docs",
+        ),
+    )
+    .await?;
+    let sdk = library::create_item(
+        app,
+        diego,
+        commons,
+        link(
+            "Our retry wrapper for the Python SDK",
+            "https://github.com/example/lumen-retry",
+            "Ten lines; MIT licensed.",
+            "python webhooks",
+        ),
+    )
+    .await?;
+    let start = library::create_collection(
+        app,
+        sofia,
+        commons,
+        CollectionInput { title: "Start here".into(), body: "The three things every new integrator reads.".into() },
+    )
+    .await?;
+    library::set_collection_items(app, sofia, &start, &[docs.id, sdk.id]).await?;
+    Ok(())
+}
+
+/// Uploads `bytes` as a file named `name` and returns its id.
+async fn upload(app: &Stoa, who: &Actor, space: &str, name: &str, bytes: &[u8]) -> Result<String> {
+    let target = files::may_upload(app, who, space).await?;
+    let mut staged = files::stage(app).await?;
+    staged.write(bytes).await.map_err(|e| CoreError::Internal(format!("demo file: {e}")))?;
+    Ok(files::finish(app, who, &target, name, staged).await?.id)
 }
 
 fn username(actor: &Actor) -> String {

@@ -190,6 +190,8 @@ pub struct ThreadInfo {
     pub post_count: i64,
     /// Whether the viewer may rename it (its author, or a moderator).
     pub can_rename: bool,
+    /// For a wiki page's talk page: the page's address and title.
+    pub talk_of: Option<(String, String)>,
 }
 
 async fn load_thread(conn: &mut Conn, actor: &Actor, thread_id: &str, action: Action) -> Result<store::ThreadInSpace> {
@@ -223,6 +225,11 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
             rows
         }
     };
+    let talk_of = if found.thread_kind == "talk" {
+        stoa_store::wiki::page_of_talk_thread(&mut conn, &found.thread_id).await?.map(|p| (p.slug, p.title))
+    } else {
+        None
+    };
     drop(conn);
     let posts: Vec<Post> = rows.iter().map(|r| to_post(r, actor, &may, last_read)).collect();
     let new_count = last_read.map_or(0, |n| (post_count - n).max(0));
@@ -241,6 +248,7 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
             created_at: found.thread_created_at,
             last_activity_at: found.thread_last_activity_at,
             post_count,
+            talk_of,
         },
         may,
         posts,

@@ -143,7 +143,8 @@ fn with_alt_text(html: &str) -> String {
 /// Renders Markdown and reduces it to plain text, for previews and snippets.
 pub fn plain_text(source: &str, max_chars: usize) -> String {
     let mut out = String::new();
-    for event in Parser::new_ext(source, options()) {
+    // `[[Page name]]` reads as "Page name".
+    for event in Parser::new_ext(source, options() | Options::ENABLE_WIKILINKS) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak

@@ -38,4 +38,39 @@
       }
     });
   });
+
+  // (d) Upload forms next to an editor (data-insert-into="<textarea id>")
+  //     upload through the API and insert the file's Markdown at the cursor,
+  //     instead of leaving the page. Without this script they post normally.
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-insert-into')) return;
+    var target = document.getElementById(form.getAttribute('data-insert-into'));
+    var input = form.querySelector('input[type=file]');
+    if (!target || !input || !input.files || !input.files.length) return;
+    event.preventDefault();
+    var status = form.querySelector('[data-upload-status]');
+    var action = new URL(form.action, window.location.href);
+    var csrf = action.searchParams.get('_csrf') || '';
+    var data = new FormData();
+    data.append('file', input.files[0]);
+    if (status) status.textContent = '…';
+    fetch('/api/v1' + action.pathname.replace(/^\/s\//, '/spaces/'), {
+      method: 'POST', body: data, credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf }
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (result) {
+      if (!result.ok) throw new Error(result.body && result.body.error ? result.body.error.message : 'upload failed');
+      var text = result.body.markdown;
+      var start = target.selectionStart || target.value.length;
+      var end = target.selectionEnd || start;
+      target.value = target.value.slice(0, start) + text + target.value.slice(end);
+      target.focus();
+      target.selectionStart = target.selectionEnd = start + text.length;
+      input.value = '';
+      if (status) status.textContent = result.body.name + ' ✓';
+    }).catch(function (error) {
+      if (status) status.textContent = error.message;
+    });
+  });
 })();

@@ -464,7 +464,7 @@ wiki-parent-cycle = A page cannot be inside itself or one of its own subpages.
 wiki-parent-too-deep = Pages can be nested at most eight levels deep.
 wiki-revision-unknown = The revision you started from is unknown. Reload the page and try again.
 wiki-changed = The page changed while it was being saved. Try again.
-wiki-talk-of = Talk page of { $title }
+wiki-talk-about = This is the talk page of the wiki page
 flash-wiki-merged = Someone saved this page while you edited it; your changes were merged with theirs.
 flash-wiki-restored = The old version was restored as a new revision.
 

@@ -407,3 +407,133 @@ invite-already-decided = Esta invitación ya se respondió o se revocó.
 request-already-decided = Esta solicitud ya se resolvió.
 join-community-first = Únete primero a la comunidad y después a sus equipos.
 demo-already-loaded = El contenido de demostración ya está cargado.
+
+## Wiki
+
+space-tab-wiki = Wiki
+space-tab-library = Biblioteca
+search = Buscar
+wiki = Wiki
+wiki-recent-changes = Cambios recientes
+wiki-new-page = Nueva página
+wiki-new-subpage = Añadir una página dentro de esta
+wiki-empty = Aún no hay páginas. Empieza la base de conocimiento con una primera página.
+wiki-protected = Protegida
+wiki-protect = Proteger
+wiki-unprotect = Quitar la protección
+wiki-page-path = Ruta de la página
+wiki-last-edit = Última edición de { $name }, { $when }
+wiki-revisions = { $n ->
+    [one] { $n } revisión
+   *[other] { $n } revisiones
+}
+wiki-edit = Editar
+wiki-talk = Discusión
+wiki-subpages = Páginas dentro de esta
+wiki-missing-title = Esta página aún no existe
+wiki-missing-body = Hay un enlace que apunta aquí, pero nadie ha escrito esta página todavía.
+wiki-create-this = Crear esta página
+wiki-conflict = { $name } guardó esta página mientras la editabas.
+wiki-conflict-help = Tus cambios se superponen con los suyos, así que no se guardó nada. Su versión está a la izquierda y la tuya a la derecha, tal como la escribiste. Combínalas en tu texto y vuelve a guardar.
+wiki-conflict-theirs = Versión guardada (revisión { $n })
+wiki-parent = Dentro de la página (opcional)
+wiki-parent-help = La dirección de la página a la que pertenece esta, por ejemplo manual. Déjala vacía para una página de primer nivel.
+wiki-text = Texto
+wiki-text-help = Markdown. Enlaza otras páginas con [[Nombre de la página]] o [[Nombre de la página|texto visible]].
+wiki-summary = ¿Qué cambiaste? (opcional)
+wiki-history = Historial
+wiki-compare = Comparar las revisiones seleccionadas
+wiki-compare-from = Desde
+wiki-compare-to = Hasta
+wiki-compare-from-n = Comparar desde la revisión { $n }
+wiki-compare-to-n = Comparar hasta la revisión { $n }
+wiki-compare-current = Comparar con la versión actual
+wiki-revision = Revisión
+wiki-restore = Restaurar esta versión
+wiki-diff = Cambios
+wiki-diff-title = Cambios de la revisión { $from } a la { $to }
+wiki-diff-line = En la línea { $n }
+wiki-added = Añadido:
+wiki-removed = Eliminado:
+wiki-title-changed = Se cambió el título
+wiki-no-difference = Estas revisiones tienen el mismo texto.
+wiki-old-revision = Estás leyendo la revisión { $n }, de { $name },
+wiki-created = creada
+wiki-talk-title = Discusión: { $title }
+wiki-talk-empty = Nadie ha comentado aún esta página. Haz una pregunta o propón un cambio; la conversación queda vinculada a la página.
+wiki-talk-start = Inicia la conversación
+wiki-page-exists = Ya existe una página con este título en este espacio.
+wiki-parent-unknown = No hay ninguna página en esta dirección.
+wiki-parent-cycle = Una página no puede estar dentro de sí misma ni de una de sus subpáginas.
+wiki-parent-too-deep = Las páginas se pueden anidar como máximo en ocho niveles.
+wiki-revision-unknown = No se reconoce la revisión desde la que empezaste. Recarga la página e inténtalo de nuevo.
+wiki-changed = La página cambió mientras se guardaba. Inténtalo de nuevo.
+wiki-talk-about = Esta es la página de discusión de la página wiki
+flash-wiki-merged = Alguien guardó esta página mientras la editabas; tus cambios se combinaron con los suyos.
+flash-wiki-restored = La versión anterior se restauró como una nueva revisión.
+
+## Archivos y biblioteca
+
+upload = Subir
+upload-attach = Adjuntar un archivo
+upload-help = Las imágenes aparecen en el texto; los demás archivos se convierten en enlaces.
+upload-done = Archivo subido. Copia esto en tu texto:
+upload-title = Archivo subido
+file-empty = El archivo está vacío.
+file-missing = Elige un archivo para subir.
+file-too-large = El archivo supera el tamaño máximo permitido.
+invalid-url = Escribe una dirección web que empiece por http:// o https://.
+library = Biblioteca
+library-new-item = Añadir a la biblioteca
+library-edit-item = Editar elemento de la biblioteca
+library-kind = Tipo
+library-kind-link = Enlace
+library-kind-file = Archivo
+library-kind-article = Artículo
+library-url = Dirección web
+library-file = Archivo
+library-description = Descripción (Markdown)
+library-tags = Etiquetas
+library-tags-help = Separadas por espacios o comas, por ejemplo: rust pruebas.
+library-suggested = Sugerencia
+library-suggest = Sugerir al espacio
+library-unsuggest = Dejar de sugerir
+library-empty = Aún no hay nada en la biblioteca.
+library-all-tags = Todas
+library-collections = Colecciones
+library-new-collection = Nueva colección
+library-collection-items = En esta colección
+library-collection-empty = Esta colección está vacía. Añade elementos desde la biblioteca.
+library-add-to = Añadir a una colección
+library-remove = Quitar
+library-move-up = Mover arriba
+library-move-down = Mover abajo
+library-delete = Eliminar
+library-delete-confirm = ¿Eliminar esto para todos?
+library-download = Descargar
+library-open-link = Abrir enlace
+library-item-unknown = Uno de los elementos no está en la biblioteca de este espacio.
+library-collection-full = Una colección puede tener como máximo 200 elementos.
+flash-item-deleted = Se eliminó el elemento.
+flash-collection-deleted = Se eliminó la colección.
+
+## Búsqueda
+
+search-placeholder = Palabras, "una frase", tag:rust, space:guild, kind:wiki
+search-help = Usa comillas para buscar una frase, -palabra para excluir una palabra, y tag:, space: o kind: (thread, post, wiki, library, collection) para acotar los resultados.
+search-count = { $n ->
+    [0] No se encontró nada.
+    [one] Un resultado.
+   *[other] { $n } resultados.
+}
+search-ignored = Se omitió lo que no se entendió: { $terms }
+search-refine = Acotar
+search-facet-kind = Tipo
+search-facet-space = Espacio
+search-facet-tag = Etiqueta
+search-kind-thread = Hilo
+search-kind-post = Respuesta
+search-kind-wiki = Página wiki
+search-kind-library = Biblioteca
+search-kind-collection = Colección
+similar-heading = Quizá alguno de estos ya lo responda

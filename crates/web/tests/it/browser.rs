@@ -22,6 +22,8 @@ async fn a_newcomer_journey_in_a_real_browser() {
         return;
     }
     let app = spawn_app().await;
+    // As `stoa serve` does: the search index follows the event log.
+    let background = app.app.run_background();
     let output = tokio::process::Command::new("node")
         .arg(root.join("journey.mjs"))
         .env("STOA_URL", app.url(""))
@@ -30,6 +32,7 @@ async fn a_newcomer_journey_in_a_real_browser() {
         .output()
         .await
         .expect("node runs");
+    background.abort();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "the browser journey failed:\n{stdout}\n{stderr}");

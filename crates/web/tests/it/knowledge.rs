@@ -341,3 +341,54 @@ async fn the_library_over_http() {
     let r = bob.post_form(&format!("/library/{id}/suggest"), &[("suggested", "0")]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn search_over_http_hides_secret_spaces_and_suggests_duplicates() {
+    let app = spawn_app().await;
+    let ana = app.person("ana").await.with_token().await;
+    let eve = app.person("eve").await.with_token().await;
+    let public = space(&ana, "commons", "public", "open").await;
+    let secret = space(&ana, "vault", "secret", "invite").await;
+    crate::thread(&ana, &public, "How do we rotate keys?", "Rotate the `<img src=x onerror=alert(1)>` keys monthly.")
+        .await;
+    crate::thread(&ana, &secret, "Quetzalcoatl rollout", "The quetzalcoatl codename stays here.").await;
+    let (status, _) = ana
+        .api_post(&format!("/spaces/{secret}/wiki"), json!({"title": "Quetzalcoatl", "body": "quetzalcoatl notes"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    stoa_core::search::catch_up(&app.app).await.expect("index");
+
+    for v in [&eve, &app.visitor()] {
+        let (status, r) = v.api_get("/search?q=quetzalcoatl").await;
+        assert_eq!((status, r["total"].as_i64()), (StatusCode::OK, Some(0)), "{r}");
+        assert!(!r.to_string().contains("vault"), "{r}");
+        let (status, page) = v.text("/search?q=quetzalcoatl").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!page.contains("Quetzalcoatl") || page.contains("value=\"quetzalcoatl\""), "only the query echoes");
+        assert!(!page.to_lowercase().contains("codename") && !page.contains("/s/vault"), "{page}");
+        let (_, similar) = v.api_get("/search/similar?title=quetzalcoatl%20rollout").await;
+        assert_eq!(similar.as_array().map(Vec::len), Some(0), "{similar}");
+        let (status, fragment) = v.text(&format!("/s/{secret}/similar?title=quetzalcoatl")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!fragment.contains("Quetzalcoatl"), "{fragment}");
+        assert_eq!(v.api_get(&format!("/search/similar?title=rollout&space={secret}")).await.0, StatusCode::NOT_FOUND);
+    }
+    let (_, r) = ana.api_get("/search?q=quetzalcoatl").await;
+    assert_eq!(r["total"], 2, "{r}");
+    let (_, page) = eve.text("/search?q=rotate%20keys").await;
+    assert!(page.contains("<mark>"), "{page}");
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;") && !page.contains("<img src=x"),
+        "snippets are escaped: {page}"
+    );
+
+    // While a title is typed, threads that may answer it are suggested.
+    let (status, fragment) = eve.text(&format!("/s/{public}/similar?title=rotating%20keys")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        fragment.contains("How do we <mark>rotate</mark> <mark>keys</mark>?"),
+        "stemmed and highlighted: {fragment}"
+    );
+    let (_, form) = ana.text(&format!("/s/{public}/new")).await;
+    assert!(form.contains("hx-get=\"/s/commons/similar\""), "the new-thread form asks as the title changes");
+}
