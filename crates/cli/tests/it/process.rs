@@ -150,6 +150,7 @@ async fn every_command_explains_itself_and_config_hides_secrets() {
         &["migrate", "--help"],
         &["admin", "create-user", "--help"],
         &["demo", "--help"],
+        &["reindex", "--help"],
         &["config", "--help"],
     ] {
         let out = Command::new(STOA).args(args).output().await.expect("runs");
@@ -187,4 +188,45 @@ async fn the_admin_command_creates_accounts_and_reports_bad_input() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("username:") && err.contains("password:"), "{err}");
+}
+
+/// Searches the running server anonymously until the index has caught up
+/// (it follows the event log in the background) and returns the results.
+async fn search_when_ready(addr: &str, q: &str) -> serde_json::Value {
+    let url = format!("{addr}/api/v1/search?q={q}");
+    for _ in 0..100 {
+        let body: serde_json::Value =
+            client().get(&url).send().await.expect("search").json().await.expect("json");
+        if body["total"].as_u64().is_some_and(|n| n > 0) {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the search index never caught up");
+}
+
+#[tokio::test]
+async fn the_search_index_is_rebuilt_by_reindex_or_by_deleting_it() {
+    let instance = Instance::new().await;
+    let out = instance.command().arg("demo").output().await.expect("demo");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (mut server, addr) = instance.serve().await;
+    let before = search_when_ready(&addr, "webhooks").await;
+    // While the server holds the index, reindex refuses with a clear message.
+    let busy = instance.command().arg("reindex").output().await.expect("reindex");
+    assert!(!busy.status.success());
+    assert!(String::from_utf8_lossy(&busy.stderr).contains("is another stoa process using it?"));
+    server.kill().await.expect("stop");
+
+    let out = instance.command().arg("reindex").output().await.expect("reindex");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Rebuilt the search index"));
+    let (mut server, addr) = instance.serve().await;
+    assert_eq!(search_when_ready(&addr, "webhooks").await, before, "reindexed: the same results");
+    server.kill().await.expect("stop");
+
+    std::fs::remove_dir_all(instance.dir.path().join("search")).expect("delete the index");
+    let (mut server, addr) = instance.serve().await;
+    assert_eq!(search_when_ready(&addr, "webhooks").await, before, "rebuilt on start: the same results");
+    server.kill().await.expect("stop");
 }
