@@ -195,8 +195,7 @@ async fn the_admin_command_creates_accounts_and_reports_bad_input() {
 async fn search_when_ready(addr: &str, q: &str) -> serde_json::Value {
     let url = format!("{addr}/api/v1/search?q={q}");
     for _ in 0..100 {
-        let body: serde_json::Value =
-            client().get(&url).send().await.expect("search").json().await.expect("json");
+        let body: serde_json::Value = client().get(&url).send().await.expect("search").json().await.expect("json");
         if body["total"].as_u64().is_some_and(|n| n > 0) {
             return body;
         }

@@ -264,3 +264,120 @@ async fn the_access_matrix_holds_over_http() {
     }
     assert!(failures.is_empty(), "access matrix mismatches:\n{}", failures.join("\n"));
 }
+
+/// The knowledge repository's own actions, by role and visibility. Columns:
+/// read a wiki page, edit it, (un)protect it, read the library, add an item,
+/// suggest an item, wiki index (API); download a file, wiki page, library (HTML).
+const KNOWLEDGE_ACTIONS: usize = 10;
+
+async fn knowledge_statuses(v: &Visitor, slug: &str, item_id: &str, file_url: &str) -> Vec<u16> {
+    let calls: Vec<(Method, String, Option<serde_json::Value>)> = vec![
+        (Method::GET, format!("/spaces/{slug}/wiki/handbook"), None),
+        (
+            Method::PUT,
+            format!("/spaces/{slug}/wiki/handbook"),
+            Some(json!({"title": "Handbook", "body": "Edited", "base_revision": 1})),
+        ),
+        (Method::PUT, format!("/spaces/{slug}/wiki/handbook/protection"), Some(json!({"protected": false}))),
+        (Method::GET, format!("/spaces/{slug}/library"), None),
+        (
+            Method::POST,
+            format!("/spaces/{slug}/library"),
+            Some(json!({"kind": "article", "title": "Notes", "body": "x"})),
+        ),
+        (Method::PUT, format!("/library/{item_id}/suggested"), Some(json!({"suggested": true}))),
+        (Method::GET, format!("/spaces/{slug}/wiki"), None),
+    ];
+    let mut out = Vec::new();
+    for (method, path, body) in calls {
+        out.push(v.api_send(method, &path, body).await.0.as_u16());
+    }
+    for path in [file_url.to_owned(), format!("/s/{slug}/wiki/handbook"), format!("/s/{slug}/library")] {
+        let mut request = v.client.get(v.url(&path));
+        if let Some(token) = &v.token {
+            request = request.bearer_auth(token);
+        }
+        out.push(request.send().await.expect("GET").status().as_u16());
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_knowledge_access_matrix_holds_over_http() {
+    let app = spawn_app().await;
+    let owner = app.person("owner").await.with_token().await;
+    let facilitator = app.person("facil").await.with_token().await;
+    let member = app.person("member").await.with_token().await;
+    let outsider = app.person("outsider").await.with_token().await;
+    let _zed = app.person("zed").await;
+    let anonymous = app.visitor();
+    let people = [
+        (Who::Owner, &owner),
+        (Who::Facilitator, &facilitator),
+        (Who::Member, &member),
+        (Who::Outsider, &outsider),
+        (Who::Anonymous, &anonymous),
+    ];
+
+    #[rustfmt::skip]
+    let expected: &[(&str, Who, [u16; KNOWLEDGE_ACTIONS])] = &[
+        ("public",  Who::Anonymous,   [200, 401, 401, 200, 401, 401, 200, 200, 200, 200]),
+        ("public",  Who::Outsider,    [200, 403, 403, 200, 403, 403, 200, 200, 200, 200]),
+        ("public",  Who::Member,      [200, 200, 403, 200, 201, 403, 200, 200, 200, 200]),
+        ("public",  Who::Facilitator, [200, 200, 204, 200, 201, 204, 200, 200, 200, 200]),
+        ("public",  Who::Owner,       [200, 200, 204, 200, 201, 204, 200, 200, 200, 200]),
+        ("members", Who::Anonymous,   [401, 401, 401, 401, 401, 401, 401, 303, 303, 303]),
+        ("members", Who::Outsider,    [403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        ("members", Who::Member,      [200, 200, 403, 200, 201, 403, 200, 200, 200, 200]),
+        ("members", Who::Facilitator, [200, 200, 204, 200, 201, 204, 200, 200, 200, 200]),
+        ("members", Who::Owner,       [200, 200, 204, 200, 201, 204, 200, 200, 200, 200]),
+        ("secret",  Who::Anonymous,   [404, 401, 401, 404, 401, 401, 404, 404, 404, 404]),
+        ("secret",  Who::Outsider,    [404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+        ("secret",  Who::Member,      [200, 200, 403, 200, 201, 403, 200, 200, 200, 200]),
+        ("secret",  Who::Facilitator, [200, 200, 204, 200, 201, 204, 200, 200, 200, 200]),
+        ("secret",  Who::Owner,       [200, 200, 204, 200, 201, 204, 200, 200, 200, 200]),
+    ];
+    let mut failures = Vec::new();
+    for visibility in ["public", "members", "secret"] {
+        let f = fixture(&app, &people, visibility).await;
+        let slug = &f.slug;
+        let (status, _) =
+            owner.api_post(&format!("/spaces/{slug}/wiki"), json!({"title": "Handbook", "body": "v1"})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, item) = owner
+            .api_post(
+                &format!("/spaces/{slug}/library"),
+                json!({"kind": "link", "title": "Docs", "url": "https://example.org"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{item}");
+        let item_id = item["id"].as_str().expect("id").to_owned();
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(b"notes".to_vec()).file_name("notes.txt"));
+        let uploaded = owner
+            .client
+            .post(owner.url(&format!("/api/v1/spaces/{slug}/files")))
+            .bearer_auth(owner.token.as_deref().unwrap_or_default())
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        let (status, file) = crate::json(uploaded).await;
+        assert_eq!(status, StatusCode::CREATED, "{file}");
+        let file_url = file["url"].as_str().expect("url").to_owned();
+        for (who, v) in &people {
+            let Some((_, _, want)) = expected.iter().find(|(vis, w, _)| *vis == visibility && w == who) else {
+                continue;
+            };
+            let got = knowledge_statuses(v, slug, &item_id, &file_url).await;
+            if got.as_slice() != want.as_slice() {
+                failures.push(format!(
+                    "{visibility} {who:?}: expected {want:?}\n{:>w$}got      {got:?}",
+                    "",
+                    w = visibility.len() + 13
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "knowledge access matrix mismatches:\n{}", failures.join("\n"));
+}
