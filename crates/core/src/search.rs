@@ -46,6 +46,8 @@ enum Touched {
     Wiki(String),
     Item(String),
     Collection(String),
+    /// Everything in a space (after its name changed: documents carry it).
+    Space(String),
 }
 
 fn touched(event: &Event) -> Option<Touched> {
@@ -57,6 +59,7 @@ fn touched(event: &Event) -> Option<Touched> {
         kind::WIKI_PAGE_CREATED | kind::WIKI_PAGE_EDITED => Touched::Wiki(subject),
         kind::LIBRARY_ITEM_CREATED | kind::LIBRARY_ITEM_UPDATED | kind::LIBRARY_ITEM_DELETED => Touched::Item(subject),
         kind::COLLECTION_CREATED | kind::COLLECTION_UPDATED | kind::COLLECTION_DELETED => Touched::Collection(subject),
+        kind::SPACE_UPDATED => Touched::Space(subject),
         _ => return None,
     })
 }
@@ -127,6 +130,18 @@ async fn changes_for(conn: &mut Conn, t: &Touched, out: &mut Vec<Change>) -> Res
             }
             _ => out.push(gone(Kind::Collection, id)),
         },
+        Touched::Space(id) => {
+            for (kind, thing) in indexing::things_in_space(conn, id).await? {
+                let touched = match kind.as_str() {
+                    "thread" => Touched::Thread(thing),
+                    "post" => Touched::Post(thing),
+                    "wiki" => Touched::Wiki(thing),
+                    "library" => Touched::Item(thing),
+                    _ => Touched::Collection(thing),
+                };
+                Box::pin(changes_for(conn, &touched, out)).await?;
+            }
+        }
     }
     Ok(())
 }

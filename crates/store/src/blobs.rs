@@ -75,10 +75,19 @@ impl Drop for Staged {
 }
 
 impl Blobs {
-    /// A store in `root`, created if missing.
+    /// A store in `root`, created if missing. Uploads left half-received by
+    /// a crash (staging files older than an hour) are removed.
     pub fn local(root: impl Into<PathBuf>) -> std::io::Result<Self> {
         let root = root.into();
-        std::fs::create_dir_all(root.join("staging"))?;
+        let staging = root.join("staging");
+        std::fs::create_dir_all(&staging)?;
+        let stale = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for entry in std::fs::read_dir(&staging)?.flatten() {
+            let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < stale);
+            if old {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
         Ok(Blobs::Local { root })
     }
 

@@ -108,3 +108,20 @@ pub async fn collection(conn: &mut AnyConnection, id: &str) -> Result<Option<Sea
     .fetch_optional(conn)
     .await?)
 }
+
+/// Everything searchable in a space, as `(kind, id)` with kind one of
+/// `thread`, `post`, `wiki`, `library`, `collection`; for re-indexing a
+/// space whose name changed.
+pub async fn things_in_space(conn: &mut AnyConnection, space_id: &str) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT 'thread' AS kind, id FROM threads WHERE space_id = $1
+         UNION ALL SELECT 'post', p.id FROM posts p JOIN threads t ON t.id = p.thread_id
+                   WHERE t.space_id = $1 AND p.number > 1 AND p.deleted_at IS NULL
+         UNION ALL SELECT 'wiki', id FROM wiki_pages WHERE space_id = $1
+         UNION ALL SELECT 'library', id FROM library_items WHERE space_id = $1 AND deleted_at IS NULL
+         UNION ALL SELECT 'collection', id FROM collections WHERE space_id = $1 AND deleted_at IS NULL",
+    )
+    .bind(space_id)
+    .fetch_all(conn)
+    .await?)
+}

@@ -101,6 +101,20 @@ async fn search_never_shows_what_the_viewer_cannot_read() {
     assert_eq!(total, 1);
     let similar = search::similar(&app, &ana, "What is the zanzibar plan?", None).await.expect("similar");
     assert_eq!(similar.first().map(|h| h.id.as_str()), Some(secret.as_str()));
+
+    // A renamed space shows its new name in results and facets.
+    let rename = spaces::SpaceSettingsInput { name: Some("Strongroom".into()), ..Default::default() };
+    spaces::update_space(&app, &ana, &hidden, rename).await.expect("rename");
+    search::catch_up(&app).await.expect("index");
+    let page = search::search(&app, &ana, "zanzibar", 1).await.expect("search");
+    assert!(page.results.hits.iter().all(|h| h.space_name == "Strongroom"), "{:?}", page.results.hits);
+    assert_eq!(page.results.facets.spaces.len(), 1);
+    assert_eq!(page.results.facets.spaces[0].1, "Strongroom");
+    // Making the space public opens its content to everyone at once: what
+    // may be read is decided at query time, not at indexing time.
+    let open_up = spaces::SpaceSettingsInput { visibility: Some("public".into()), ..Default::default() };
+    spaces::update_space(&app, &ana, &hidden, open_up).await.expect("publish");
+    assert_eq!(seen(&app, &eve, "zanzibar").await.0, 3);
 }
 
 #[tokio::test]
