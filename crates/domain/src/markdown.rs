@@ -143,18 +143,27 @@ fn with_alt_text(html: &str) -> String {
 /// Renders Markdown and reduces it to plain text, for previews and snippets.
 pub fn plain_text(source: &str, max_chars: usize) -> String {
     let mut out = String::new();
+    // Counted as it grows: recounting the whole text per event would be
+    // quadratic in a long post.
+    let mut chars = 0;
     // `[[Page name]]` reads as "Page name".
     for event in Parser::new_ext(source, options() | Options::ENABLE_WIKILINKS) {
         match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::Text(t) | Event::Code(t) => {
+                out.push_str(&t);
+                chars += t.chars().count();
+            }
             Event::SoftBreak
             | Event::HardBreak
             | Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
-            ) => out.push(' '),
+            ) => {
+                out.push(' ');
+                chars += 1;
+            }
             _ => {}
         }
-        if out.chars().count() > max_chars {
+        if chars > max_chars {
             break;
         }
     }

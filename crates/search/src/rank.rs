@@ -5,9 +5,9 @@
 //! but that generic path costs about a third more per match than its
 //! specialised score-only heap, and a search visits every match anyway (the
 //! facets count them all). So [`best_first`] takes the top by score alone,
-//! one more than the page, and orders equal scores itself; only when equal
-//! scores straddle the end of the page, which the score alone cannot settle,
-//! does it run the generic sort.
+//! a margin beyond the page, and orders equal scores itself; only when a run
+//! of equal scores at the end of the page outlasts the margin does it run the
+//! generic sort.
 
 use std::collections::HashMap;
 
@@ -19,6 +19,9 @@ use tantivy::{DocAddress, Order, Score, Searcher};
 
 use crate::facets::{Counts, FacetCollector};
 use crate::schema::names::UPDATED_AT;
+
+/// How many matches beyond the page are fetched to settle ties at its end.
+const TIE_MARGIN: usize = 32;
 
 /// A page of matches, in order, with their scores.
 pub(crate) type Page = Vec<(Score, DocAddress)>;
@@ -32,12 +35,13 @@ pub(crate) fn best_first(
     limit: usize,
 ) -> tantivy::Result<(Page, Counts)> {
     let wanted = offset + limit;
-    let (mut top, counts) =
-        searcher.search(query, &(TopDocs::with_limit(wanted + 1).order_by_score(), FacetCollector))?;
-    if top.len() > wanted && top[wanted - 1].0 == top[wanted].0 {
+    // A margin beyond the page lets ties at its end be settled from what was
+    // fetched: every match left out scores below the last one fetched.
+    let fetched = wanted + TIE_MARGIN;
+    let (top, counts) = searcher.search(query, &(TopDocs::with_limit(fetched).order_by_score(), FacetCollector))?;
+    if top.len() == fetched && top[wanted - 1].0 == top[fetched - 1].0 {
         return Ok((by_score_then_newest(searcher, query, offset, limit)?, counts));
     }
-    top.truncate(wanted);
 
     // Which documents are on the page is settled; their order among equal
     // scores is not (tantivy breaks ties by document address).
@@ -54,7 +58,7 @@ pub(crate) fn best_first(
         ranked.push((score, column.first(address.doc_id), address));
     }
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
-    let page = ranked.into_iter().skip(offset).map(|(score, _, address)| (score, address)).collect();
+    let page = ranked.into_iter().skip(offset).take(limit).map(|(score, _, address)| (score, address)).collect();
     Ok((page, counts))
 }
 

@@ -21,7 +21,7 @@ use crate::Doc;
 /// Bump whenever [`build`] or [`ANALYZER`] changes in a way an existing index
 /// cannot serve: opening an index of another version wipes it, and the feeder
 /// rebuilds it from the event log (its cursor is gone).
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 /// The name the text analyser is registered under on every opened index.
 /// Tokenizers are not persisted, so [`register_analyzer`] runs on each open.
@@ -52,6 +52,9 @@ pub(crate) struct Fields {
     /// that it can show a name without a second lookup.
     pub space_label: Field,
     pub title: Field,
+    /// A post's title as shown (its thread's), stored but not searched, so a
+    /// word in a thread's title finds the thread once, not every reply.
+    pub shown_title: Field,
     pub body: Field,
     pub tags: Field,
     pub url: Field,
@@ -78,6 +81,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         space_name: builder.add_text_field("space_name", STORED),
         space_label: builder.add_text_field(names::SPACE_LABEL, FAST),
         title: builder.add_text_field("title", text.clone()),
+        shown_title: builder.add_text_field("shown_title", STORED),
         body: builder.add_text_field("body", text),
         tags: builder.add_text_field(names::TAGS, STRING | FAST | STORED),
         url: builder.add_text_field("url", STORED),
@@ -113,7 +117,11 @@ pub(crate) fn to_document(fields: &Fields, doc: &Doc) -> TantivyDocument {
     out.add_text(fields.space_slug, &doc.space_slug);
     out.add_text(fields.space_name, &doc.space_name);
     out.add_text(fields.space_label, format!("{}{LABEL_SEPARATOR}{}", doc.space_slug, doc.space_name));
-    out.add_text(fields.title, &doc.title);
+    if doc.kind == crate::Kind::Post {
+        out.add_text(fields.shown_title, &doc.title);
+    } else {
+        out.add_text(fields.title, &doc.title);
+    }
     out.add_text(fields.body, &doc.body);
     // Tags are lowercase by contract; normalising again is cheap and keeps a
     // careless caller from creating a tag no `tag:` filter can reach. A

@@ -2,7 +2,7 @@
 
 use stoa_search::{Doc, Kind, Query, SearchIndex};
 
-use crate::helpers::{doc, ids, index_with, search, sorted_ids, tags, thread};
+use crate::helpers::{doc, ids, index_with, search, sorted_ids, space_id, tags, thread};
 
 #[test]
 fn loose_words_are_all_required_in_any_order_and_field() {
@@ -201,4 +201,21 @@ fn hostile_input_never_errors() {
     assert_eq!(search(&index, "spa\0wning", &["guild", "club"]).total, 0);
     assert_eq!(search(&index, "🦀🦀 spawning 🦀", &["guild", "club"]).total, 3);
     assert_eq!(search(&index, &long_words, &["guild", "club"]).total, 3);
+}
+
+#[test]
+fn a_reply_is_found_by_its_own_words_not_by_its_thread_title() {
+    let index = index_with(vec![
+        doc(Kind::Thread, "t", "guild", "Sourdough starters", "How do you keep one alive?"),
+        doc(Kind::Post, "p1", "guild", "Sourdough starters", "Feed it daily."),
+        doc(Kind::Post, "p2", "guild", "Sourdough starters", "I keep my sourdough in the fridge."),
+    ]);
+    let results = index
+        .search(&Query { text: "sourdough".into(), readable_spaces: vec![space_id("guild")], offset: 0, limit: 10 })
+        .unwrap();
+    let ids: Vec<&str> = results.hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids.len(), 2, "the thread and the reply that says it, not every reply: {ids:?}");
+    assert!(ids.contains(&"t") && ids.contains(&"p2"));
+    let reply = results.hits.iter().find(|h| h.id == "p2").unwrap();
+    assert_eq!(reply.title, "Sourdough starters", "a reply still shows its thread's title");
 }
