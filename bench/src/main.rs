@@ -6,9 +6,18 @@
 //!   and 64 connections, against the same server's trivial route (`/healthz`).
 //! - **B2**: replies posted per second through the JSON API, against raw
 //!   single-row inserts into the same SQLite file with the same `synchronous`.
+//! - **B3**: search at 100,000 generated posts: over HTTP at 16 connections
+//!   against the same queries run in-process on the same index; and Stoa's
+//!   tantivy index against SQLite FTS5 and PostgreSQL full-text search on the
+//!   same documents and queries, with index build rates (see `b3.rs`).
 //!
 //! Run in release mode: `cargo run --release -p stoa-bench -- all`
-//! (`b1`, `b2`, and `--seconds N` per measurement, default 10).
+//! (`b1`, `b2`, `b3`, and `--seconds N` per measurement, default 10). B3
+//! needs PostgreSQL: `STOA_BENCH_PG` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`) names a database from which
+//! it may create and drop a throwaway one.
+
+mod b3;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -45,12 +54,14 @@ fn main() -> Result<()> {
     match which {
         "b1" => b1(duration),
         "b2" => b2(duration),
+        "b3" => b3::b3(duration),
         "probe" => probe(),
         "all" => {
             b1(duration)?;
-            b2(duration)
+            b2(duration)?;
+            b3::b3(duration)
         }
-        other => anyhow::bail!("unknown benchmark {other:?}: use b1, b2 or all"),
+        other => anyhow::bail!("unknown benchmark {other:?}: use b1, b2, b3 or all"),
     }
 }
 
@@ -63,6 +74,8 @@ fn results_dir() -> std::path::PathBuf {
 struct Running {
     addr: SocketAddr,
     app: Stoa,
+    /// The server's runtime, for work that should run where the server's does.
+    handle: tokio::runtime::Handle,
     _dir: tempfile::TempDir,
     _server: std::thread::JoinHandle<()>,
 }
@@ -71,8 +84,20 @@ fn start_server(
     synchronous: Synchronous,
     seed: impl FnOnce(Stoa) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send>> + Send + 'static,
 ) -> Result<Running> {
+    start_server_with(synchronous, false, seed)
+}
+
+/// [`start_server`], with the search index on disk (in the temporary
+/// directory, as `stoa serve` keeps it in its data directory) when
+/// `search_on_disk`, else in memory.
+fn start_server_with(
+    synchronous: Synchronous,
+    search_on_disk: bool,
+    seed: impl FnOnce(Stoa) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send>> + Send + 'static,
+) -> Result<Running> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("stoa.db").display());
+    let search_dir = search_on_disk.then(|| dir.path().join("search"));
     let (tx, rx) = std::sync::mpsc::channel();
     let server = std::thread::spawn(move || {
         let runtime =
@@ -82,20 +107,25 @@ fn start_server(
             options.sqlite_synchronous = synchronous;
             let store = Store::connect(&options).await.expect("database");
             store.migrate().await.expect("migrate");
-            let app = Stoa::new(store, CoreConfig::default());
+            let mut app = Stoa::new(store, CoreConfig::default());
+            if let Some(dir) = search_dir {
+                app = app.with_search(stoa_search::SearchIndex::open(&dir).expect("search index"));
+            }
             seed(app.clone()).await.expect("seed");
             let background = app.run_background();
             let server =
                 Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), AppState::new(app.clone(), WebConfig::default()))
                     .await
                     .expect("bind");
-            tx.send((server.local_addr().expect("addr"), app)).expect("report address");
+            tx.send((server.local_addr().expect("addr"), app, tokio::runtime::Handle::current()))
+                .expect("report address");
             let _ = server.run_until(std::future::pending()).await;
             background.abort();
         });
     });
-    let (addr, app) = rx.recv_timeout(Duration::from_secs(300)).context("the server did not start")?;
-    Ok(Running { addr, app, _dir: dir, _server: server })
+    // B3 writes 100,000 posts and indexes them before the server starts.
+    let (addr, app, handle) = rx.recv_timeout(Duration::from_secs(1800)).context("the server did not start")?;
+    Ok(Running { addr, app, handle, _dir: dir, _server: server })
 }
 
 /// Latency samples of one measurement.
