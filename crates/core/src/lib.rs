@@ -151,6 +151,8 @@ pub struct Stoa {
     /// The full-text index, fed from the event log ([`search`]).
     pub search: stoa_search::SearchIndex,
     indexing: Arc<tokio::sync::Mutex<()>>,
+    /// Searches running at once, at most one per core (see [`search`]).
+    searching: Arc<tokio::sync::Semaphore>,
     /// A directory that lives as long as the application, when blobs were
     /// not given a place of their own (tests, tools).
     _scratch: Option<Arc<tempfile::TempDir>>,
@@ -176,6 +178,9 @@ impl Stoa {
             _scratch: scratch,
             search: stoa_search::SearchIndex::in_memory().expect("an in-memory index always opens"),
             indexing: Arc::default(),
+            searching: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(2),
+            )),
             visits: Arc::default(),
             posts: Arc::default(),
             sessions: Arc::default(),

@@ -11,6 +11,11 @@
 //! What a person may read is decided here, with the permission policy, and
 //! handed to the index as a list of space ids; the index never returns,
 //! counts or quotes anything outside them.
+//!
+//! A search is pure CPU work. At most one runs per core; the rest wait their
+//! turn. Sharing the cores among all searches at once would stretch every
+//! search, the long ones most: a search that takes 6 ms alone would take
+//! eight times that with sixteen running together on two cores.
 
 use std::collections::HashSet;
 
@@ -232,6 +237,7 @@ pub async fn similar(app: &Stoa, actor: &Actor, draft: &str, space_slug: Option<
         None => readable_spaces(app, actor).await?,
     };
     let index = app.search.clone();
+    let _turn = app.searching.acquire().await.map_err(internal)?;
     tokio::task::spawn_blocking(move || index.suggest(&draft, &readable, &[Kind::Thread, Kind::WikiPage], 5))
         .await
         .map_err(internal)?

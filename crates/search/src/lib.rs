@@ -30,7 +30,6 @@ use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, QueryParser, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, TantivyError, Term};
 
 use facets::FacetCollector;
@@ -523,10 +522,10 @@ impl Inner {
         let Some(text) = text else {
             return Ok(Highlighter { title: None, body: None });
         };
-        let mut title = SnippetGenerator::create(searcher, text, self.fields.title)?;
+        let mut title = highlight::generator(searcher, text, self.fields.title)?;
         // Titles are shown whole; see `Highlighter::title`.
         title.set_max_num_chars(usize::MAX);
-        let mut body = SnippetGenerator::create(searcher, text, self.fields.body)?;
+        let mut body = highlight::generator(searcher, text, self.fields.body)?;
         body.set_max_num_chars(highlight::SNIPPET_BYTES);
         Ok(Highlighter { title: Some(title), body: Some(body) })
     }

@@ -14,7 +14,10 @@ fn facets_count_every_match_not_just_the_page() {
         });
     }
     for i in 0..5 {
-        docs.push(Doc { tags: tags(&["baking"]), ..doc(Kind::Post, &format!("p{i}"), "club", "Bread crumbs", "bread crumbs") });
+        docs.push(Doc {
+            tags: tags(&["baking"]),
+            ..doc(Kind::Post, &format!("p{i}"), "club", "Bread crumbs", "bread crumbs")
+        });
     }
     docs.push(doc(Kind::WikiPage, "w", "club", "Bread history", ""));
     docs.push(doc(Kind::WikiPage, "other", "club", "Cheese", ""));

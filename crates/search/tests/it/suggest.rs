@@ -10,7 +10,13 @@ fn forum() -> SearchIndex {
         thread("books", "guild", "Borrowing books from the library", "Opening hours and cards."),
         thread("statics", "guild", "Mutable statics in Rust", "Why they need unsafe."),
         doc(Kind::WikiPage, "wiki", "guild", "The borrow checker", "References, mutable and shared, explained."),
-        doc(Kind::Post, "post", "guild", "Re: borrow a mutable reference twice", "Same question here: how do I borrow a mutable reference twice?"),
+        doc(
+            Kind::Post,
+            "post",
+            "guild",
+            "Re: borrow a mutable reference twice",
+            "Same question here: how do I borrow a mutable reference twice?",
+        ),
     ])
 }
 
