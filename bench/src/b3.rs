@@ -536,15 +536,16 @@ async fn seed(app: Stoa, corpus: Arc<Corpus>) -> Result<Seeded> {
     Ok(Seeded { space_id: space.id, seed_seconds, events, docs, index_seconds })
 }
 
-/// The documents as the search index holds them: a thread (its title and
-/// opening post) or a reply (its thread's title and its own text), the text
-/// reduced from Markdown as the indexer does. The other engines get exactly
-/// these.
+/// The documents as the search index searches them: a thread (its title and
+/// opening post) or a reply (its own text; it shows its thread's title but is
+/// not found by it), the text reduced from Markdown as the indexer does. The
+/// other engines get exactly these.
 fn documents(corpus: &Corpus) -> Vec<(String, String)> {
     let mut docs = Vec::with_capacity(THREADS * POSTS_PER_THREAD);
     for thread in &corpus.threads {
-        for body in &thread.posts {
-            docs.push((thread.title.clone(), stoa_domain::markdown::plain_text(body, 30_000)));
+        for (i, body) in thread.posts.iter().enumerate() {
+            let title = if i == 0 { thread.title.clone() } else { String::new() };
+            docs.push((title, stoa_domain::markdown::plain_text(body, 30_000)));
         }
     }
     docs
@@ -746,8 +747,8 @@ where
 
 struct TantivyCheck {
     total: usize,
-    /// The page of [`TOP`] hits ends inside a run of equal scores, so
-    /// `rank::best_first` runs the search a second time.
+    /// The page of [`TOP`] hits ends inside a run of equal scores longer than
+    /// the margin `rank::best_first` fetches, so it runs the search again.
     tie_at_top: bool,
     /// The same for a page of `PER_PAGE` hits, as the HTTP search asks.
     tie_at_page: bool,
@@ -761,9 +762,12 @@ fn run_tantivy(app: &Stoa, space_id: &str, queries: &[SearchQuery]) -> Result<(R
         let query = stoa_search::Query { text: q.text(), readable_spaces: vec![space_id.to_owned()], offset: 0, limit };
         Ok(app.search.search(&query)?)
     };
+    // `rank::best_first` fetches 32 matches beyond the page and searches a
+    // second time only when a run of equal scores at the page's end outlasts them.
+    const TIE_MARGIN: usize = 32;
     let tie = |q: &SearchQuery, limit: usize| -> Result<bool> {
-        let hits = ask(q, limit + 1)?.hits;
-        Ok(hits.len() > limit && hits[limit - 1].score == hits[limit].score)
+        let hits = ask(q, limit + TIE_MARGIN)?.hits;
+        Ok(hits.len() == limit + TIE_MARGIN && hits[limit - 1].score == hits[limit + TIE_MARGIN - 1].score)
     };
     let checks = queries
         .iter()
