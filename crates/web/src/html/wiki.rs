@@ -126,6 +126,11 @@ async fn new_form(
     };
     // `[[links]]` to missing pages arrive with the address as a title: make it readable.
     let title = if q.title.contains('-') && !q.title.contains(' ') { q.title.replace('-', " ") } else { q.title };
+    let mut letters = title.chars();
+    let title = match letters.next() {
+        Some(first) => first.to_uppercase().chain(letters).collect(),
+        None => title,
+    };
     page(&EditPage {
         action: format!("/s/{}/wiki", index.space.slug),
         back: format!("/s/{}/wiki", index.space.slug),

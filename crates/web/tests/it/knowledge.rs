@@ -26,6 +26,12 @@ async fn wiki_edits_from_the_same_revision_merge_or_come_back_with_both_texts_in
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     assert_eq!(created.headers()["location"], "/s/guild/wiki/runbook");
 
+    // A link to a missing page offers to create it, with a readable title.
+    let (_, form) = bob.text("/s/guild/new-page?title=postmortem-template").await;
+    assert!(form.contains("value=\"Postmortem template\""), "{form}");
+    let (status, _) = bob.text("/s/guild/wiki/postmortem-template").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a missing page answers 404, with a way to create it");
+
     // Both open the editor: the form carries revision 1.
     let (_, form) = bob.text("/s/guild/wiki/runbook/edit").await;
     assert!(form.contains("name=\"revision\" value=\"1\""), "{form}");
