@@ -274,7 +274,9 @@ async fn save(
             reshow(&state, ctx, &slug, &page_slug, form, shown).await
         }
         Err(CoreError::Invalid(fields)) => {
-            let errors = FormErrors::from_fields(&ctx.lang, &fields);
+            let mut errors = FormErrors::from_fields(&ctx.lang, &fields);
+            // The revision is a hidden field: say what is wrong above the form.
+            errors.general = errors.get("revision").map(str::to_owned);
             let shown = Reshow { status: StatusCode::UNPROCESSABLE_ENTITY, revision: based_on, conflict: None, errors };
             reshow(&state, ctx, &slug, &page_slug, form, shown).await
         }

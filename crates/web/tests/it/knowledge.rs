@@ -32,6 +32,14 @@ async fn wiki_edits_from_the_same_revision_merge_or_come_back_with_both_texts_in
     let (status, _) = bob.text("/s/guild/wiki/postmortem-template").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "a missing page answers 404, with a way to create it");
 
+    // A save from a revision that never existed says why, and keeps the text.
+    let r = bob
+        .post_form("/s/guild/wiki/runbook/edit", &[("title", "Runbook"), ("body", "kept text"), ("revision", "999")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    assert!(html.contains("form-error") && html.contains("kept text"), "{html}");
+
     // Both open the editor: the form carries revision 1.
     let (_, form) = bob.text("/s/guild/wiki/runbook/edit").await;
     assert!(form.contains("name=\"revision\" value=\"1\""), "{form}");
