@@ -288,46 +288,66 @@ pub async fn create_thread(app: &Stoa, actor: &Actor, slug: &str, input: NewThre
         return Err(CoreError::Invalid(errors));
     };
     let now = app.now();
+    let body_html = markdown::render(body.as_str());
+    let (thread_id, post_id) =
+        write_thread(&mut tx, &view.space.id, &me.id, "discussion", title.as_str(), body.as_str(), &body_html, now)
+            .await?;
+    stoa_store::commit(tx).await?;
+    app.visits.record(&me.id, &thread_id, 1, now);
+    written(app, actor, &post_id).await
+}
+
+/// Writes a thread of `kind` with its opening post and the `thread.created`
+/// event in `tx`; returns the thread's and the post's ids.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn write_thread(
+    tx: &mut Conn,
+    space_id: &str,
+    author_id: &str,
+    kind: &str,
+    title: &str,
+    body: &str,
+    body_html: &str,
+    now: i64,
+) -> Result<(String, String)> {
     let thread_id = new_id();
     let post_id = new_id();
-    let body_html = markdown::render(body.as_str());
-    store::insert_thread(
-        &mut tx,
-        &NewThread {
-            id: &thread_id,
-            space_id: &view.space.id,
-            author_id: &me.id,
-            kind: "discussion",
-            title: title.as_str(),
-            created_at: now,
-        },
-    )
-    .await?;
-    let post = NewPost {
-        id: &post_id,
-        thread_id: &thread_id,
-        author_id: &me.id,
-        reply_to_id: None,
-        body: body.as_str(),
-        body_html: &body_html,
-        created_at: now,
-    };
-    store::insert_post(&mut tx, &post).await?;
+    store::insert_thread(tx, &NewThread { id: &thread_id, space_id, author_id, kind, title, created_at: now }).await?;
+    let post =
+        NewPost { id: &post_id, thread_id: &thread_id, author_id, reply_to_id: None, body, body_html, created_at: now };
+    store::insert_post(tx, &post).await?;
     events::append(
-        &mut tx,
+        tx,
         NewEvent {
             kind: kind::THREAD_CREATED,
-            actor_id: Some(&me.id),
-            space_id: Some(&view.space.id),
+            actor_id: Some(author_id),
+            space_id: Some(space_id),
             subject_id: Some(&thread_id),
-            data: serde_json::json!({"thread_id": thread_id, "post_id": post_id, "title": title.as_str()}),
+            data: serde_json::json!({"thread_id": thread_id, "post_id": post_id, "title": title}),
         },
         now,
     )
     .await?;
-    stoa_store::commit(tx).await?;
-    app.visits.record(&me.id, &thread_id, 1, now);
-    written(app, actor, &post_id).await
+    Ok((thread_id, post_id))
+}
+
+/// Writes `post` as the thread's next post and the `post.created` event in
+/// `tx`; returns its number.
+pub(crate) async fn write_reply(tx: &mut Conn, space_id: &str, post: &NewPost<'_>) -> Result<i64> {
+    let number = store::insert_post(tx, post).await?;
+    events::append(
+        tx,
+        NewEvent {
+            kind: kind::POST_CREATED,
+            actor_id: Some(post.author_id),
+            space_id: Some(space_id),
+            subject_id: Some(post.id),
+            data: serde_json::json!({"thread_id": post.thread_id, "number": number, "reply_to": post.reply_to_id}),
+        },
+        post.created_at,
+    )
+    .await?;
+    Ok(number)
 }
 
 async fn written(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Written> {
@@ -369,31 +389,16 @@ pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput
     };
     let now = app.now();
     let post_id = new_id();
-    let number = store::insert_post(
-        &mut tx,
-        &NewPost {
-            id: &post_id,
-            thread_id: &found.thread_id,
-            author_id: &me.id,
-            reply_to_id: reply_to.as_ref().map(|r| r.0.as_str()),
-            body: body.as_str(),
-            body_html: &body_html,
-            created_at: now,
-        },
-    )
-    .await?;
-    events::append(
-        &mut tx,
-        NewEvent {
-            kind: kind::POST_CREATED,
-            actor_id: Some(&me.id),
-            space_id: Some(&found.space.space.id),
-            subject_id: Some(&post_id),
-            data: serde_json::json!({"thread_id": found.thread_id, "number": number, "reply_to": reply_to.as_ref().map(|r| &r.0)}),
-        },
-        now,
-    )
-    .await?;
+    let new_post = NewPost {
+        id: &post_id,
+        thread_id: &found.thread_id,
+        author_id: &me.id,
+        reply_to_id: reply_to.as_ref().map(|r| r.0.as_str()),
+        body: body.as_str(),
+        body_html: &body_html,
+        created_at: now,
+    };
+    let number = write_reply(&mut tx, &found.space.space.id, &new_post).await?;
     stoa_store::commit(tx).await?;
     app.visits.record(&me.id, &found.thread_id, number, now);
     // Everything the answer shows is known already: no need to read it back.

@@ -173,6 +173,15 @@ pub async fn library(app: &Stoa, actor: &Actor, space_slug: &str, tag: Option<&s
     })
 }
 
+/// A space's collections, suggested first, without its items.
+pub async fn collections(app: &Stoa, actor: &Actor, space_slug: &str) -> Result<Vec<Collection>> {
+    let mut conn = app.store.read().await?;
+    let view = spaces::load(&mut conn, actor, space_slug, Action::ReadContent).await?;
+    let may = Permissions::of(actor, &view);
+    let rows = store::collections_in_space(&mut conn, &view.space.id).await?;
+    Ok(rows.into_iter().map(|c| to_collection(c, actor, &may)).collect())
+}
+
 /// An item with its space.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemView {

@@ -11,10 +11,11 @@ use serde::Serialize;
 use stoa_domain::wiki::{self as rules, DiffHunk, EditSummary, LongText, Merged};
 use stoa_domain::{Action, PostBody, Title, markdown};
 use stoa_store::events::{self, NewEvent, kind};
-use stoa_store::threads::{self as threads_store, NewPost, NewThread};
+use stoa_store::threads::NewPost;
 use stoa_store::wiki::{self as store, NewPage, NewRevision, PageListItem, PageRow, RevisionListItem};
 use stoa_store::{Conn, dialect, new_id};
 
+use crate::discussions;
 use crate::spaces::{self, Permissions, SpaceSummary};
 use crate::{Actor, CoreError, FieldError, Result, Stoa, field};
 
@@ -716,11 +717,10 @@ pub async fn talk(app: &Stoa, actor: &Actor, space_slug: &str, page_slug: &str, 
     let body = body.map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
     let now = app.now();
     let body_html = markdown::render(body.as_str());
-    let post_id = new_id();
-    let (thread_id, number, created) = match &row.talk_thread_id {
+    let (thread_id, number) = match &row.talk_thread_id {
         Some(thread_id) => {
             let post = NewPost {
-                id: &post_id,
+                id: &new_id(),
                 thread_id,
                 author_id: &me.id,
                 reply_to_id: None,
@@ -728,55 +728,25 @@ pub async fn talk(app: &Stoa, actor: &Actor, space_slug: &str, page_slug: &str, 
                 body_html: &body_html,
                 created_at: now,
             };
-            (thread_id.clone(), threads_store::insert_post(&mut tx, &post).await?, false)
+            (thread_id.clone(), discussions::write_reply(&mut tx, &view.space.id, &post).await?)
         }
         None => {
-            let thread_id = new_id();
             let title: String = format!("Talk: {}", row.title).chars().take(Title::MAX).collect();
-            threads_store::insert_thread(
+            let (thread_id, _) = discussions::write_thread(
                 &mut tx,
-                &NewThread {
-                    id: &thread_id,
-                    space_id: &view.space.id,
-                    author_id: &me.id,
-                    kind: "talk",
-                    title: &title,
-                    created_at: now,
-                },
+                &view.space.id,
+                &me.id,
+                "talk",
+                &title,
+                body.as_str(),
+                &body_html,
+                now,
             )
             .await?;
-            let post = NewPost {
-                id: &post_id,
-                thread_id: &thread_id,
-                author_id: &me.id,
-                reply_to_id: None,
-                body: body.as_str(),
-                body_html: &body_html,
-                created_at: now,
-            };
-            let number = threads_store::insert_post(&mut tx, &post).await?;
             store::set_talk_thread(&mut tx, &row.id, &thread_id).await?;
-            (thread_id, number, true)
+            (thread_id, 1)
         }
     };
-    let (event, data) = if created {
-        (kind::THREAD_CREATED, serde_json::json!({"thread_id": thread_id, "post_id": post_id, "wiki_page_id": row.id}))
-    } else {
-        (kind::POST_CREATED, serde_json::json!({"thread_id": thread_id, "number": number}))
-    };
-    let subject = if created { thread_id.clone() } else { post_id.clone() };
-    events::append(
-        &mut tx,
-        NewEvent {
-            kind: event,
-            actor_id: Some(&me.id),
-            space_id: Some(&view.space.id),
-            subject_id: Some(&subject),
-            data,
-        },
-        now,
-    )
-    .await?;
     stoa_store::commit(tx).await?;
     app.visits.record(&me.id, &thread_id, number, now);
     Ok(thread_id)

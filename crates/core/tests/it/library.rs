@@ -1,26 +1,9 @@
 use stoa_core::files;
 use stoa_core::library::{self, CollectionInput, ItemInput};
-use stoa_core::spaces::{self, NewSpaceInput};
+use stoa_core::spaces;
 use stoa_core::{Actor, CoreError, Stoa};
 
-use crate::{app, person};
-
-async fn space(app: &Stoa, owner: &Actor, name: &str, visibility: &str) -> String {
-    spaces::create_space(
-        app,
-        owner,
-        NewSpaceInput {
-            kind: "community".into(),
-            name: name.into(),
-            visibility: visibility.into(),
-            join_policy: "open".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("space")
-    .slug
-}
+use crate::{app, community, person};
 
 fn link(title: &str, url: &str, tags: &str) -> ItemInput {
     ItemInput { kind: "link".into(), title: title.into(), url: url.into(), tags: tags.into(), ..Default::default() }
@@ -38,7 +21,7 @@ async fn items_tags_suggestions_and_collections() {
     let app = app().await;
     let ana = person(&app, "ana").await;
     let bob = person(&app, "bob").await;
-    let slug = space(&app, &ana, "Guild", "public").await;
+    let slug = community(&app, &ana, "Guild", "public", "open").await;
     spaces::join(&app, &bob, &slug).await.expect("join");
 
     let bad = library::create_item(&app, &bob, &slug, link("Evil", "javascript:alert(1)", "")).await;
@@ -99,7 +82,7 @@ async fn items_tags_suggestions_and_collections() {
     library::suggest_collection(&app, &ana, &list, true).await.expect("suggest collection");
 
     // Items of another space cannot be slipped into a collection.
-    let other = space(&app, &bob, "Other", "public").await;
+    let other = community(&app, &bob, "Other", "public", "open").await;
     let foreign =
         library::create_item(&app, &bob, &other, link("Elsewhere", "https://example.org", "")).await.expect("item");
     let refused = library::set_collection_items(&app, &bob, &list, std::slice::from_ref(&foreign.id)).await;
@@ -115,7 +98,7 @@ async fn files_are_typed_by_content_and_kept_from_outsiders() {
     let app = app().await;
     let ana = person(&app, "ana").await;
     let eve = person(&app, "eve").await;
-    let slug = space(&app, &ana, "Secret", "secret").await;
+    let slug = community(&app, &ana, "Secret", "secret", "open").await;
 
     let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R', 0, 0, 0, 1];
     let image = upload(&app, &ana, &slug, "../diagram.html", &png).await.expect("upload");

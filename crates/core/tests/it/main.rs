@@ -51,3 +51,21 @@ pub async fn person(app: &Stoa, username: &str) -> Actor {
     .expect("sign up");
     Actor::signed_in(session.user)
 }
+
+/// Creates a community owned by `owner` and returns its address.
+pub async fn community(app: &Stoa, owner: &Actor, name: &str, visibility: &str, join_policy: &str) -> String {
+    stoa_core::spaces::create_space(
+        app,
+        owner,
+        stoa_core::spaces::NewSpaceInput {
+            kind: "community".into(),
+            name: name.into(),
+            visibility: visibility.into(),
+            join_policy: join_policy.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("space")
+    .slug
+}

@@ -1,28 +1,11 @@
 use stoa_core::discussions::{self, NewThreadInput, ReplyInput};
 use stoa_core::library::{self, ItemInput};
 use stoa_core::search;
-use stoa_core::spaces::{self, NewSpaceInput};
+use stoa_core::spaces;
 use stoa_core::wiki::{self, PageInput};
 use stoa_core::{Actor, Stoa};
 
-use crate::{app, person};
-
-async fn space(app: &Stoa, owner: &Actor, name: &str, visibility: &str) -> String {
-    spaces::create_space(
-        app,
-        owner,
-        NewSpaceInput {
-            kind: "community".into(),
-            name: name.into(),
-            visibility: visibility.into(),
-            join_policy: "invite".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("space")
-    .slug
-}
+use crate::{app, community, person};
 
 async fn thread(app: &Stoa, who: &Actor, slug: &str, title: &str, body: &str) -> String {
     discussions::create_thread(app, who, slug, NewThreadInput { title: title.into(), body: body.into() })
@@ -50,9 +33,9 @@ async fn search_never_shows_what_the_viewer_cannot_read() {
     let app = app().await;
     let ana = person(&app, "ana").await;
     let eve = person(&app, "eve").await;
-    let open = space(&app, &ana, "Commons", "public").await;
-    let hidden = space(&app, &ana, "Vault", "secret").await;
-    let members = space(&app, &ana, "Club", "members").await;
+    let open = community(&app, &ana, "Commons", "public", "invite").await;
+    let hidden = community(&app, &ana, "Vault", "secret", "invite").await;
+    let members = community(&app, &ana, "Club", "members", "invite").await;
     thread(&app, &ana, &open, "Deploy notes", "How we deploy xylophone builds").await;
     let secret = thread(&app, &ana, &hidden, "Zanzibar plan", "The zanzibar codeword and xylophone keys").await;
     thread(&app, &ana, &members, "Club xylophone", "Members only xylophone").await;
@@ -121,7 +104,7 @@ async fn search_never_shows_what_the_viewer_cannot_read() {
 async fn the_index_follows_edits_and_deletes_and_a_rebuild_equals_it() {
     let app = app().await;
     let ana = person(&app, "ana").await;
-    let open = space(&app, &ana, "Commons", "public").await;
+    let open = community(&app, &ana, "Commons", "public", "invite").await;
     let t = thread(&app, &ana, &open, "Caching strategies", "We cache pages by revision").await;
     let reply =
         discussions::reply(&app, &ana, &t, ReplyInput { body: "Invalidate on quokka events".into(), reply_to: None })

@@ -1,25 +1,8 @@
-use stoa_core::spaces::{self, NewSpaceInput};
+use stoa_core::spaces;
 use stoa_core::wiki::{self, PageInput, Saved};
-use stoa_core::{Actor, CoreError, Stoa};
+use stoa_core::{Actor, CoreError};
 
-use crate::{app, person};
-
-async fn space(app: &Stoa, owner: &Actor, visibility: &str) -> String {
-    spaces::create_space(
-        app,
-        owner,
-        NewSpaceInput {
-            kind: "community".into(),
-            name: "Guild".into(),
-            visibility: visibility.into(),
-            join_policy: "open".into(),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("space")
-    .slug
-}
+use crate::{app, community, person};
 
 fn input(title: &str, body: &str) -> PageInput {
     PageInput { title: title.into(), body: body.into(), summary: String::new(), parent: None }
@@ -32,7 +15,7 @@ async fn concurrent_edits_to_different_lines_merge() {
     let app = app().await;
     let ana = person(&app, "ana").await;
     let bo = person(&app, "bob").await;
-    let slug = space(&app, &ana, "public").await;
+    let slug = community(&app, &ana, "Guild", "public", "open").await;
     spaces::join(&app, &bo, &slug).await.expect("join");
     wiki::create(&app, &ana, &slug, input("Runbook", RUNBOOK)).await.expect("create");
 
@@ -54,7 +37,7 @@ async fn overlapping_edits_come_back_with_both_texts_and_nothing_is_written() {
     let app = app().await;
     let ana = person(&app, "ana").await;
     let bo = person(&app, "bob").await;
-    let slug = space(&app, &ana, "public").await;
+    let slug = community(&app, &ana, "Guild", "public", "open").await;
     spaces::join(&app, &bo, &slug).await.expect("join");
     wiki::create(&app, &ana, &slug, input("Runbook", RUNBOOK)).await.expect("create");
 
@@ -89,7 +72,7 @@ async fn overlapping_edits_come_back_with_both_texts_and_nothing_is_written() {
 async fn diff_and_restore_across_ten_revisions() {
     let app = app().await;
     let ana = person(&app, "ana").await;
-    let slug = space(&app, &ana, "members").await;
+    let slug = community(&app, &ana, "Guild", "members", "open").await;
     wiki::create(&app, &ana, &slug, input("Glossary", "term 1")).await.expect("create");
     for n in 2..=10 {
         let body: String = (1..=n).map(|i| format!("term {i}\n")).collect();
@@ -133,7 +116,7 @@ async fn links_nesting_protection_and_talk() {
     let ana = person(&app, "ana").await;
     let bo = person(&app, "bob").await;
     let eve = person(&app, "eve").await;
-    let slug = space(&app, &ana, "members").await;
+    let slug = community(&app, &ana, "Guild", "members", "open").await;
     spaces::join(&app, &bo, &slug).await.expect("join");
 
     wiki::create(&app, &ana, &slug, input("Handbook", "See [[Onboarding]] and [[Missing page]].")).await.expect("a");

@@ -174,9 +174,9 @@ async fn item(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<String
         Err(e) => return errors::for_get(&ctx, e),
     };
     let collections = if v.may.post {
-        library::library(&state.app, &actor, &v.space.slug, None, 1)
+        library::collections(&state.app, &actor, &v.space.slug)
             .await
-            .map(|l| l.collections.into_iter().filter(|c| c.can_edit).collect())
+            .map(|all| all.into_iter().filter(|c| c.can_edit).collect())
             .unwrap_or_default()
     } else {
         Vec::new()
