@@ -481,6 +481,9 @@ async fn seed(app: Stoa, corpus: Arc<Corpus>) -> Result<Seeded> {
                     kind: "discussion",
                     title: &thread.title,
                     created_at: at,
+                    anonymous: false,
+                    post_first: false,
+                    opens_at: None,
                 },
             )
             .await?;
@@ -498,6 +501,7 @@ async fn seed(app: Stoa, corpus: Arc<Corpus>) -> Result<Seeded> {
                         body,
                         body_html: &body_html,
                         created_at: at,
+                        anonymous: false,
                     },
                 )
                 .await?;

@@ -255,7 +255,7 @@ async fn space_and_thread(app: &Stoa, owner: &Actor, replies: &[(Actor, String)]
         app,
         owner,
         "bench",
-        NewThreadInput { title: "Keeping runbooks honest".into(), body: body.into() },
+        NewThreadInput { title: "Keeping runbooks honest".into(), body: body.into(), ..Default::default() },
     )
     .await?;
     for i in 0..count {
@@ -263,7 +263,13 @@ async fn space_and_thread(app: &Stoa, owner: &Actor, replies: &[(Actor, String)]
         let reply = format!(
             "Reply {i}: in our team we **review** the runbook after every incident, and link the dashboards with `query` snippets. See https://example.org/runbooks/{i} for the template."
         );
-        discussions::reply(app, who, &written.thread_id, ReplyInput { body: reply, reply_to: None }).await?;
+        discussions::reply(
+            app,
+            who,
+            &written.thread_id,
+            ReplyInput { body: reply, reply_to: None, ..Default::default() },
+        )
+        .await?;
     }
     Ok(written.thread_id)
 }
@@ -496,6 +502,7 @@ fn probe() -> Result<()> {
                     body: "x",
                     body_html: "<p>x</p>",
                     created_at: i,
+                    anonymous: false,
                 },
             )
             .await?;
@@ -529,8 +536,13 @@ fn probe() -> Result<()> {
         println!("markdown render: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
         let t = Instant::now();
         for i in 0..n {
-            discussions::reply(&app, &writers[0].0, &thread, ReplyInput { body: format!("probe {i}"), reply_to: None })
-                .await?;
+            discussions::reply(
+                &app,
+                &writers[0].0,
+                &thread,
+                ReplyInput { body: format!("probe {i}"), ..Default::default() },
+            )
+            .await?;
         }
         println!("core reply: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / n as f64);
         Ok::<_, anyhow::Error>(())

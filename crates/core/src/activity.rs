@@ -18,8 +18,10 @@ pub struct ActivityItem {
     /// `thread` (started a thread), `reply` or `joined`.
     pub what: &'static str,
     pub at: i64,
+    /// Empty when the post was anonymous and the viewer may not know who wrote it.
     pub actor_username: String,
     pub actor_display_name: String,
+    pub actor_hidden: bool,
     pub space_slug: String,
     pub space_name: String,
     pub thread_id: Option<String>,
@@ -35,10 +37,12 @@ pub async fn recent(app: &Stoa, actor: &Actor, limit: i64) -> Result<Vec<Activit
         Some(me) => store_spaces::views_of_member(&mut conn, me).await?,
         None => store_spaces::all_views(&mut conn, None).await?,
     };
-    let readable: HashMap<String, (String, String)> = views
+    let readable: HashMap<String, (String, String, bool)> = views
         .iter()
         .filter(|v| allowed(actor, v, Action::ReadContent))
-        .map(|v| (v.space.id.clone(), (v.space.slug.clone(), v.space.name.clone())))
+        .map(|v| {
+            (v.space.id.clone(), (v.space.slug.clone(), v.space.name.clone(), allowed(actor, v, Action::Facilitate)))
+        })
         .collect();
     let ids: Vec<String> = readable.keys().cloned().collect();
     let kinds = [kind::THREAD_CREATED, kind::POST_CREATED, kind::MEMBER_JOINED];
@@ -70,8 +74,13 @@ pub async fn recent(app: &Stoa, actor: &Actor, limit: i64) -> Result<Vec<Activit
     Ok(parsed
         .into_iter()
         .filter_map(|(e, data)| {
-            let (space_slug, space_name) = readable.get(e.space_id.as_deref()?)?.clone();
+            let (space_slug, space_name, facilitates) = readable.get(e.space_id.as_deref()?)?.clone();
             let (actor_username, actor_display_name) = names.get(e.actor_id.as_deref()?)?.clone();
+            // Anonymous posts stay anonymous here too.
+            let anonymous = data.get("anonymous").and_then(serde_json::Value::as_bool).unwrap_or(false);
+            let hidden = anonymous && !facilitates && actor.id() != e.actor_id.as_deref();
+            let (actor_username, actor_display_name) =
+                if hidden { (String::new(), String::new()) } else { (actor_username, actor_display_name) };
             let thread_id = data.get("thread_id").and_then(|t| t.as_str()).map(str::to_owned);
             let what = match e.kind.as_str() {
                 kind::THREAD_CREATED => "thread",
@@ -84,6 +93,7 @@ pub async fn recent(app: &Stoa, actor: &Actor, limit: i64) -> Result<Vec<Activit
                 at: e.occurred_at,
                 actor_username,
                 actor_display_name,
+                actor_hidden: hidden,
                 space_slug,
                 space_name,
                 thread_title: thread_id.as_ref().and_then(|t| titles.get(t).cloned()),

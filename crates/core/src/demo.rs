@@ -546,13 +546,19 @@ async fn team(app: &Stoa, creator: &Actor, parent: &str, name: &str, slug: &str,
 }
 
 async fn thread(app: &Stoa, author: &Actor, space: &str, title: &str, body: &str) -> Result<String> {
-    let written =
-        discussions::create_thread(app, author, space, NewThreadInput { title: title.into(), body: body.into() })
-            .await?;
+    let written = discussions::create_thread(
+        app,
+        author,
+        space,
+        NewThreadInput { title: title.into(), body: body.into(), ..Default::default() },
+    )
+    .await?;
     Ok(written.thread_id)
 }
 
 async fn reply(app: &Stoa, author: &Actor, thread: &str, body: &str, reply_to: Option<String>) -> Result<String> {
-    let written = discussions::reply(app, author, thread, ReplyInput { body: body.into(), reply_to }).await?;
+    let written =
+        discussions::reply(app, author, thread, ReplyInput { body: body.into(), reply_to, ..Default::default() })
+            .await?;
     Ok(written.post.id)
 }

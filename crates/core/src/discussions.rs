@@ -5,15 +5,17 @@
 //! stored HTML. Edits keep the earlier version; deletes are soft, so the
 //! thread shows where a post was.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
 use stoa_domain::{Action, PostBody, Title, markdown};
 use stoa_store::events::{self, NewEvent, kind};
-use stoa_store::threads::{self as store, NewPost, NewThread, PostVersion};
+use stoa_store::facilitation as facil_store;
+use stoa_store::threads::{self as store, NewPost, NewThread, PostVersion, ThreadFilter};
 use stoa_store::{Conn, new_id};
 
-use crate::spaces::{self, Permissions, SpaceSummary};
+use crate::spaces::{self, DiscussionRules, Permissions, SpaceSummary};
 use crate::{Actor, CoreError, FieldError, Result, Stoa, field};
 
 /// Threads per page in a space's list.
@@ -27,8 +29,14 @@ pub struct Post {
     pub id: String,
     pub thread_id: String,
     pub number: i64,
+    /// Empty when the author is hidden from the viewer.
     pub author_username: String,
+    /// Empty when the author is hidden from the viewer.
     pub author_display_name: String,
+    /// Written anonymously to peers.
+    pub anonymous: bool,
+    /// The viewer may not know who wrote it: pages say "Anonymous".
+    pub author_hidden: bool,
     pub reply_to_id: Option<String>,
     pub reply_to_number: Option<i64>,
     /// Empty for a deleted post.
@@ -45,6 +53,20 @@ pub struct Post {
     pub can_edit: bool,
     /// Whether the viewer may delete it (their own, or as a moderator).
     pub can_delete: bool,
+    /// The sum of its votes (answers to questions).
+    pub score: i64,
+    /// The viewer's own vote: +1, -1 or 0.
+    pub my_vote: i64,
+    /// The facilitator who endorsed it.
+    pub endorsed_by: Option<String>,
+    /// The accepted answer of its question.
+    pub accepted: bool,
+    /// Whether the viewer may vote on it (an answer by someone else).
+    pub can_vote: bool,
+    /// Whether the viewer may accept it (the asker or a facilitator).
+    pub can_accept: bool,
+    /// Whether the viewer may endorse it (a facilitator).
+    pub can_endorse: bool,
 }
 
 /// A post as every viewer sees it, before the viewer's own flags are added;
@@ -65,6 +87,9 @@ pub(crate) struct SharedPost {
     edited_at: Option<i64>,
     deleted: bool,
     version: i64,
+    anonymous: bool,
+    score: i64,
+    endorsed_by: Option<String>,
 }
 
 impl From<store::PostView> for SharedPost {
@@ -86,21 +111,61 @@ impl From<store::PostView> for SharedPost {
             edited_at: row.edited_at,
             deleted,
             version: row.version,
+            anonymous: row.anonymous != 0,
+            score: row.score,
+            endorsed_by: row.endorsed_by_name,
         }
     }
 }
 
-fn to_post(row: &SharedPost, actor: &Actor, may: &Permissions, last_read: Option<i64>) -> Post {
+/// What decides how one viewer sees a thread's posts.
+struct Reading<'a> {
+    may: &'a Permissions,
+    last_read: Option<i64>,
+    /// For a question: answers can be voted on and accepted.
+    question: bool,
+    accepted: Option<&'a str>,
+    /// The viewer asked the question (or facilitates): they may accept.
+    may_accept: bool,
+    /// The viewer's votes in the thread.
+    votes: &'a HashMap<String, i64>,
+}
+
+impl<'a> Reading<'a> {
+    fn plain(may: &'a Permissions, votes: &'a HashMap<String, i64>) -> Self {
+        Self { may, last_read: None, question: false, accepted: None, may_accept: false, votes }
+    }
+}
+
+/// Whether someone may know who wrote a post: they wrote it, or they
+/// facilitate its space (admins included).
+fn author_visible(anonymous: bool, own: bool, may: &Permissions) -> bool {
+    !anonymous || own || may.facilitate
+}
+
+fn to_post(row: &SharedPost, actor: &Actor, r: &Reading<'_>) -> Post {
+    let may = r.may;
     let own = actor.id() == Some(row.author_id.as_str());
+    let shown = author_visible(row.anonymous, own, may);
+    let answer = r.question && row.number > 1 && !row.deleted;
     Post {
         can_edit: own && may.post && !row.deleted,
         can_delete: !row.deleted && ((own && may.post) || may.moderate),
-        is_new: last_read.is_some_and(|n| row.number > n),
+        is_new: r.last_read.is_some_and(|n| row.number > n),
         id: row.id.clone(),
         thread_id: row.thread_id.clone(),
         number: row.number,
-        author_username: row.author_username.clone(),
-        author_display_name: row.author_display_name.clone(),
+        author_username: if shown { row.author_username.clone() } else { String::new() },
+        author_display_name: if shown { row.author_display_name.clone() } else { String::new() },
+        anonymous: row.anonymous,
+        author_hidden: !shown,
+        score: row.score,
+        my_vote: r.votes.get(&row.id).copied().unwrap_or(0),
+        endorsed_by: row.endorsed_by.clone(),
+        accepted: r.accepted == Some(row.id.as_str()),
+        can_vote: answer && may.post && !own,
+        can_accept: answer && r.may_accept,
+        can_endorse: answer && may.facilitate,
         reply_to_id: row.reply_to_id.clone(),
         reply_to_number: row.reply_to_number,
         body: row.body.clone(),
@@ -117,14 +182,28 @@ fn to_post(row: &SharedPost, actor: &Actor, may: &Permissions, last_read: Option
 pub struct ThreadSummary {
     pub id: String,
     pub title: String,
+    /// `discussion`, `question` or `talk`.
+    pub kind: String,
+    /// Empty when the author is hidden from the viewer.
     pub author_username: String,
     pub author_display_name: String,
+    pub author_hidden: bool,
     pub created_at: i64,
     pub last_activity_at: i64,
     pub reply_count: i64,
+    /// `None` when nobody replied yet or the last poster is hidden.
     pub last_poster_display_name: Option<String>,
     /// Posts the viewer has not seen; `None` if they never opened the thread.
     pub unread: Option<i64>,
+    pub pinned: bool,
+    pub locked: bool,
+    pub closed: bool,
+    /// Some reply is still there (for a question: it has an answer).
+    pub answered: bool,
+    /// A question whose answer has been accepted.
+    pub accepted: bool,
+    /// A scheduled prompt (shown only to facilitators): when it opens.
+    pub opens_at: Option<i64>,
 }
 
 /// A page of a space's threads.
@@ -134,35 +213,98 @@ pub struct ThreadList {
     pub page: i64,
     pub has_more: bool,
     pub total: i64,
+    pub filter: Filter,
 }
 
-/// A page of threads, newest activity first; only for those who may read the space.
-pub async fn threads(app: &Stoa, actor: &Actor, slug: &str, page: i64) -> Result<ThreadList> {
+/// Which threads a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Filter {
+    #[default]
+    All,
+    Questions,
+    Unanswered,
+    Unaccepted,
+}
+
+impl Filter {
+    pub const ALL: [Filter; 4] = [Filter::All, Filter::Questions, Filter::Unanswered, Filter::Unaccepted];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Filter::All => "all",
+            Filter::Questions => "questions",
+            Filter::Unanswered => "unanswered",
+            Filter::Unaccepted => "unaccepted",
+        }
+    }
+
+    fn store(self) -> ThreadFilter {
+        match self {
+            Filter::All => ThreadFilter::All,
+            Filter::Questions => ThreadFilter::Questions,
+            Filter::Unanswered => ThreadFilter::Unanswered,
+            Filter::Unaccepted => ThreadFilter::Unaccepted,
+        }
+    }
+}
+
+/// A page of threads, pinned first, then newest activity first; only for
+/// those who may read the space. Facilitators also see scheduled prompts.
+pub async fn threads(app: &Stoa, actor: &Actor, slug: &str, filter: Filter, page: i64) -> Result<ThreadList> {
     let page = page.max(1);
     let mut conn = app.store.read().await?;
     let view = spaces::load(&mut conn, actor, slug, Action::ReadContent).await?;
+    let may = Permissions::of(actor, &view);
     let offset = (page - 1).saturating_mul(THREADS_PER_PAGE);
-    let rows = store::threads_in_space(&mut conn, &view.space.id, actor.id(), THREADS_PER_PAGE + 1, offset).await?;
-    let has_more = rows.len() as i64 > THREADS_PER_PAGE;
+    let rows = store::threads_in_space(
+        &mut conn,
+        &view.space.id,
+        actor.id(),
+        filter.store(),
+        may.facilitate && page == 1,
+        THREADS_PER_PAGE + 1,
+        offset,
+    )
+    .await?;
+    let total = match filter {
+        Filter::All => view.space.thread_count,
+        other => store::count_threads(&mut conn, &view.space.id, other.store()).await?,
+    };
+    let has_more = rows.iter().filter(|r| r.thread.opens_at.is_none()).count() as i64 > THREADS_PER_PAGE;
     let threads = rows
         .into_iter()
         .take(THREADS_PER_PAGE as usize)
         .map(|item| {
             let last_read = actor.id().and_then(|me| app.visits.last_read(me, &item.thread.id, item.viewer_last_read));
+            let own = actor.id() == Some(item.thread.author_id.as_str());
+            let shown = author_visible(item.thread.anonymous != 0, own, &may);
+            let last_shown = item.last_post_anonymous.unwrap_or(0) == 0
+                || may.facilitate
+                || actor.id().is_some() && actor.id() == item.thread.last_poster_id.as_deref();
+            let t = item.thread;
             ThreadSummary {
-                unread: last_read.map(|n| (item.thread.post_count - n).max(0)),
-                id: item.thread.id,
-                title: item.thread.title,
-                author_username: item.author_username,
-                author_display_name: item.author_display_name,
-                created_at: item.thread.created_at,
-                last_activity_at: item.thread.last_activity_at,
-                reply_count: (item.thread.post_count - 1).max(0),
-                last_poster_display_name: item.last_poster_display_name,
+                unread: last_read.map(|n| (t.post_count - n).max(0)),
+                title: t.title,
+                kind: t.kind,
+                author_username: if shown { item.author_username } else { String::new() },
+                author_display_name: if shown { item.author_display_name } else { String::new() },
+                author_hidden: !shown,
+                created_at: t.created_at,
+                last_activity_at: t.last_activity_at,
+                reply_count: (t.post_count - 1).max(0),
+                last_poster_display_name: item.last_poster_display_name.filter(|_| last_shown),
+                pinned: t.state.pinned_at.is_some(),
+                locked: t.state.locked_at.is_some(),
+                closed: t.state.closed_at.is_some(),
+                answered: item.answered != 0,
+                accepted: t.accepted_post_id.is_some(),
+                opens_at: t.opens_at,
+                id: t.id,
             }
         })
         .collect();
-    Ok(ThreadList { threads, page, has_more, total: view.space.thread_count })
+    Ok(ThreadList { threads, page, has_more, total, filter })
 }
 
 /// A thread page: the thread, a page of its posts, and where the viewer left off.
@@ -184,7 +326,11 @@ pub struct ThreadPage {
 pub struct ThreadInfo {
     pub id: String,
     pub title: String,
+    /// `discussion`, `question` or `talk`.
+    pub kind: String,
+    /// Empty when the author is hidden from the viewer.
     pub author_username: String,
+    pub author_hidden: bool,
     pub created_at: i64,
     pub last_activity_at: i64,
     pub post_count: i64,
@@ -192,38 +338,120 @@ pub struct ThreadInfo {
     pub can_rename: bool,
     /// For a wiki page's talk page: the page's address and title.
     pub talk_of: Option<(String, String)>,
+    pub pinned: bool,
+    pub locked: bool,
+    pub closed: bool,
+    pub close_reason: Option<String>,
+    /// Seconds a member waits between two posts here; 0: off.
+    pub slow_mode_secs: i64,
+    /// The space's own slow mode, which applies too.
+    pub space_slow_mode_secs: i64,
+    pub post_first: bool,
+    /// A scheduled prompt: when it opens.
+    pub opens_at: Option<i64>,
+    pub accepted_post_id: Option<String>,
+    /// Replies the viewer does not see yet (post-first mode, before they posted).
+    pub hidden_replies: i64,
+    /// Whether the viewer may reply now (locked and closed threads take
+    /// replies only from facilitators).
+    pub can_reply: bool,
+    /// Whether the viewer may post anonymously to peers here.
+    pub can_post_anonymously: bool,
 }
 
-async fn load_thread(conn: &mut Conn, actor: &Actor, thread_id: &str, action: Action) -> Result<store::ThreadInSpace> {
-    let found = store::thread_in_space(conn, thread_id, actor.id()).await?.ok_or(CoreError::NotFound)?;
+/// Finds a thread as `actor` sees it, following merges to the thread that
+/// took its posts; a scheduled prompt is found only by its facilitators.
+pub(crate) async fn find_thread(conn: &mut Conn, actor: &Actor, thread_id: &str) -> Result<store::ThreadInSpace> {
+    let mut id = thread_id.to_owned();
+    for _ in 0..8 {
+        let found = store::thread_in_space(conn, &id, actor.id()).await?.ok_or(CoreError::NotFound)?;
+        match &found.thread_merged_into {
+            Some(into) => id = into.clone(),
+            None => {
+                if found.thread_opens_at.is_some() && !spaces::allowed(actor, &found.space, Action::Facilitate) {
+                    spaces::check(actor, &found.space, Action::ReadContent)?;
+                    return Err(CoreError::NotFound);
+                }
+                return Ok(found);
+            }
+        }
+    }
+    Err(CoreError::NotFound)
+}
+
+pub(crate) async fn load_thread(
+    conn: &mut Conn,
+    actor: &Actor,
+    thread_id: &str,
+    action: Action,
+) -> Result<store::ThreadInSpace> {
+    let found = find_thread(conn, actor, thread_id).await?;
     spaces::check(actor, &found.space, action)?;
     Ok(found)
+}
+
+/// Whether post-first mode hides other people's replies from `actor`: the
+/// thread is in that mode, they do not facilitate, and they have not posted.
+async fn replies_hidden(
+    conn: &mut Conn,
+    actor: &Actor,
+    found: &store::ThreadInSpace,
+    may: &Permissions,
+) -> Result<bool> {
+    if found.state.post_first == 0 || may.facilitate {
+        return Ok(false);
+    }
+    match actor.id() {
+        Some(me) => Ok(!facil_store::has_posted(conn, me, &found.thread_id).await?),
+        None => Ok(true),
+    }
 }
 
 /// Reads a thread page and moves the viewer's reading position.
 pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Option<i64>) -> Result<ThreadPage> {
     let mut conn = app.store.read().await?;
-    let found = store::thread_in_space(&mut conn, thread_id, actor.id()).await?.ok_or(CoreError::NotFound)?;
+    let found = find_thread(&mut conn, actor, thread_id).await?;
     let view = &found.space;
     spaces::check(actor, view, Action::ReadContent)?;
     let may = Permissions::of(actor, view);
     let last_read = actor.id().and_then(|me| app.visits.last_read(me, &found.thread_id, found.viewer_last_read));
     let post_count = found.thread_post_count;
-    let pages = ((post_count + POSTS_PER_PAGE - 1) / POSTS_PER_PAGE).max(1);
-    // Without a page asked for, open where the viewer left off.
-    let page = match page {
-        Some(p) => p.clamp(1, pages),
-        None => last_read.map_or(1, |n| ((n.min(post_count - 1).max(0)) / POSTS_PER_PAGE) + 1),
-    };
-    let from = (page - 1) * POSTS_PER_PAGE + 1;
-    let rows = match app.posts.get(&found.thread_id, from, found.thread_revision) {
-        Some(rows) => rows,
-        None => {
-            let rows = store::posts(&mut conn, &found.thread_id, from, POSTS_PER_PAGE).await?;
-            let rows: Arc<Vec<SharedPost>> = Arc::new(rows.into_iter().map(SharedPost::from).collect());
-            app.posts.put(&found.thread_id, from, found.thread_revision, rows.clone());
-            rows
+    let question = found.thread_kind == "question";
+    let hide = replies_hidden(&mut conn, actor, &found, &may).await?;
+    let (rows, page, pages): (Arc<Vec<SharedPost>>, i64, i64) = if question {
+        // Answers sort by votes, so a page is not a range of numbers.
+        let pages = ((post_count - 1 + POSTS_PER_PAGE - 1) / POSTS_PER_PAGE).max(1);
+        let page = page.unwrap_or(1).clamp(1, pages);
+        let mut rows = Vec::new();
+        if page == 1 {
+            rows.extend(store::posts(&mut conn, &found.thread_id, 1, 1).await?);
         }
+        let offset = (page - 1) * POSTS_PER_PAGE;
+        let accepted = found.thread_accepted_post_id.as_deref();
+        rows.extend(facil_store::answers(&mut conn, &found.thread_id, accepted, POSTS_PER_PAGE, offset).await?);
+        (Arc::new(rows.into_iter().map(SharedPost::from).collect()), page, pages)
+    } else {
+        let pages = ((post_count + POSTS_PER_PAGE - 1) / POSTS_PER_PAGE).max(1);
+        let page = match page {
+            Some(p) => p.clamp(1, pages),
+            // Without a page asked for, open where the viewer left off.
+            None => last_read.map_or(1, |n| ((n.min(post_count - 1).max(0)) / POSTS_PER_PAGE) + 1),
+        };
+        let from = (page - 1) * POSTS_PER_PAGE + 1;
+        let rows = match app.posts.get(&found.thread_id, from, found.thread_revision) {
+            Some(rows) => rows,
+            None => {
+                let rows = store::posts(&mut conn, &found.thread_id, from, POSTS_PER_PAGE).await?;
+                let rows: Arc<Vec<SharedPost>> = Arc::new(rows.into_iter().map(SharedPost::from).collect());
+                app.posts.put(&found.thread_id, from, found.thread_revision, rows.clone());
+                rows
+            }
+        };
+        (rows, page, pages)
+    };
+    let votes: HashMap<String, i64> = match actor.id() {
+        Some(me) if question => facil_store::votes_of(&mut conn, &found.thread_id, me).await?.into_iter().collect(),
+        _ => HashMap::new(),
     };
     let talk_of = if found.thread_kind == "talk" {
         stoa_store::wiki::page_of_talk_thread(&mut conn, &found.thread_id).await?.map(|p| (p.slug, p.title))
@@ -231,24 +459,61 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
         None
     };
     drop(conn);
-    let posts: Vec<Post> = rows.iter().map(|r| to_post(r, actor, &may, last_read)).collect();
-    let new_count = last_read.map_or(0, |n| (post_count - n).max(0));
+    let own_thread = actor.id() == Some(found.thread_author_id.as_str());
+    let reading = Reading {
+        may: &may,
+        last_read,
+        question,
+        accepted: found.thread_accepted_post_id.as_deref(),
+        may_accept: (own_thread && may.post) || may.facilitate,
+        votes: &votes,
+    };
+    let me = actor.id();
+    let mut hidden_replies = 0;
+    let posts: Vec<Post> = rows
+        .iter()
+        .filter(|r| {
+            let visible = !hide || r.number == 1 || me == Some(r.author_id.as_str());
+            hidden_replies += i64::from(!visible);
+            visible
+        })
+        .map(|r| to_post(r, actor, &reading))
+        .collect();
+    let new_count = if hide { 0 } else { last_read.map_or(0, |n| (post_count - n).max(0)) };
     let first_new = last_read.filter(|_| new_count > 0).map(|n| n + 1);
-    if let (Some(me), Some(last)) = (actor.id(), posts.last()) {
-        app.visits.record(me, &found.thread_id, last.number, app.now());
+    if let (Some(me), Some(last)) = (actor.id(), rows.iter().map(|r| r.number).max())
+        && !hide
+    {
+        app.visits.record(me, &found.thread_id, last, app.now());
     }
-    let own = actor.id() == Some(found.thread_author_id.as_str());
+    let shown = author_visible(found.thread_anonymous != 0, own_thread, &may);
+    let open = found.state.locked_at.is_none() && found.state.closed_at.is_none();
+    let rules = DiscussionRules::of(&view.space);
     Ok(ThreadPage {
         space: SpaceSummary::of(view),
         thread: ThreadInfo {
-            can_rename: (own && may.post) || may.moderate,
+            can_rename: (own_thread && may.post) || may.moderate,
+            kind: found.thread_kind,
             id: found.thread_id,
             title: found.thread_title,
-            author_username: found.thread_author_username,
+            author_username: if shown { found.thread_author_username } else { String::new() },
+            author_hidden: !shown,
             created_at: found.thread_created_at,
             last_activity_at: found.thread_last_activity_at,
             post_count,
             talk_of,
+            pinned: found.state.pinned_at.is_some(),
+            locked: found.state.locked_at.is_some(),
+            closed: found.state.closed_at.is_some(),
+            close_reason: found.state.close_reason,
+            slow_mode_secs: found.state.slow_mode_secs,
+            space_slow_mode_secs: rules.slow_mode_secs,
+            post_first: found.state.post_first != 0,
+            opens_at: found.thread_opens_at,
+            accepted_post_id: found.thread_accepted_post_id,
+            hidden_replies,
+            can_reply: may.post && (open || may.facilitate),
+            can_post_anonymously: may.post && rules.allow_anonymous,
         },
         may,
         posts,
@@ -264,6 +529,14 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
 pub struct NewThreadInput {
     pub title: String,
     pub body: String,
+    /// `discussion` (the default) or `question`.
+    pub kind: Option<String>,
+    /// Post anonymously to peers (where the space allows it).
+    pub anonymous: bool,
+    /// A facilitator's scheduled prompt: when it opens (milliseconds since 1970).
+    pub opens_at: Option<i64>,
+    /// A facilitator's choice of post-first mode; by default the space's.
+    pub post_first: Option<bool>,
 }
 
 /// The result of a write: the thread and the post written.
@@ -274,61 +547,133 @@ pub struct Written {
     pub post: Post,
 }
 
-/// Starts a thread in a space.
+/// Refuses a member's post while slow mode asks them to wait: the space's
+/// interval since their last post anywhere in it, and the thread's since
+/// their last post there. Facilitators are never slowed down.
+async fn check_slow_mode(
+    conn: &mut Conn,
+    me: &str,
+    view: &stoa_store::spaces::SpaceView,
+    thread: Option<(&str, i64)>,
+    now: i64,
+) -> Result<()> {
+    let mut until = 0;
+    if view.space.slow_mode_secs > 0
+        && let Some(last) = facil_store::last_post_in_space(conn, me, &view.space.id).await?
+    {
+        until = until.max(last + view.space.slow_mode_secs * 1000);
+    }
+    if let Some((thread_id, secs)) = thread
+        && secs > 0
+        && let Some(last) = facil_store::last_post_in_thread(conn, me, thread_id).await?
+    {
+        until = until.max(last + secs * 1000);
+    }
+    if until > now {
+        let retry_after_secs = u64::try_from((until - now + 999) / 1000).unwrap_or(1);
+        return Err(CoreError::SlowMode { retry_after_secs });
+    }
+    Ok(())
+}
+
+/// Starts a thread in a space: a discussion or a question, and for a
+/// facilitator possibly a prompt scheduled to open later.
 pub async fn create_thread(app: &Stoa, actor: &Actor, slug: &str, input: NewThreadInput) -> Result<Written> {
     let me = actor.require()?;
     let mut errors = Vec::new();
     let title = field(&mut errors, "title", Title::parse(&input.title));
     let body = field(&mut errors, "body", PostBody::parse(&input.body));
+    let kind = match input.kind.as_deref().map(str::trim) {
+        None | Some("") | Some("discussion") => "discussion",
+        Some("question") => "question",
+        Some(_) => {
+            errors.push(FieldError::new("kind", "invalid-option"));
+            "discussion"
+        }
+    };
+    let now = app.now();
     // The policy decides before the input does: an outsider learns nothing
     // from a validation message.
     let mut tx = app.store.begin().await?;
     let view = spaces::load(&mut tx, actor, slug, Action::Post).await?;
+    let may = Permissions::of(actor, &view);
+    let rules = DiscussionRules::of(&view.space);
+    if (input.opens_at.is_some() || input.post_first.is_some()) && !may.facilitate {
+        return Err(CoreError::Forbidden);
+    }
+    if input.opens_at.is_some_and(|t| t <= now) {
+        errors.push(FieldError::new("opens_at", "opens-at-past"));
+    }
+    if input.anonymous && !rules.allow_anonymous {
+        errors.push(FieldError::new("anonymous", "anonymous-not-allowed"));
+    }
     let (Some(title), Some(body)) = (title, body) else {
         return Err(CoreError::Invalid(errors));
     };
-    let now = app.now();
+    if !errors.is_empty() {
+        return Err(CoreError::Invalid(errors));
+    }
+    if !may.facilitate {
+        check_slow_mode(&mut tx, &me.id, &view, None, now).await?;
+    }
     let body_html = markdown::render(body.as_str());
-    let (thread_id, post_id) =
-        write_thread(&mut tx, &view.space.id, &me.id, "discussion", title.as_str(), body.as_str(), &body_html, now)
-            .await?;
+    let thread = NewThread {
+        id: &new_id(),
+        space_id: &view.space.id,
+        author_id: &me.id,
+        kind,
+        title: title.as_str(),
+        created_at: now,
+        anonymous: input.anonymous,
+        post_first: input.post_first.unwrap_or(rules.post_first),
+        opens_at: input.opens_at,
+    };
+    let (thread_id, post_id) = write_thread(&mut tx, &thread, body.as_str(), &body_html).await?;
     stoa_store::commit(tx).await?;
     app.visits.record(&me.id, &thread_id, 1, now);
     written(app, actor, &post_id).await
 }
 
-/// Writes a thread of `kind` with its opening post and the `thread.created`
-/// event in `tx`; returns the thread's and the post's ids.
-#[allow(clippy::too_many_arguments)]
+/// Writes a thread with its opening post and its event in `tx`: the
+/// `thread.created` event, or for a scheduled prompt `thread.scheduled`
+/// (its `thread.created` comes when it opens, so nothing downstream sees it
+/// early). Returns the thread's and the post's ids.
 pub(crate) async fn write_thread(
     tx: &mut Conn,
-    space_id: &str,
-    author_id: &str,
-    kind: &str,
-    title: &str,
+    thread: &NewThread<'_>,
     body: &str,
     body_html: &str,
-    now: i64,
 ) -> Result<(String, String)> {
-    let thread_id = new_id();
     let post_id = new_id();
-    store::insert_thread(tx, &NewThread { id: &thread_id, space_id, author_id, kind, title, created_at: now }).await?;
-    let post =
-        NewPost { id: &post_id, thread_id: &thread_id, author_id, reply_to_id: None, body, body_html, created_at: now };
+    store::insert_thread(tx, thread).await?;
+    let post = NewPost {
+        id: &post_id,
+        thread_id: thread.id,
+        author_id: thread.author_id,
+        reply_to_id: None,
+        body,
+        body_html,
+        created_at: thread.created_at,
+        anonymous: thread.anonymous,
+    };
     store::insert_post(tx, &post).await?;
+    let event_kind = if thread.opens_at.is_some() { kind::THREAD_SCHEDULED } else { kind::THREAD_CREATED };
     events::append(
         tx,
         NewEvent {
-            kind: kind::THREAD_CREATED,
-            actor_id: Some(author_id),
-            space_id: Some(space_id),
-            subject_id: Some(&thread_id),
-            data: serde_json::json!({"thread_id": thread_id, "post_id": post_id, "title": title}),
+            kind: event_kind,
+            actor_id: Some(thread.author_id),
+            space_id: Some(thread.space_id),
+            subject_id: Some(thread.id),
+            data: serde_json::json!({
+                "thread_id": thread.id, "post_id": post_id, "title": thread.title,
+                "anonymous": thread.anonymous, "opens_at": thread.opens_at,
+            }),
         },
-        now,
+        thread.created_at,
     )
     .await?;
-    Ok((thread_id, post_id))
+    Ok((thread.id.to_owned(), post_id))
 }
 
 /// Writes `post` as the thread's next post and the `post.created` event in
@@ -342,7 +687,10 @@ pub(crate) async fn write_reply(tx: &mut Conn, space_id: &str, post: &NewPost<'_
             actor_id: Some(post.author_id),
             space_id: Some(space_id),
             subject_id: Some(post.id),
-            data: serde_json::json!({"thread_id": post.thread_id, "number": number, "reply_to": post.reply_to_id}),
+            data: serde_json::json!({
+                "thread_id": post.thread_id, "number": number, "reply_to": post.reply_to_id,
+                "anonymous": post.anonymous,
+            }),
         },
         post.created_at,
     )
@@ -355,10 +703,11 @@ async fn written(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Written> {
     let row = store::post(&mut conn, post_id).await?.ok_or(CoreError::NotFound)?;
     let view = spaces::load_by_id(&mut conn, actor, &row.space_id, Action::ReadContent).await?;
     let may = Permissions::of(actor, &view);
+    let votes = HashMap::new();
     Ok(Written {
         thread_id: row.thread_id.clone(),
         space_slug: view.space.slug.clone(),
-        post: to_post(&row.into(), actor, &may, None),
+        post: to_post(&row.into(), actor, &Reading::plain(&may, &votes)),
     })
 }
 
@@ -368,9 +717,13 @@ pub struct ReplyInput {
     pub body: String,
     /// The post this one answers, which must be in the same thread.
     pub reply_to: Option<String>,
+    /// Post anonymously to peers (where the space allows it).
+    pub anonymous: bool,
 }
 
-/// Replies in a thread.
+/// Replies in a thread (for a question: answers it). Locked and closed
+/// threads take replies only from facilitators; slow mode may ask a member
+/// to wait.
 pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput) -> Result<Written> {
     let me = actor.require()?;
     // Parsing and rendering are pure work: done before the write lock is
@@ -379,7 +732,19 @@ pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput
     let body_html = body.as_ref().map(|b| markdown::render(b.as_str())).unwrap_or_default();
     let mut tx = app.store.begin().await?;
     let found = load_thread(&mut tx, actor, thread_id, Action::Post).await?;
+    let may = Permissions::of(actor, &found.space);
+    if !may.facilitate {
+        if found.state.closed_at.is_some() {
+            return Err(CoreError::Conflict("thread-is-closed"));
+        }
+        if found.state.locked_at.is_some() {
+            return Err(CoreError::Conflict("thread-is-locked"));
+        }
+    }
     let body = body.map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
+    if input.anonymous && found.space.space.allow_anonymous == 0 {
+        return Err(CoreError::field("anonymous", "anonymous-not-allowed"));
+    }
     let reply_to = match input.reply_to.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         Some(id) => match store::post(&mut tx, id).await? {
             Some(p) if p.thread_id == found.thread_id => Some((p.id, p.number)),
@@ -388,6 +753,10 @@ pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput
         None => None,
     };
     let now = app.now();
+    if !may.facilitate {
+        let thread = Some((found.thread_id.as_str(), found.state.slow_mode_secs));
+        check_slow_mode(&mut tx, &me.id, &found.space, thread, now).await?;
+    }
     let post_id = new_id();
     let new_post = NewPost {
         id: &post_id,
@@ -397,18 +766,21 @@ pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput
         body: body.as_str(),
         body_html: &body_html,
         created_at: now,
+        anonymous: input.anonymous,
     };
     let number = write_reply(&mut tx, &found.space.space.id, &new_post).await?;
     stoa_store::commit(tx).await?;
     app.visits.record(&me.id, &found.thread_id, number, now);
     // Everything the answer shows is known already: no need to read it back.
-    let may = Permissions::of(actor, &found.space);
+    let question = found.thread_kind == "question";
     let post = Post {
         id: post_id,
         thread_id: found.thread_id.clone(),
         number,
         author_username: me.username.clone(),
         author_display_name: me.display_name.clone(),
+        anonymous: input.anonymous,
+        author_hidden: false,
         reply_to_id: reply_to.as_ref().map(|r| r.0.clone()),
         reply_to_number: reply_to.map(|r| r.1),
         body: Arc::from(body.into_inner()),
@@ -420,17 +792,53 @@ pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput
         is_new: false,
         can_edit: may.post,
         can_delete: may.post,
+        score: 0,
+        my_vote: 0,
+        endorsed_by: None,
+        accepted: false,
+        can_vote: false,
+        can_accept: question && (found.thread_author_id == me.id || may.facilitate),
+        can_endorse: question && may.facilitate,
     };
     Ok(Written { thread_id: found.thread_id, space_slug: found.space.space.slug.clone(), post })
 }
 
-/// One post, for those who may read its space.
+/// A post as `actor` may see it: refused as not found in a scheduled prompt
+/// they do not facilitate, or when post-first mode still hides it from them.
+async fn visible_post(
+    conn: &mut Conn,
+    actor: &Actor,
+    post_id: &str,
+) -> Result<(store::PostView, store::ThreadInSpace)> {
+    let row = store::post(conn, post_id).await?.ok_or(CoreError::NotFound)?;
+    let found = load_thread(conn, actor, &row.thread_id, Action::ReadContent).await?;
+    let may = Permissions::of(actor, &found.space);
+    if row.number > 1 && actor.id() != Some(row.author_id.as_str()) && replies_hidden(conn, actor, &found, &may).await?
+    {
+        return Err(CoreError::NotFound);
+    }
+    Ok((row, found))
+}
+
+/// One post, for those who may read it.
 pub async fn post(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Post> {
     let mut conn = app.store.read().await?;
-    let row = store::post(&mut conn, post_id).await?.ok_or(CoreError::NotFound)?;
-    let view = spaces::load_by_id(&mut conn, actor, &row.space_id, Action::ReadContent).await?;
-    let may = Permissions::of(actor, &view);
-    Ok(to_post(&row.into(), actor, &may, None))
+    let (row, found) = visible_post(&mut conn, actor, post_id).await?;
+    let may = Permissions::of(actor, &found.space);
+    let question = found.thread_kind == "question";
+    let votes: HashMap<String, i64> = match actor.id() {
+        Some(me) if question => facil_store::votes_of(&mut conn, &found.thread_id, me).await?.into_iter().collect(),
+        _ => HashMap::new(),
+    };
+    let reading = Reading {
+        may: &may,
+        last_read: None,
+        question,
+        accepted: found.thread_accepted_post_id.as_deref(),
+        may_accept: (actor.id() == Some(found.thread_author_id.as_str()) && may.post) || may.facilitate,
+        votes: &votes,
+    };
+    Ok(to_post(&row.into(), actor, &reading))
 }
 
 /// Edits one's own post. `expected_version` (from the form the person edited)
@@ -510,8 +918,7 @@ pub async fn delete_post(app: &Stoa, actor: &Actor, post_id: &str) -> Result<()>
 /// A deleted post's versions are gone from view with it.
 pub async fn post_versions(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Vec<PostVersion>> {
     let mut conn = app.store.read().await?;
-    let row = store::post(&mut conn, post_id).await?.ok_or(CoreError::NotFound)?;
-    spaces::load_by_id(&mut conn, actor, &row.space_id, Action::ReadContent).await?;
+    let (row, _) = visible_post(&mut conn, actor, post_id).await?;
     if row.deleted_at.is_some() {
         return Ok(Vec::new());
     }

@@ -67,6 +67,9 @@ pub enum CoreError {
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts; retry in {retry_after_secs}s")]
     RateLimited { retry_after_secs: u64 },
+    /// Slow mode: this person may post here again after this many seconds.
+    #[error("slow mode; post again in {retry_after_secs}s")]
+    SlowMode { retry_after_secs: u64 },
     /// Something failed that the actor cannot fix.
     #[error("internal error: {0}")]
     Internal(String),

@@ -20,6 +20,7 @@ mod cache;
 pub mod demo;
 pub mod discussions;
 mod error;
+pub mod facilitation;
 pub mod files;
 pub mod library;
 pub mod search;
@@ -241,6 +242,9 @@ impl Stoa {
                 tick.tick().await;
                 if let Err(e) = app.flush().await {
                     tracing::warn!(error = %e, "could not write reading positions");
+                }
+                if let Err(e) = facilitation::open_due_prompts(&app).await {
+                    tracing::warn!(error = %e, "could not open scheduled prompts");
                 }
                 if ticks.is_multiple_of(1800)
                     && let Err(e) = accounts::prune(&app).await

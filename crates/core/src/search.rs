@@ -55,18 +55,35 @@ enum Touched {
     Space(String),
 }
 
-fn touched(event: &Event) -> Option<Touched> {
-    let subject = event.subject_id.clone()?;
-    Some(match event.kind.as_str() {
-        kind::THREAD_CREATED => Touched::Thread(subject),
-        kind::THREAD_RENAMED => Touched::Replies(subject),
-        kind::POST_CREATED | kind::POST_EDITED | kind::POST_DELETED => Touched::Post(subject),
-        kind::WIKI_PAGE_CREATED | kind::WIKI_PAGE_EDITED => Touched::Wiki(subject),
-        kind::LIBRARY_ITEM_CREATED | kind::LIBRARY_ITEM_UPDATED | kind::LIBRARY_ITEM_DELETED => Touched::Item(subject),
-        kind::COLLECTION_CREATED | kind::COLLECTION_UPDATED | kind::COLLECTION_DELETED => Touched::Collection(subject),
-        kind::SPACE_UPDATED => Touched::Space(subject),
-        _ => return None,
-    })
+fn touched(event: &Event) -> Vec<Touched> {
+    let Some(subject) = event.subject_id.clone() else { return Vec::new() };
+    let data = || serde_json::from_str::<serde_json::Value>(&event.data).unwrap_or_default();
+    let field = |name: &str| data().get(name).and_then(|v| v.as_str()).map(str::to_owned);
+    match event.kind.as_str() {
+        kind::THREAD_CREATED => vec![Touched::Thread(subject)],
+        kind::THREAD_RENAMED | kind::THREAD_MOVED | kind::THREAD_STATE_CHANGED => vec![Touched::Replies(subject)],
+        // The new thread's opening post was a reply until now.
+        kind::THREAD_SPLIT => {
+            let mut out = vec![Touched::Replies(subject)];
+            out.extend(field("first_post_id").map(Touched::Post));
+            out
+        }
+        kind::THREAD_MERGED => {
+            let mut out = vec![Touched::Replies(subject)];
+            out.extend(field("from").map(Touched::Thread));
+            out
+        }
+        kind::POST_CREATED | kind::POST_EDITED | kind::POST_DELETED => vec![Touched::Post(subject)],
+        kind::WIKI_PAGE_CREATED | kind::WIKI_PAGE_EDITED => vec![Touched::Wiki(subject)],
+        kind::LIBRARY_ITEM_CREATED | kind::LIBRARY_ITEM_UPDATED | kind::LIBRARY_ITEM_DELETED => {
+            vec![Touched::Item(subject)]
+        }
+        kind::COLLECTION_CREATED | kind::COLLECTION_UPDATED | kind::COLLECTION_DELETED => {
+            vec![Touched::Collection(subject)]
+        }
+        kind::SPACE_UPDATED => vec![Touched::Space(subject)],
+        _ => Vec::new(),
+    }
 }
 
 fn doc(kind: Kind, row: Searchable, url: String) -> Doc {
@@ -89,15 +106,16 @@ async fn changes_for(conn: &mut Conn, t: &Touched, out: &mut Vec<Change>) -> Res
     let gone = |kind, id: &str| Change::Delete { kind, id: id.to_owned() };
     match t {
         Touched::Thread(id) => match indexing::thread(conn, id).await? {
-            Some(row) => {
+            Some(row) if row.deleted_at.is_none() => {
                 let url = format!("/s/{}/t/{}", row.space_slug, row.id);
                 out.push(Change::Upsert(doc(Kind::Thread, row, url)));
             }
-            None => out.push(gone(Kind::Thread, id)),
+            _ => out.push(gone(Kind::Thread, id)),
         },
         Touched::Post(id) => match indexing::post(conn, id).await? {
             // The opening post is searched as part of its thread.
             Some(row) if row.number == Some(1) => {
+                out.push(gone(Kind::Post, id));
                 let thread = row.thread_id.clone().unwrap_or_default();
                 Box::pin(changes_for(conn, &Touched::Thread(thread), out)).await?;
             }
@@ -169,7 +187,7 @@ async fn feed(app: &Stoa, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<u64> {
         let Some(newest) = batch.last().map(|e| e.seq) else { break };
         let mut seen = HashSet::new();
         let mut changes = Vec::new();
-        for t in batch.iter().filter_map(touched) {
+        for t in batch.iter().flat_map(touched) {
             if seen.insert(t.clone()) {
                 changes_for(&mut conn, &t, &mut changes).await?;
             }

@@ -69,6 +69,29 @@ pub struct SpaceSummary {
     pub created_at: i64,
     /// The viewer's own role, if they are a member.
     pub viewer_role: Option<Role>,
+    /// How its discussions run, as its facilitators set it.
+    pub rules: DiscussionRules,
+}
+
+/// A space's discussion rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct DiscussionRules {
+    /// Members may post anonymously to their peers (facilitators still see who).
+    pub allow_anonymous: bool,
+    /// Seconds a member waits between two posts anywhere in the space; 0: off.
+    pub slow_mode_secs: i64,
+    /// New threads start in post-first mode.
+    pub post_first: bool,
+}
+
+impl DiscussionRules {
+    pub(crate) fn of(space: &stoa_store::spaces::SpaceRow) -> Self {
+        Self {
+            allow_anonymous: space.allow_anonymous != 0,
+            slow_mode_secs: space.slow_mode_secs,
+            post_first: space.post_first != 0,
+        }
+    }
 }
 
 impl SpaceSummary {
@@ -90,6 +113,7 @@ impl SpaceSummary {
             last_activity_at: s.last_activity_at,
             created_at: s.created_at,
             viewer_role: view.viewer_role(),
+            rules: DiscussionRules::of(s),
         }
     }
 }
@@ -110,6 +134,7 @@ pub struct Permissions {
     pub edit_settings: bool,
     pub create_team: bool,
     pub curate: bool,
+    pub facilitate: bool,
 }
 
 impl Permissions {
@@ -129,6 +154,7 @@ impl Permissions {
             edit_settings: may(Action::EditSettings),
             create_team: community && may(Action::CreateTeam),
             curate: may(Action::Curate),
+            facilitate: may(Action::Facilitate),
         }
     }
 }
@@ -391,6 +417,14 @@ pub async fn directory(app: &Stoa, actor: &Actor, filter: &DirectoryFilter) -> R
 }
 
 /// The spaces the actor belongs to, most recently active first.
+/// The spaces `actor` belongs to and facilitates (where they may move threads).
+pub async fn facilitated(app: &Stoa, actor: &Actor) -> Result<Vec<SpaceSummary>> {
+    let Some(me) = actor.user.as_ref() else { return Ok(Vec::new()) };
+    let mut conn = app.store.read().await?;
+    let views = store::views_of_member(&mut conn, &me.id).await?;
+    Ok(views.iter().filter(|v| allowed(actor, v, Action::Facilitate)).map(SpaceSummary::of).collect())
+}
+
 pub async fn my_spaces(app: &Stoa, actor: &Actor) -> Result<Vec<SpaceSummary>> {
     let Some(me) = &actor.user else {
         return Ok(Vec::new());

@@ -11,7 +11,7 @@ use serde::Serialize;
 use stoa_domain::wiki::{self as rules, DiffHunk, EditSummary, LongText, Merged};
 use stoa_domain::{Action, PostBody, Title, markdown};
 use stoa_store::events::{self, NewEvent, kind};
-use stoa_store::threads::NewPost;
+use stoa_store::threads::NewThread;
 use stoa_store::wiki::{self as store, NewPage, NewRevision, PageListItem, PageRow, RevisionListItem};
 use stoa_store::{Conn, dialect, new_id};
 
@@ -719,30 +719,26 @@ pub async fn talk(app: &Stoa, actor: &Actor, space_slug: &str, page_slug: &str, 
     let body_html = markdown::render(body.as_str());
     let (thread_id, number) = match &row.talk_thread_id {
         Some(thread_id) => {
-            let post = NewPost {
-                id: &new_id(),
-                thread_id,
-                author_id: &me.id,
-                reply_to_id: None,
-                body: body.as_str(),
-                body_html: &body_html,
-                created_at: now,
-            };
-            (thread_id.clone(), discussions::write_reply(&mut tx, &view.space.id, &post).await?)
+            // An existing talk page is a thread like any other: its replies
+            // meet the same rules (locks, slow mode).
+            drop(tx);
+            let input = discussions::ReplyInput { body: body.into_inner(), ..Default::default() };
+            return Ok(discussions::reply(app, actor, thread_id, input).await?.thread_id);
         }
         None => {
             let title: String = format!("Talk: {}", row.title).chars().take(Title::MAX).collect();
-            let (thread_id, _) = discussions::write_thread(
-                &mut tx,
-                &view.space.id,
-                &me.id,
-                "talk",
-                &title,
-                body.as_str(),
-                &body_html,
-                now,
-            )
-            .await?;
+            let thread = NewThread {
+                id: &new_id(),
+                space_id: &view.space.id,
+                author_id: &me.id,
+                kind: "talk",
+                title: &title,
+                created_at: now,
+                anonymous: false,
+                post_first: false,
+                opens_at: None,
+            };
+            let (thread_id, _) = discussions::write_thread(&mut tx, &thread, body.as_str(), &body_html).await?;
             store::set_talk_thread(&mut tx, &row.id, &thread_id).await?;
             (thread_id, 1)
         }

@@ -77,11 +77,15 @@ pub enum Action {
     /// Look after the knowledge repository: protect wiki pages, mark library
     /// items and collections as suggested, edit or remove anyone's items.
     Curate,
+    /// Run the space's discussions and learning activities: pin, lock, close,
+    /// move, split and merge threads, set slow and post-first modes, schedule
+    /// prompts, endorse answers, see who wrote anonymous posts.
+    Facilitate,
 }
 
 impl Action {
     /// Every action, in the order the matrix test lists them.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::View,
         Action::ReadContent,
         Action::Join,
@@ -95,6 +99,7 @@ impl Action {
         Action::EditSettings,
         Action::CreateTeam,
         Action::Curate,
+        Action::Facilitate,
     ];
 }
 
@@ -192,7 +197,8 @@ pub fn can(viewer: &Viewer, space: &SpaceFacts, action: Action) -> Decision {
         | Action::InviteMembers
         | Action::ReviewJoinRequests
         | Action::CreateTeam
-        | Action::Curate => allow_if(viewer.is_admin || at_least(Role::Facilitator)),
+        | Action::Curate
+        | Action::Facilitate => allow_if(viewer.is_admin || at_least(Role::Facilitator)),
         Action::ManageMembers | Action::EditSettings => allow_if(viewer.is_admin || at_least(Role::Owner)),
     }
 }
@@ -215,7 +221,7 @@ mod tests {
     //! what fails here and has to be made on purpose.
     //!
     //! Columns follow [`Action::ALL`]:
-    //! View, Read, Join, Request, Leave, Post, Moderate, Invite, Review, Manage, Settings, Team, Curate.
+    //! View, Read, Join, Request, Leave, Post, Moderate, Invite, Review, Manage, Settings, Team, Curate, Facilitate.
     //! Letters: `A` allow, `F` forbidden, `N` not found, `S` sign in required.
 
     use super::*;
@@ -258,61 +264,61 @@ mod tests {
     }
 
     const MATRIX: &[(Visibility, JoinPolicy, Who, &str)] = &[
-        //                                   VRJQLPMIRMSTC
-        (Public, Open, Who::Anonymous, "AASSSSSSSSSSS"),
-        (Public, Open, Who::Outsider, "AAAFFFFFFFFFF"),
-        (Public, Open, Who::Member, "AAFFAAFFFFFFF"),
-        (Public, Open, Who::Facilitator, "AAFFAAAAAFFAA"),
-        (Public, Open, Who::Owner, "AAFFAAAAAAAAA"),
-        (Public, Open, Who::Admin, "AAAFFFAAAAAAA"),
-        (Public, Request, Who::Anonymous, "AASSSSSSSSSSS"),
-        (Public, Request, Who::Outsider, "AAFAFFFFFFFFF"),
-        (Public, Request, Who::Member, "AAFFAAFFFFFFF"),
-        (Public, Request, Who::Facilitator, "AAFFAAAAAFFAA"),
-        (Public, Request, Who::Owner, "AAFFAAAAAAAAA"),
-        (Public, Request, Who::Admin, "AAFAFFAAAAAAA"),
-        (Public, Invite, Who::Anonymous, "AASSSSSSSSSSS"),
-        (Public, Invite, Who::Outsider, "AAFFFFFFFFFFF"),
-        (Public, Invite, Who::Member, "AAFFAAFFFFFFF"),
-        (Public, Invite, Who::Facilitator, "AAFFAAAAAFFAA"),
-        (Public, Invite, Who::Owner, "AAFFAAAAAAAAA"),
-        (Public, Invite, Who::Admin, "AAFFFFAAAAAAA"),
-        (Members, Open, Who::Anonymous, "ASSSSSSSSSSSS"),
-        (Members, Open, Who::Outsider, "AFAFFFFFFFFFF"),
-        (Members, Open, Who::Member, "AAFFAAFFFFFFF"),
-        (Members, Open, Who::Facilitator, "AAFFAAAAAFFAA"),
-        (Members, Open, Who::Owner, "AAFFAAAAAAAAA"),
-        (Members, Open, Who::Admin, "AAAFFFAAAAAAA"),
-        (Members, Request, Who::Anonymous, "ASSSSSSSSSSSS"),
-        (Members, Request, Who::Outsider, "AFFAFFFFFFFFF"),
-        (Members, Request, Who::Member, "AAFFAAFFFFFFF"),
-        (Members, Request, Who::Facilitator, "AAFFAAAAAFFAA"),
-        (Members, Request, Who::Owner, "AAFFAAAAAAAAA"),
-        (Members, Request, Who::Admin, "AAFAFFAAAAAAA"),
-        (Members, Invite, Who::Anonymous, "ASSSSSSSSSSSS"),
-        (Members, Invite, Who::Outsider, "AFFFFFFFFFFFF"),
-        (Members, Invite, Who::Member, "AAFFAAFFFFFFF"),
-        (Members, Invite, Who::Facilitator, "AAFFAAAAAFFAA"),
-        (Members, Invite, Who::Owner, "AAFFAAAAAAAAA"),
-        (Members, Invite, Who::Admin, "AAFFFFAAAAAAA"),
-        (Secret, Open, Who::Anonymous, "NNNNNNNNNNNNN"),
-        (Secret, Open, Who::Outsider, "NNNNNNNNNNNNN"),
-        (Secret, Open, Who::Member, "AAFFAAFFFFFFF"),
-        (Secret, Open, Who::Facilitator, "AAFFAAAAAFFAA"),
-        (Secret, Open, Who::Owner, "AAFFAAAAAAAAA"),
-        (Secret, Open, Who::Admin, "AAAFFFAAAAAAA"),
-        (Secret, Request, Who::Anonymous, "NNNNNNNNNNNNN"),
-        (Secret, Request, Who::Outsider, "NNNNNNNNNNNNN"),
-        (Secret, Request, Who::Member, "AAFFAAFFFFFFF"),
-        (Secret, Request, Who::Facilitator, "AAFFAAAAAFFAA"),
-        (Secret, Request, Who::Owner, "AAFFAAAAAAAAA"),
-        (Secret, Request, Who::Admin, "AAFAFFAAAAAAA"),
-        (Secret, Invite, Who::Anonymous, "NNNNNNNNNNNNN"),
-        (Secret, Invite, Who::Outsider, "NNNNNNNNNNNNN"),
-        (Secret, Invite, Who::Member, "AAFFAAFFFFFFF"),
-        (Secret, Invite, Who::Facilitator, "AAFFAAAAAFFAA"),
-        (Secret, Invite, Who::Owner, "AAFFAAAAAAAAA"),
-        (Secret, Invite, Who::Admin, "AAFFFFAAAAAAA"),
+        //                                   VRJQLPMIRMSTCF
+        (Public, Open, Who::Anonymous, "AASSSSSSSSSSSS"),
+        (Public, Open, Who::Outsider, "AAAFFFFFFFFFFF"),
+        (Public, Open, Who::Member, "AAFFAAFFFFFFFF"),
+        (Public, Open, Who::Facilitator, "AAFFAAAAAFFAAA"),
+        (Public, Open, Who::Owner, "AAFFAAAAAAAAAA"),
+        (Public, Open, Who::Admin, "AAAFFFAAAAAAAA"),
+        (Public, Request, Who::Anonymous, "AASSSSSSSSSSSS"),
+        (Public, Request, Who::Outsider, "AAFAFFFFFFFFFF"),
+        (Public, Request, Who::Member, "AAFFAAFFFFFFFF"),
+        (Public, Request, Who::Facilitator, "AAFFAAAAAFFAAA"),
+        (Public, Request, Who::Owner, "AAFFAAAAAAAAAA"),
+        (Public, Request, Who::Admin, "AAFAFFAAAAAAAA"),
+        (Public, Invite, Who::Anonymous, "AASSSSSSSSSSSS"),
+        (Public, Invite, Who::Outsider, "AAFFFFFFFFFFFF"),
+        (Public, Invite, Who::Member, "AAFFAAFFFFFFFF"),
+        (Public, Invite, Who::Facilitator, "AAFFAAAAAFFAAA"),
+        (Public, Invite, Who::Owner, "AAFFAAAAAAAAAA"),
+        (Public, Invite, Who::Admin, "AAFFFFAAAAAAAA"),
+        (Members, Open, Who::Anonymous, "ASSSSSSSSSSSSS"),
+        (Members, Open, Who::Outsider, "AFAFFFFFFFFFFF"),
+        (Members, Open, Who::Member, "AAFFAAFFFFFFFF"),
+        (Members, Open, Who::Facilitator, "AAFFAAAAAFFAAA"),
+        (Members, Open, Who::Owner, "AAFFAAAAAAAAAA"),
+        (Members, Open, Who::Admin, "AAAFFFAAAAAAAA"),
+        (Members, Request, Who::Anonymous, "ASSSSSSSSSSSSS"),
+        (Members, Request, Who::Outsider, "AFFAFFFFFFFFFF"),
+        (Members, Request, Who::Member, "AAFFAAFFFFFFFF"),
+        (Members, Request, Who::Facilitator, "AAFFAAAAAFFAAA"),
+        (Members, Request, Who::Owner, "AAFFAAAAAAAAAA"),
+        (Members, Request, Who::Admin, "AAFAFFAAAAAAAA"),
+        (Members, Invite, Who::Anonymous, "ASSSSSSSSSSSSS"),
+        (Members, Invite, Who::Outsider, "AFFFFFFFFFFFFF"),
+        (Members, Invite, Who::Member, "AAFFAAFFFFFFFF"),
+        (Members, Invite, Who::Facilitator, "AAFFAAAAAFFAAA"),
+        (Members, Invite, Who::Owner, "AAFFAAAAAAAAAA"),
+        (Members, Invite, Who::Admin, "AAFFFFAAAAAAAA"),
+        (Secret, Open, Who::Anonymous, "NNNNNNNNNNNNNN"),
+        (Secret, Open, Who::Outsider, "NNNNNNNNNNNNNN"),
+        (Secret, Open, Who::Member, "AAFFAAFFFFFFFF"),
+        (Secret, Open, Who::Facilitator, "AAFFAAAAAFFAAA"),
+        (Secret, Open, Who::Owner, "AAFFAAAAAAAAAA"),
+        (Secret, Open, Who::Admin, "AAAFFFAAAAAAAA"),
+        (Secret, Request, Who::Anonymous, "NNNNNNNNNNNNNN"),
+        (Secret, Request, Who::Outsider, "NNNNNNNNNNNNNN"),
+        (Secret, Request, Who::Member, "AAFFAAFFFFFFFF"),
+        (Secret, Request, Who::Facilitator, "AAFFAAAAAFFAAA"),
+        (Secret, Request, Who::Owner, "AAFFAAAAAAAAAA"),
+        (Secret, Request, Who::Admin, "AAFAFFAAAAAAAA"),
+        (Secret, Invite, Who::Anonymous, "NNNNNNNNNNNNNN"),
+        (Secret, Invite, Who::Outsider, "NNNNNNNNNNNNNN"),
+        (Secret, Invite, Who::Member, "AAFFAAFFFFFFFF"),
+        (Secret, Invite, Who::Facilitator, "AAFFAAAAAFFAAA"),
+        (Secret, Invite, Who::Owner, "AAFFAAAAAAAAAA"),
+        (Secret, Invite, Who::Admin, "AAFFFFAAAAAAAA"),
     ];
 
     #[test]
@@ -351,9 +357,9 @@ mod tests {
         // A community member who belongs to team A, looking at team B.
         let community_member = Viewer { signed_in: true, is_admin: false, role: None };
         let members_team = team(Members, Request, Members, Some(Role::Member));
-        assert_eq!(row(&community_member, &members_team), "AFFAFFFFFFFFF");
+        assert_eq!(row(&community_member, &members_team), "AFFAFFFFFFFFFF");
         let secret_team = team(Secret, Invite, Members, Some(Role::Member));
-        assert_eq!(row(&community_member, &secret_team), "NNNNNNNNNNNNN");
+        assert_eq!(row(&community_member, &secret_team), "NNNNNNNNNNNNNN");
     }
 
     #[test]
@@ -361,22 +367,22 @@ mod tests {
         let outsider_to_team = Viewer { signed_in: true, is_admin: false, role: None };
         let facilitated = team(Secret, Invite, Members, Some(Role::Facilitator));
         // Inherited roles do not make one a member: no leaving, no joining.
-        assert_eq!(row(&outsider_to_team, &facilitated), "AAFFFAAAAFFAA");
+        assert_eq!(row(&outsider_to_team, &facilitated), "AAFFFAAAAFFAAA");
         let owned = team(Secret, Invite, Members, Some(Role::Owner));
-        assert_eq!(row(&outsider_to_team, &owned), "AAFFFAAAAAAAA");
+        assert_eq!(row(&outsider_to_team, &owned), "AAFFFAAAAAAAAA");
     }
 
     #[test]
     fn a_team_is_never_more_open_than_its_community() {
         let stranger = Viewer { signed_in: true, is_admin: false, role: None };
         // A public team inside a secret community stays invisible to strangers.
-        assert_eq!(row(&stranger, &team(Public, Open, Secret, None)), "NNNNNNNNNNNNN");
+        assert_eq!(row(&stranger, &team(Public, Open, Secret, None)), "NNNNNNNNNNNNNN");
         // Inside a members-only community it is listed, but not readable or joinable.
-        assert_eq!(row(&stranger, &team(Public, Open, Members, None)), "AFFFFFFFFFFFF");
+        assert_eq!(row(&stranger, &team(Public, Open, Members, None)), "AFFFFFFFFFFFFF");
         // Inside a public community a public team reads like any public space,
         // but joining it takes joining the community first.
-        assert_eq!(row(&stranger, &team(Public, Open, Public, None)), "AAFFFFFFFFFFF");
-        assert_eq!(row(&stranger, &team(Public, Open, Public, Some(Role::Member))), "AAAFFFFFFFFFF");
+        assert_eq!(row(&stranger, &team(Public, Open, Public, None)), "AAFFFFFFFFFFFF");
+        assert_eq!(row(&stranger, &team(Public, Open, Public, Some(Role::Member))), "AAAFFFFFFFFFFF");
     }
 
     #[test]

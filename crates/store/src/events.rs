@@ -38,7 +38,16 @@ pub mod kind {
     pub const INVITE_DECLINED: &str = "invite.declined";
     pub const THREAD_CREATED: &str = "thread.created";
     pub const THREAD_RENAMED: &str = "thread.renamed";
+    pub const THREAD_SCHEDULED: &str = "thread.scheduled";
+    pub const THREAD_STATE_CHANGED: &str = "thread.state_changed";
+    pub const THREAD_MOVED: &str = "thread.moved";
+    pub const THREAD_SPLIT: &str = "thread.split";
+    pub const THREAD_MERGED: &str = "thread.merged";
+    pub const ANSWER_ACCEPTED: &str = "answer.accepted";
     pub const POST_CREATED: &str = "post.created";
+    pub const POST_VOTED: &str = "post.voted";
+    pub const POST_ENDORSED: &str = "post.endorsed";
+    pub const SPACE_RULES_CHANGED: &str = "space.rules_changed";
     pub const POST_EDITED: &str = "post.edited";
     pub const POST_DELETED: &str = "post.deleted";
     pub const WIKI_PAGE_CREATED: &str = "wiki.page_created";

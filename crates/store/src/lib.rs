@@ -16,6 +16,7 @@
 pub mod blobs;
 pub mod dialect;
 pub mod events;
+pub mod facilitation;
 pub mod files;
 pub mod indexing;
 pub mod library;

@@ -12,6 +12,7 @@ use crate::{Backend, Result, dialect};
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "knowledge", include_str!("../migrations/0002_knowledge.sql")),
+    (3, "facilitation", include_str!("../migrations/0003_facilitation.sql")),
 ];
 
 /// Applies what has not been applied and returns how many migrations ran.

@@ -32,6 +32,12 @@ pub struct SpaceRow {
     pub last_activity_at: i64,
     pub member_count: i64,
     pub thread_count: i64,
+    /// 1: members may post anonymously to their peers.
+    pub allow_anonymous: i64,
+    /// Seconds a member waits between two posts in the space; 0: off.
+    pub slow_mode_secs: i64,
+    /// 1: new threads start in post-first mode.
+    pub post_first: i64,
 }
 
 /// A space's last activity is the later of its own (members joining) and its
@@ -42,7 +48,7 @@ const SPACE_COLUMNS: &str = "s.id, s.kind, s.slug, s.name, s.description, s.desc
      COALESCE((SELECT MAX(ta.last_activity_at) FROM threads ta \
                WHERE ta.space_id = s.id AND ta.last_activity_at > s.last_activity_at), s.last_activity_at) \
          AS last_activity_at, \
-     s.member_count, s.thread_count";
+     s.member_count, s.thread_count, s.allow_anonymous, s.slow_mode_secs, s.post_first";
 
 /// A space as one viewer sees it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -186,6 +192,25 @@ pub async fn update(conn: &mut AnyConnection, id: &str, update: &SpaceUpdate<'_>
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
+    Ok(())
+}
+
+/// A space's discussion rules, set by its facilitators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiscussionRules {
+    pub allow_anonymous: bool,
+    pub slow_mode_secs: i64,
+    pub post_first: bool,
+}
+
+pub async fn set_discussion_rules(conn: &mut AnyConnection, id: &str, rules: DiscussionRules) -> Result<()> {
+    sqlx::query("UPDATE spaces SET allow_anonymous = $2, slow_mode_secs = $3, post_first = $4 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(rules.allow_anonymous))
+        .bind(rules.slow_mode_secs)
+        .bind(i64::from(rules.post_first))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -24,10 +24,31 @@ pub struct ThreadRow {
     pub last_post_id: Option<String>,
     pub last_poster_id: Option<String>,
     pub revision: i64,
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub state: ThreadState,
+    /// A scheduled prompt's opening time; `None` once open.
+    pub opens_at: Option<i64>,
+    /// 1: the opening post is anonymous to peers.
+    pub anonymous: i64,
+    pub accepted_post_id: Option<String>,
+    pub merged_into: Option<String>,
+}
+
+/// How a facilitator has set a thread up.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct ThreadState {
+    pub pinned_at: Option<i64>,
+    pub locked_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub close_reason: Option<String>,
+    pub slow_mode_secs: i64,
+    pub post_first: i64,
 }
 
 const THREAD_COLUMNS: &str = "t.id, t.space_id, t.author_id, t.kind, t.title, t.created_at, t.last_activity_at, \
-     t.post_count, t.last_post_id, t.last_poster_id, t.revision";
+     t.post_count, t.last_post_id, t.last_poster_id, t.revision, t.pinned_at, t.locked_at, t.closed_at, \
+     t.close_reason, t.slow_mode_secs, t.post_first, t.opens_at, t.anonymous, t.accepted_post_id, t.merged_into";
 
 /// A thread as listed in its space, with names and the viewer's reading position.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
@@ -38,8 +59,12 @@ pub struct ThreadListItem {
     pub author_username: String,
     pub author_display_name: String,
     pub last_poster_display_name: Option<String>,
+    /// 1 when the newest post was written anonymously.
+    pub last_post_anonymous: Option<i64>,
     /// The highest post number the viewer has seen; `None` if never opened.
     pub viewer_last_read: Option<i64>,
+    /// 1 when some reply has not been deleted (for a question: it has an answer).
+    pub answered: i64,
 }
 
 /// A post with its author's names.
@@ -60,14 +85,23 @@ pub struct PostView {
     pub edited_at: Option<i64>,
     pub deleted_at: Option<i64>,
     pub version: i64,
+    /// 1: written anonymously to peers.
+    pub anonymous: i64,
+    /// The sum of its votes.
+    pub score: i64,
+    /// The facilitator who endorsed it, if one did.
+    pub endorsed_by_name: Option<String>,
 }
 
-const POST_SELECT: &str = "SELECT p.id, p.thread_id, t.space_id, p.number, p.author_id, u.username AS author_username,
+pub(crate) const POST_SELECT: &str =
+    "SELECT p.id, p.thread_id, t.space_id, p.number, p.author_id, u.username AS author_username,
             u.display_name AS author_display_name, p.reply_to_id, rp.number AS reply_to_number, p.body, p.body_html,
-            p.created_at, p.edited_at, p.deleted_at, p.version
+            p.created_at, p.edited_at, p.deleted_at, p.version, p.anonymous, p.score,
+            e.display_name AS endorsed_by_name
      FROM posts p
      JOIN threads t ON t.id = p.thread_id
      JOIN users u ON u.id = p.author_id
+     LEFT JOIN users e ON e.id = p.endorsed_by
      LEFT JOIN posts rp ON rp.id = p.reply_to_id";
 
 /// A new thread; its opening post is inserted with [`insert_post`].
@@ -76,16 +110,22 @@ pub struct NewThread<'a> {
     pub id: &'a str,
     pub space_id: &'a str,
     pub author_id: &'a str,
-    /// `discussion`, or `talk` for a wiki page's talk page.
+    /// `discussion`, `question`, or `talk` for a wiki page's talk page.
     pub kind: &'a str,
     pub title: &'a str,
     pub created_at: i64,
+    pub anonymous: bool,
+    pub post_first: bool,
+    /// For a scheduled prompt: when it opens. It is not counted in its
+    /// space until then.
+    pub opens_at: Option<i64>,
 }
 
 pub async fn insert_thread(conn: &mut AnyConnection, thread: &NewThread<'_>) -> Result<()> {
     sqlx::query(
-        "INSERT INTO threads (id, space_id, author_id, kind, title, created_at, last_activity_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        "INSERT INTO threads (id, space_id, author_id, kind, title, created_at, last_activity_at, anonymous,
+                              post_first, opens_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9)",
     )
     .bind(thread.id)
     .bind(thread.space_id)
@@ -93,10 +133,21 @@ pub async fn insert_thread(conn: &mut AnyConnection, thread: &NewThread<'_>) -> 
     .bind(thread.kind)
     .bind(thread.title)
     .bind(thread.created_at)
+    .bind(i64::from(thread.anonymous))
+    .bind(i64::from(thread.post_first))
+    .bind(thread.opens_at)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE spaces SET thread_count = thread_count + 1 WHERE id = $1")
-        .bind(thread.space_id)
+    if thread.opens_at.is_none() {
+        count_thread(conn, thread.space_id, 1).await?;
+    }
+    Ok(())
+}
+
+async fn count_thread(conn: &mut AnyConnection, space_id: &str, by: i64) -> Result<()> {
+    sqlx::query("UPDATE spaces SET thread_count = thread_count + $2 WHERE id = $1")
+        .bind(space_id)
+        .bind(by)
         .execute(conn)
         .await?;
     Ok(())
@@ -112,6 +163,7 @@ pub struct NewPost<'a> {
     pub body: &'a str,
     pub body_html: &'a str,
     pub created_at: i64,
+    pub anonymous: bool,
 }
 
 /// Inserts a post, numbering it after the thread's last, and returns its number.
@@ -129,8 +181,8 @@ pub async fn insert_post(conn: &mut AnyConnection, post: &NewPost<'_>) -> Result
     .await?;
     let number = number.ok_or(StoreError::NotFound)?;
     sqlx::query(
-        "INSERT INTO posts (id, thread_id, number, author_id, reply_to_id, body, body_html, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO posts (id, thread_id, number, author_id, reply_to_id, body, body_html, created_at, anonymous)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(post.id)
     .bind(post.thread_id)
@@ -140,6 +192,7 @@ pub async fn insert_post(conn: &mut AnyConnection, post: &NewPost<'_>) -> Result
     .bind(post.body)
     .bind(post.body_html)
     .bind(post.created_at)
+    .bind(i64::from(post.anonymous))
     .execute(conn)
     .await?;
     Ok(number)
@@ -163,6 +216,12 @@ pub struct ThreadInSpace {
     pub thread_last_activity_at: i64,
     pub thread_post_count: i64,
     pub thread_revision: i64,
+    pub thread_anonymous: i64,
+    pub thread_opens_at: Option<i64>,
+    pub thread_accepted_post_id: Option<String>,
+    pub thread_merged_into: Option<String>,
+    #[sqlx(flatten)]
+    pub state: ThreadState,
     /// The highest post number the viewer has seen, if any.
     pub viewer_last_read: Option<i64>,
     #[sqlx(flatten)]
@@ -181,28 +240,68 @@ pub async fn thread_in_space(
          WHERE t.id = $2",
         "t.id AS thread_id, t.author_id AS thread_author_id, a.username AS thread_author_username, t.title AS thread_title,
          t.kind AS thread_kind, t.created_at AS thread_created_at, t.last_activity_at AS thread_last_activity_at, t.post_count AS thread_post_count,
-         t.revision AS thread_revision, v.last_read_number AS viewer_last_read",
+         t.revision AS thread_revision, t.anonymous AS thread_anonymous, t.opens_at AS thread_opens_at,
+         t.accepted_post_id AS thread_accepted_post_id, t.merged_into AS thread_merged_into,
+         t.pinned_at, t.locked_at, t.closed_at, t.close_reason, t.slow_mode_secs, t.post_first,
+         v.last_read_number AS viewer_last_read",
     );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer_id).bind(thread_id).fetch_optional(conn).await?)
 }
 
-/// A page of a space's threads, newest activity first.
+/// Which of a space's threads a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThreadFilter {
+    #[default]
+    All,
+    Questions,
+    /// Questions without an answer that is still there.
+    Unanswered,
+    /// Questions without an accepted answer.
+    Unaccepted,
+}
+
+impl ThreadFilter {
+    fn condition(self) -> &'static str {
+        match self {
+            ThreadFilter::All => "",
+            ThreadFilter::Questions => "AND t.kind = 'question'",
+            ThreadFilter::Unanswered => {
+                "AND t.kind = 'question' AND NOT EXISTS
+                 (SELECT 1 FROM posts r WHERE r.thread_id = t.id AND r.number > 1 AND r.deleted_at IS NULL)"
+            }
+            ThreadFilter::Unaccepted => "AND t.kind = 'question' AND t.accepted_post_id IS NULL",
+        }
+    }
+}
+
+/// A page of a space's threads: pinned ones first, then newest activity
+/// first. Merged threads are left out, and so are scheduled prompts unless
+/// `with_scheduled`.
 pub async fn threads_in_space(
     conn: &mut AnyConnection,
     space_id: &str,
     viewer_id: Option<&str>,
+    filter: ThreadFilter,
+    with_scheduled: bool,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ThreadListItem>> {
+    let scheduled = if with_scheduled { "" } else { "AND t.opens_at IS NULL" };
+    let filter = filter.condition();
     let sql = format!(
         "SELECT {THREAD_COLUMNS}, a.username AS author_username, a.display_name AS author_display_name,
-                lp.display_name AS last_poster_display_name, v.last_read_number AS viewer_last_read
+                lp.display_name AS last_poster_display_name, lpp.anonymous AS last_post_anonymous,
+                v.last_read_number AS viewer_last_read,
+                CASE WHEN EXISTS (SELECT 1 FROM posts r WHERE r.thread_id = t.id AND r.number > 1
+                                  AND r.deleted_at IS NULL) THEN 1 ELSE 0 END AS answered
          FROM threads t
          JOIN users a ON a.id = t.author_id
          LEFT JOIN users lp ON lp.id = t.last_poster_id
+         LEFT JOIN posts lpp ON lpp.id = t.last_post_id
          LEFT JOIN thread_visits v ON v.thread_id = t.id AND v.user_id = $2
-         WHERE t.space_id = $1
-         ORDER BY t.last_activity_at DESC, t.id DESC
+         WHERE t.space_id = $1 AND t.merged_into IS NULL {scheduled} {filter}
+         ORDER BY CASE WHEN t.pinned_at IS NULL THEN 1 ELSE 0 END, t.pinned_at DESC,
+                  t.last_activity_at DESC, t.id DESC
          LIMIT $3 OFFSET $4"
     );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -214,11 +313,13 @@ pub async fn threads_in_space(
         .await?)
 }
 
-pub async fn count_threads_in_space(conn: &mut AnyConnection, space_id: &str) -> Result<i64> {
-    Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM threads WHERE space_id = $1")
-        .bind(space_id)
-        .fetch_one(conn)
-        .await?)
+/// How many threads a list with `filter` holds (open, unmerged ones).
+pub async fn count_threads(conn: &mut AnyConnection, space_id: &str, filter: ThreadFilter) -> Result<i64> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM threads t WHERE t.space_id = $1 AND t.merged_into IS NULL AND t.opens_at IS NULL {}",
+        filter.condition()
+    );
+    Ok(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(space_id).fetch_one(conn).await?)
 }
 
 /// Posts `from_number` onwards, in order, at most `limit`.

@@ -109,6 +109,15 @@ impl From<CoreError> for ApiError {
                 e.retry_after = Some(retry_after_secs);
                 e
             }
+            CoreError::SlowMode { retry_after_secs } => {
+                let mut e = Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "slow_mode",
+                    format!("slow mode is on here: you can post again in {retry_after_secs} s"),
+                );
+                e.retry_after = Some(retry_after_secs);
+                e
+            }
             CoreError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")

@@ -74,3 +74,22 @@
     });
   });
 })();
+
+// A scheduled prompt's time is typed in the browser's own time zone: send
+// the zone's offset at that date along with it (without JavaScript the
+// server reads the time as UTC, and says so).
+(function () {
+  'use strict';
+  function fill(input) {
+    var form = input.form;
+    if (!form) return;
+    var offset = form.querySelector('[data-tz-offset]');
+    if (!offset) return;
+    var at = input.value ? new Date(input.value) : new Date();
+    offset.value = String(isNaN(at.getTime()) ? new Date().getTimezoneOffset() : at.getTimezoneOffset());
+  }
+  document.querySelectorAll('input[type=datetime-local]').forEach(function (input) {
+    fill(input);
+    input.addEventListener('change', function () { fill(input); });
+  });
+})();

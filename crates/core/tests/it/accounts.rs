@@ -224,7 +224,7 @@ async fn the_demo_loads_once() {
         "{listed:?}"
     );
     assert!(matches!(
-        stoa_core::discussions::threads(&app, &diego, "platform-guild", 1).await,
+        stoa_core::discussions::threads(&app, &diego, "platform-guild", Default::default(), 1).await,
         Err(CoreError::Forbidden)
     ));
 }

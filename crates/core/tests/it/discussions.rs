@@ -30,7 +30,11 @@ async fn threads_and_replies_are_sanitized_and_numbered() {
         &app,
         &ana,
         &slug,
-        NewThreadInput { title: "<b>Hi</b>".into(), body: "Hello <img src=x onerror=alert(1)>".into() },
+        NewThreadInput {
+            title: "<b>Hi</b>".into(),
+            body: "Hello <img src=x onerror=alert(1)>".into(),
+            ..Default::default()
+        },
     )
     .await
     .expect("thread");
@@ -39,7 +43,7 @@ async fn threads_and_replies_are_sanitized_and_numbered() {
         &app,
         &ana,
         &written.thread_id,
-        ReplyInput { body: "> quoted\n\nanswer".into(), reply_to: Some(written.post.id.clone()) },
+        ReplyInput { body: "> quoted\n\nanswer".into(), reply_to: Some(written.post.id.clone()), ..Default::default() },
     )
     .await
     .expect("reply");
@@ -56,18 +60,24 @@ async fn input_is_checked_only_after_the_policy() {
     let ana = person(&app, "ana").await;
     let bo = person(&app, "bob").await;
     let slug = public_space(&app, &ana).await;
-    let empty = NewThreadInput { title: "".into(), body: "".into() };
+    let empty = NewThreadInput { title: "".into(), body: "".into(), ..Default::default() };
     assert!(matches!(discussions::create_thread(&app, &bo, &slug, empty.clone()).await, Err(CoreError::Forbidden)));
     let Err(CoreError::Invalid(errors)) = discussions::create_thread(&app, &ana, &slug, empty).await else {
         panic!("empty input")
     };
     assert_eq!(errors.iter().map(|e| e.field).collect::<Vec<_>>(), ["title", "body"]);
-    let huge = NewThreadInput { title: "x".repeat(100 * 1024), body: "ok".into() };
+    let huge = NewThreadInput { title: "x".repeat(100 * 1024), body: "ok".into(), ..Default::default() };
     assert!(
         matches!(discussions::create_thread(&app, &ana, &slug, huge).await, Err(CoreError::Invalid(ref e)) if e[0].message_id == "invalid-too-long")
     );
     assert!(matches!(
-        discussions::reply(&app, &ana, "no-such-thread", ReplyInput { body: "x".into(), reply_to: None }).await,
+        discussions::reply(
+            &app,
+            &ana,
+            "no-such-thread",
+            ReplyInput { body: "x".into(), reply_to: None, ..Default::default() }
+        )
+        .await,
         Err(CoreError::NotFound)
     ));
 }
@@ -79,10 +89,14 @@ async fn edits_keep_versions_and_a_stale_edit_is_refused() {
     let bo = person(&app, "bob").await;
     let slug = public_space(&app, &ana).await;
     spaces::join(&app, &bo, &slug).await.expect("join");
-    let written =
-        discussions::create_thread(&app, &ana, &slug, NewThreadInput { title: "T".into(), body: "v1".into() })
-            .await
-            .expect("thread");
+    let written = discussions::create_thread(
+        &app,
+        &ana,
+        &slug,
+        NewThreadInput { title: "T".into(), body: "v1".into(), ..Default::default() },
+    )
+    .await
+    .expect("thread");
     let id = written.post.id;
     assert!(matches!(discussions::edit_post(&app, &bo, &id, "hijack", None).await, Err(CoreError::Forbidden)));
     discussions::edit_post(&app, &ana, &id, "v2", Some(1)).await.expect("edit");
@@ -105,14 +119,22 @@ async fn deletes_are_soft_and_limited_to_authors_and_moderators() {
     for who in [&bo, &cy] {
         spaces::join(&app, who, &slug).await.expect("join");
     }
-    let written =
-        discussions::create_thread(&app, &bo, &slug, NewThreadInput { title: "T".into(), body: "by bo".into() })
-            .await
-            .expect("thread");
-    let reply =
-        discussions::reply(&app, &bo, &written.thread_id, ReplyInput { body: "bo again".into(), reply_to: None })
-            .await
-            .expect("reply");
+    let written = discussions::create_thread(
+        &app,
+        &bo,
+        &slug,
+        NewThreadInput { title: "T".into(), body: "by bo".into(), ..Default::default() },
+    )
+    .await
+    .expect("thread");
+    let reply = discussions::reply(
+        &app,
+        &bo,
+        &written.thread_id,
+        ReplyInput { body: "bo again".into(), reply_to: None, ..Default::default() },
+    )
+    .await
+    .expect("reply");
     assert!(matches!(discussions::delete_post(&app, &cy, &reply.post.id).await, Err(CoreError::Forbidden)));
     discussions::delete_post(&app, &bo, &reply.post.id).await.expect("author deletes");
     discussions::delete_post(&app, &ana, &written.post.id).await.expect("owner moderates");
@@ -128,19 +150,28 @@ async fn a_thread_shows_what_is_new_since_the_last_visit() {
     let bo = person(&app, "bob").await;
     let slug = public_space(&app, &ana).await;
     spaces::join(&app, &bo, &slug).await.expect("join");
-    let written =
-        discussions::create_thread(&app, &ana, &slug, NewThreadInput { title: "T".into(), body: "one".into() })
-            .await
-            .expect("thread");
+    let written = discussions::create_thread(
+        &app,
+        &ana,
+        &slug,
+        NewThreadInput { title: "T".into(), body: "one".into(), ..Default::default() },
+    )
+    .await
+    .expect("thread");
     let first = discussions::thread_page(&app, &bo, &written.thread_id, None).await.expect("first visit");
     assert_eq!((first.new_count, first.first_new), (0, None));
     app.flush().await.expect("flush");
     for body in ["two", "three"] {
-        discussions::reply(&app, &ana, &written.thread_id, ReplyInput { body: body.into(), reply_to: None })
-            .await
-            .expect("reply");
+        discussions::reply(
+            &app,
+            &ana,
+            &written.thread_id,
+            ReplyInput { body: body.into(), reply_to: None, ..Default::default() },
+        )
+        .await
+        .expect("reply");
     }
-    let list = discussions::threads(&app, &bo, &slug, 1).await.expect("list");
+    let list = discussions::threads(&app, &bo, &slug, Default::default(), 1).await.expect("list");
     assert_eq!(list.threads[0].unread, Some(2));
     let second = discussions::thread_page(&app, &bo, &written.thread_id, None).await.expect("second visit");
     assert_eq!((second.new_count, second.first_new), (2, Some(2)));
@@ -157,18 +188,24 @@ async fn threads_page_newest_activity_first() {
     let mut ids = Vec::new();
     for i in 0..(discussions::THREADS_PER_PAGE + 2) {
         app.clock.advance(std::time::Duration::from_secs(1));
-        let w =
-            discussions::create_thread(&app, &ana, &slug, NewThreadInput { title: format!("T{i}"), body: "b".into() })
-                .await
-                .expect("thread");
+        let w = discussions::create_thread(
+            &app,
+            &ana,
+            &slug,
+            NewThreadInput { title: format!("T{i}"), body: "b".into(), ..Default::default() },
+        )
+        .await
+        .expect("thread");
         ids.push(w.thread_id);
     }
     app.clock.advance(std::time::Duration::from_secs(1));
-    discussions::reply(&app, &ana, &ids[0], ReplyInput { body: "bump".into(), reply_to: None }).await.expect("bump");
-    let first = discussions::threads(&app, &ana, &slug, 1).await.expect("page 1");
+    discussions::reply(&app, &ana, &ids[0], ReplyInput { body: "bump".into(), reply_to: None, ..Default::default() })
+        .await
+        .expect("bump");
+    let first = discussions::threads(&app, &ana, &slug, Default::default(), 1).await.expect("page 1");
     assert_eq!(first.threads[0].title, "T0", "a reply brings a thread to the top");
     assert!(first.has_more);
-    let second = discussions::threads(&app, &ana, &slug, 2).await.expect("page 2");
+    let second = discussions::threads(&app, &ana, &slug, Default::default(), 2).await.expect("page 2");
     assert_eq!((second.threads.len(), second.has_more), (2, false));
 }
 
@@ -177,10 +214,14 @@ async fn a_thread_read_again_shows_every_change_since() {
     let app = app().await;
     let ana = person(&app, "ana").await;
     let slug = public_space(&app, &ana).await;
-    let written =
-        discussions::create_thread(&app, &ana, &slug, NewThreadInput { title: "T".into(), body: "original".into() })
-            .await
-            .expect("thread");
+    let written = discussions::create_thread(
+        &app,
+        &ana,
+        &slug,
+        NewThreadInput { title: "T".into(), body: "original".into(), ..Default::default() },
+    )
+    .await
+    .expect("thread");
     let read = |app: &stoa_core::Stoa| {
         let app = app.clone();
         let id = written.thread_id.clone();
@@ -197,9 +238,14 @@ async fn a_thread_read_again_shows_every_change_since() {
     .await
     .expect("rename");
     assert_eq!(read(&app).await.posts[0].author_display_name, "Ana Lima", "a new name shows at once");
-    discussions::reply(&app, &ana, &written.thread_id, ReplyInput { body: "more".into(), reply_to: None })
-        .await
-        .expect("reply");
+    discussions::reply(
+        &app,
+        &ana,
+        &written.thread_id,
+        ReplyInput { body: "more".into(), reply_to: None, ..Default::default() },
+    )
+    .await
+    .expect("reply");
     assert_eq!(read(&app).await.posts.len(), 2);
     discussions::delete_post(&app, &ana, &written.post.id).await.expect("delete");
     assert!(read(&app).await.posts[0].deleted, "a delete shows at once");

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod discussions;
+mod facilitation;
 mod library;
 mod search;
 mod spaces;

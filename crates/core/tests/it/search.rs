@@ -8,10 +8,15 @@ use stoa_core::{Actor, Stoa};
 use crate::{app, community, person};
 
 async fn thread(app: &Stoa, who: &Actor, slug: &str, title: &str, body: &str) -> String {
-    discussions::create_thread(app, who, slug, NewThreadInput { title: title.into(), body: body.into() })
-        .await
-        .expect("thread")
-        .thread_id
+    discussions::create_thread(
+        app,
+        who,
+        slug,
+        NewThreadInput { title: title.into(), body: body.into(), ..Default::default() },
+    )
+    .await
+    .expect("thread")
+    .thread_id
 }
 
 /// What a search finds, reduced to comparable parts: the total, every hit
@@ -106,10 +111,14 @@ async fn the_index_follows_edits_and_deletes_and_a_rebuild_equals_it() {
     let ana = person(&app, "ana").await;
     let open = community(&app, &ana, "Commons", "public", "invite").await;
     let t = thread(&app, &ana, &open, "Caching strategies", "We cache pages by revision").await;
-    let reply =
-        discussions::reply(&app, &ana, &t, ReplyInput { body: "Invalidate on quokka events".into(), reply_to: None })
-            .await
-            .expect("reply");
+    let reply = discussions::reply(
+        &app,
+        &ana,
+        &t,
+        ReplyInput { body: "Invalidate on quokka events".into(), reply_to: None, ..Default::default() },
+    )
+    .await
+    .expect("reply");
     search::catch_up(&app).await.expect("index");
     assert_eq!(seen(&app, &ana, "quokka").await.0, 1);
 

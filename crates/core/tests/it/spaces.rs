@@ -33,7 +33,7 @@ async fn a_secret_space_is_invisible_to_outsiders_until_they_accept_an_invite() 
         &app,
         &ana,
         &slug,
-        discussions::NewThreadInput { title: "Plans".into(), body: "Secret plans".into() },
+        discussions::NewThreadInput { title: "Plans".into(), body: "Secret plans".into(), ..Default::default() },
     )
     .await
     .expect("thread");
@@ -71,14 +71,14 @@ async fn a_members_only_space_is_listed_and_joinable_by_request_but_unreadable()
         &app,
         &ana,
         &slug,
-        discussions::NewThreadInput { title: "Hello".into(), body: "Inside".into() },
+        discussions::NewThreadInput { title: "Hello".into(), body: "Inside".into(), ..Default::default() },
     )
     .await
     .expect("thread");
     assert!(spaces::directory(&app, &cy, &Default::default()).await.expect("dir").iter().any(|s| s.slug == slug));
     let detail = spaces::space(&app, &cy, &slug).await.expect("visible");
     assert!(detail.may.request_to_join && !detail.may.read && !detail.may.join);
-    assert!(matches!(discussions::threads(&app, &cy, &slug, 1).await, Err(CoreError::Forbidden)));
+    assert!(matches!(discussions::threads(&app, &cy, &slug, Default::default(), 1).await, Err(CoreError::Forbidden)));
     assert!(matches!(spaces::members(&app, &cy, &slug, 10, 0).await, Err(CoreError::Forbidden)));
     assert!(matches!(spaces::join(&app, &cy, &slug).await, Err(CoreError::Forbidden)));
 
@@ -93,7 +93,10 @@ async fn a_members_only_space_is_listed_and_joinable_by_request_but_unreadable()
         spaces::decide_request(&app, &ana, &slug, &requests[0].id, false).await,
         Err(CoreError::Conflict(_))
     ));
-    assert_eq!(discussions::threads(&app, &cy, &slug, 1).await.expect("cy reads now").threads.len(), 1);
+    assert_eq!(
+        discussions::threads(&app, &cy, &slug, Default::default(), 1).await.expect("cy reads now").threads.len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -177,7 +180,7 @@ async fn teams_are_private_to_their_members_and_the_communitys_facilitators() {
         &app,
         &ana,
         &team_b,
-        discussions::NewThreadInput { title: "B only".into(), body: "b".into() },
+        discussions::NewThreadInput { title: "B only".into(), body: "b".into(), ..Default::default() },
     )
     .await
     .expect("thread in b");
@@ -187,7 +190,7 @@ async fn teams_are_private_to_their_members_and_the_communitys_facilitators() {
         discussions::thread_page(&app, &bo, &secret_thread.thread_id, None).await,
         Err(CoreError::NotFound)
     ));
-    assert!(matches!(discussions::threads(&app, &cy, &team_a, 1).await, Err(CoreError::Forbidden)));
+    assert!(matches!(discussions::threads(&app, &cy, &team_a, Default::default(), 1).await, Err(CoreError::Forbidden)));
     // Outsiders of the community cannot invite themselves in through a team.
     assert!(matches!(
         spaces::invite_person(&app, &ana, &team_a, "dee", Role::Member).await,
@@ -287,5 +290,5 @@ async fn leaving_a_community_closes_the_way_back_into_its_teams() {
     assert!(spaces::join_requests(&app, &ana, &team).await.expect("requests").is_empty(), "the request was withdrawn");
     let stale = spaces::decide_request(&app, &ana, &team, &requests[0].id, true).await;
     assert!(matches!(stale, Err(CoreError::Conflict(_))), "{stale:?}");
-    assert!(matches!(discussions::threads(&app, &bob, &team, 1).await, Err(CoreError::Forbidden)));
+    assert!(matches!(discussions::threads(&app, &bob, &team, Default::default(), 1).await, Err(CoreError::Forbidden)));
 }

@@ -176,7 +176,7 @@ async fn links_nesting_protection_and_talk() {
         &app,
         &bo,
         &thread,
-        stoa_core::discussions::ReplyInput { body: "Done.".into(), reply_to: None },
+        stoa_core::discussions::ReplyInput { body: "Done.".into(), reply_to: None, ..Default::default() },
     )
     .await
     .expect("reply like any thread");

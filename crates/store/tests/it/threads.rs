@@ -39,6 +39,9 @@ async fn thread(store: &Store, author: &str) -> (String, String) {
             kind: "discussion",
             title: "Hello",
             created_at: 10,
+            anonymous: false,
+            post_first: false,
+            opens_at: None,
         },
     )
     .await
@@ -51,6 +54,7 @@ async fn thread(store: &Store, author: &str) -> (String, String) {
         body: "first",
         body_html: "<p>first</p>",
         created_at: 10,
+        anonymous: false,
     };
     assert_eq!(threads::insert_post(&mut tx, &opening).await.expect("post"), 1);
     tx.commit().await.expect("commit");
@@ -74,6 +78,7 @@ async fn posts_are_numbered_in_order_and_bump_the_thread() {
             body: "second",
             body_html: "<p>second</p>",
             created_at: 20,
+            anonymous: false,
         };
         assert_eq!(threads::insert_post(&mut tx, &reply).await.expect("reply"), 2);
         let missing = NewPost { thread_id: "nope", id: &new_id(), ..reply.clone() };
@@ -91,7 +96,7 @@ async fn posts_are_numbered_in_order_and_bump_the_thread() {
         );
         assert_eq!(threads::posts(&mut c, &thread_id, 2, 50).await.expect("from 2").len(), 1);
         assert_eq!(threads::post(&mut c, &reply_id).await.expect("q").expect("post").body, "second");
-        assert_eq!(threads::count_threads_in_space(&mut c, &space).await.expect("count"), 1);
+        assert_eq!(threads::count_threads(&mut c, &space, threads::ThreadFilter::All).await.expect("count"), 1);
         let view = spaces::view_by_id(&mut c, &space, None).await.expect("q").expect("space");
         assert_eq!(view.space.thread_count, 1);
     })
@@ -114,6 +119,9 @@ async fn threads_list_newest_activity_first_with_the_viewers_position() {
                 kind: "discussion",
                 title: "Later",
                 created_at: 50,
+                anonymous: false,
+                post_first: false,
+                opens_at: None,
             },
         )
         .await
@@ -123,11 +131,15 @@ async fn threads_list_newest_activity_first_with_the_viewers_position() {
         tx.commit().await.expect("commit");
 
         let mut c = store.read().await.expect("read");
-        let listed = threads::threads_in_space(&mut c, &space, Some(&ana), 10, 0).await.expect("list");
+        let listed = threads::threads_in_space(&mut c, &space, Some(&ana), threads::ThreadFilter::All, false, 10, 0)
+            .await
+            .expect("list");
         assert_eq!(listed.iter().map(|t| t.thread.title.as_str()).collect::<Vec<_>>(), ["Later", "Renamed"]);
         assert_eq!((listed[0].viewer_last_read, listed[1].viewer_last_read), (None, Some(1)));
         assert_eq!(listed[1].author_display_name, "ANA");
-        let anonymous = threads::threads_in_space(&mut c, &space, None, 1, 1).await.expect("page 2");
+        let anonymous = threads::threads_in_space(&mut c, &space, None, threads::ThreadFilter::All, false, 1, 1)
+            .await
+            .expect("page 2");
         assert_eq!((anonymous.len(), anonymous[0].viewer_last_read), (1, None));
     })
     .await;
@@ -253,6 +265,7 @@ async fn a_space_is_as_recently_active_as_its_busiest_thread() {
             body: "b",
             body_html: "<p>b</p>",
             created_at: 777,
+            anonymous: false,
         };
         threads::insert_post(&mut tx, &reply).await.expect("reply");
         tx.commit().await.expect("commit");

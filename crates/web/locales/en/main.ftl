@@ -534,3 +534,132 @@ search-kind-wiki = Wiki page
 search-kind-library = Library
 search-kind-collection = Collection
 similar-heading = These may already answer it
+
+## Facilitation and Q&A
+anonymous = Anonymous
+space-tab-facilitate = Facilitate
+thread-filters = Show threads
+thread-filter-all = All
+thread-filter-questions = Questions
+thread-filter-unanswered = Unanswered
+thread-filter-unaccepted = No accepted answer
+thread-filter-empty = No threads match this filter.
+thread-pinned = Pinned
+thread-opens-at = Opens { $when }
+thread-closed = Closed
+thread-locked = Locked
+question-accepted = Answered ✓
+question-answered = Has answers
+question-unanswered = Unanswered
+thread-kind = What are you starting?
+thread-kind-discussion = A discussion
+thread-kind-discussion-help = Talk something through with the group.
+thread-kind-question = A question
+thread-kind-question-help = Answers are voted on, and one can be accepted.
+post-anonymously = Post anonymously to my peers
+post-anonymously-help = Other members see “Anonymous”; the space's facilitators still see who wrote it.
+post-anonymous-badge = Anonymous to peers
+thread-facilitator-options = Facilitator options
+thread-opens-at-label = Open it later (a scheduled prompt)
+thread-opens-at-help = Until then only facilitators see it. Leave empty to open now. Times are in your browser's time zone (UTC without JavaScript).
+thread-post-first-label = Post-first mode
+thread-post-first-help = Members see each other's replies only after posting their own.
+thread-post-first = Post first
+thread-slow-mode = Slow mode: one post every { $interval }
+thread-closed-notice = This thread is closed.
+thread-locked-notice = This thread is locked: it takes no new replies for now.
+thread-post-first-hidden = { $n ->
+    [one] 1 reply is hidden until you post your own: this thread asks everyone to think for themselves first.
+   *[other] { $n } replies are hidden until you post your own: this thread asks everyone to think for themselves first.
+}
+answers-count = { $n ->
+    [one] 1 answer
+   *[other] { $n } answers
+}
+votes = Votes
+vote-up = This answer is useful
+vote-down = This answer is not useful
+answer-accepted = Accepted answer
+answer-endorsed-by = Endorsed by { $name }
+answer-accept = Accept this answer
+answer-unaccept = Unaccept
+answer-endorse = Endorse
+answer-unendorse = Remove endorsement
+answer-heading = Your answer
+answer-label = Answer
+answer-submit = Post answer
+thread-split-pick = Split off
+thread-facilitate = Facilitate this thread
+thread-pin = Pin
+thread-unpin = Unpin
+thread-lock = Lock
+thread-unlock = Unlock
+thread-post-first-on = Turn on post-first
+thread-post-first-off = Turn off post-first
+thread-reopen = Reopen
+thread-close-reason = Why is it closed?
+thread-close = Close
+thread-slow-mode-label = Slow mode for this thread
+slow-mode-off = Off
+thread-move-label = Move to another space you facilitate
+thread-move = Move
+thread-split-label = Title for a new thread
+thread-split-help = Tick “Split off” on the replies to move; the first one opens the new thread.
+thread-split = Split off selected replies
+thread-merge-label = Merge into the thread at
+thread-merge-help = Paste the other thread's address. This thread's posts follow its own, and links here will lead there.
+thread-merge = Merge
+thread-merge-confirm = Merge this thread into the other one? This cannot be undone.
+rules-heading = Discussion rules
+rules-intro = How discussions in this space run. They apply to every member; facilitators are never slowed down or kept from replies.
+rules-allow-anonymous = Members may post anonymously to their peers
+rules-allow-anonymous-help = Useful for questions people hesitate to ask. Facilitators and owners still see who wrote each post.
+rules-post-first = New threads start in post-first mode
+rules-slow-mode = Slow mode across the space
+rules-slow-mode-help = The least time between two posts by one member, anywhere in this space.
+facilitate-shortcuts = Shortcuts
+facilitate-schedule-prompt = Schedule a discussion prompt
+interval-days = { $n ->
+    [one] 1 day
+   *[other] { $n } days
+}
+interval-hours = { $n ->
+    [one] 1 hour
+   *[other] { $n } hours
+}
+interval-minutes = { $n ->
+    [one] 1 minute
+   *[other] { $n } minutes
+}
+interval-seconds = { $n ->
+    [one] 1 second
+   *[other] { $n } seconds
+}
+slow-mode-wait = Slow mode is on here: you can post again in { $interval }. Your text is still below.
+error-slow-mode-title = Slow down a little
+error-slow-mode-body = Slow mode is on here: wait a moment before posting again.
+flash-answer-accepted = The answer is accepted.
+flash-thread-updated = The thread is updated.
+flash-thread-moved = The thread has moved.
+flash-thread-split = The replies now have a thread of their own.
+flash-thread-merged = The threads are merged.
+flash-rules-saved = The discussion rules are saved.
+opens-at-past = Choose a time in the future.
+invalid-datetime = Enter a date and time.
+anonymous-not-allowed = This space does not allow anonymous posts.
+vote-value = A vote is 1, -1 or 0.
+slow-mode-range = Choose between 0 and { $limit } seconds.
+close-reason-required = Say why the thread is closed.
+move-space-unknown = Choose a space you facilitate.
+move-same-space = The thread is already in this space.
+split-post-unknown = Only this thread's replies can be split off.
+split-nothing = Choose at least one reply to split off.
+merge-thread-unknown = Paste the address of a thread in a space you facilitate.
+merge-same-thread = A thread cannot be merged into itself.
+thread-is-closed = This thread is closed.
+thread-is-locked = This thread is locked: it takes no new replies for now.
+not-an-answer = Only answers to a question can be voted on, accepted or endorsed.
+not-a-question = Only a question has an accepted answer.
+vote-own-post = You cannot vote on your own answer.
+thread-is-talk = A wiki page's talk page stays with its page.
+thread-scheduled = A scheduled prompt cannot be merged before it opens.

@@ -540,3 +540,132 @@ search-kind-wiki = Página wiki
 search-kind-library = Biblioteca
 search-kind-collection = Colección
 similar-heading = Quizá alguno de estos ya lo responda
+
+## Facilitation and Q&A
+anonymous = Anónimo
+space-tab-facilitate = Facilitación
+thread-filters = Mostrar hilos
+thread-filter-all = Todos
+thread-filter-questions = Preguntas
+thread-filter-unanswered = Sin responder
+thread-filter-unaccepted = Sin respuesta aceptada
+thread-filter-empty = Ningún hilo coincide con este filtro.
+thread-pinned = Fijado
+thread-opens-at = Se abre el { $when }
+thread-closed = Cerrado
+thread-locked = Bloqueado
+question-accepted = Respondida ✓
+question-answered = Tiene respuestas
+question-unanswered = Sin responder
+thread-kind = ¿Qué quieres iniciar?
+thread-kind-discussion = Un debate
+thread-kind-discussion-help = Conversa sobre algo con el grupo.
+thread-kind-question = Una pregunta
+thread-kind-question-help = Las respuestas se votan y se puede aceptar una.
+post-anonymously = Publicar de forma anónima para los demás miembros
+post-anonymously-help = Los demás miembros ven “Anónimo”; los facilitadores del espacio siguen viendo quién lo escribió.
+post-anonymous-badge = Anónimo para los demás miembros
+thread-facilitator-options = Opciones de facilitación
+thread-opens-at-label = Abrirlo más tarde (una propuesta programada)
+thread-opens-at-help = Hasta entonces, solo los facilitadores lo ven. Déjalo vacío para abrirlo ahora. Las horas están en la zona horaria de tu navegador (UTC sin JavaScript).
+thread-post-first-label = Modo publicar primero
+thread-post-first-help = Los miembros ven las respuestas de los demás solo después de publicar la suya.
+thread-post-first = Publicar primero
+thread-slow-mode = Modo lento: una publicación cada { $interval }
+thread-closed-notice = Este hilo está cerrado.
+thread-locked-notice = Este hilo está bloqueado: por ahora no admite respuestas nuevas.
+thread-post-first-hidden = { $n ->
+    [one] 1 respuesta está oculta hasta que publiques la tuya: en este hilo se pide que cada persona piense primero por su cuenta.
+   *[other] { $n } respuestas están ocultas hasta que publiques la tuya: en este hilo se pide que cada persona piense primero por su cuenta.
+}
+answers-count = { $n ->
+    [one] 1 respuesta
+   *[other] { $n } respuestas
+}
+votes = Votos
+vote-up = Esta respuesta es útil
+vote-down = Esta respuesta no es útil
+answer-accepted = Respuesta aceptada
+answer-endorsed-by = Respaldada por { $name }
+answer-accept = Aceptar esta respuesta
+answer-unaccept = Retirar la aceptación
+answer-endorse = Respaldar
+answer-unendorse = Retirar el respaldo
+answer-heading = Tu respuesta
+answer-label = Respuesta
+answer-submit = Publicar respuesta
+thread-split-pick = Separar
+thread-facilitate = Facilitar este hilo
+thread-pin = Fijar
+thread-unpin = Dejar de fijar
+thread-lock = Bloquear
+thread-unlock = Desbloquear
+thread-post-first-on = Activar el modo publicar primero
+thread-post-first-off = Desactivar el modo publicar primero
+thread-reopen = Reabrir
+thread-close-reason = ¿Por qué se cierra?
+thread-close = Cerrar
+thread-slow-mode-label = Modo lento en este hilo
+slow-mode-off = Desactivado
+thread-move-label = Mover a otro espacio que facilitas
+thread-move = Mover
+thread-split-label = Título del nuevo hilo
+thread-split-help = Marca “Separar” en las respuestas que quieras mover; la primera inicia el nuevo hilo.
+thread-split = Separar las respuestas seleccionadas
+thread-merge-label = Fusionar con el hilo de esta dirección
+thread-merge-help = Pega la dirección del otro hilo. Las publicaciones de este hilo se colocarán después de las suyas, y los enlaces a este hilo llevarán allí.
+thread-merge = Fusionar
+thread-merge-confirm = ¿Fusionar este hilo con el otro? No se puede deshacer.
+rules-heading = Reglas de los debates
+rules-intro = Cómo funcionan los debates en este espacio. Se aplican a todos los miembros; a los facilitadores nunca se les aplica el modo lento ni se les ocultan respuestas.
+rules-allow-anonymous = Los miembros pueden publicar de forma anónima para los demás
+rules-allow-anonymous-help = Útil para preguntas que a la gente le cuesta hacer. Los facilitadores y propietarios siguen viendo quién escribió cada publicación.
+rules-post-first = Los hilos nuevos empiezan en modo publicar primero
+rules-slow-mode = Modo lento en todo el espacio
+rules-slow-mode-help = El tiempo mínimo entre dos publicaciones de un mismo miembro, en cualquier parte de este espacio.
+facilitate-shortcuts = Atajos
+facilitate-schedule-prompt = Programar una propuesta de debate
+interval-days = { $n ->
+    [one] 1 día
+   *[other] { $n } días
+}
+interval-hours = { $n ->
+    [one] 1 hora
+   *[other] { $n } horas
+}
+interval-minutes = { $n ->
+    [one] 1 minuto
+   *[other] { $n } minutos
+}
+interval-seconds = { $n ->
+    [one] 1 segundo
+   *[other] { $n } segundos
+}
+slow-mode-wait = El modo lento está activado aquí: podrás volver a publicar en { $interval }. Tu texto se conserva abajo.
+error-slow-mode-title = Ve un poco más despacio
+error-slow-mode-body = El modo lento está activado aquí: espera un momento antes de volver a publicar.
+flash-answer-accepted = Se aceptó la respuesta.
+flash-thread-updated = Se actualizó el hilo.
+flash-thread-moved = Se movió el hilo.
+flash-thread-split = Las respuestas ahora tienen su propio hilo.
+flash-thread-merged = Se fusionaron los hilos.
+flash-rules-saved = Se guardaron las reglas de los debates.
+opens-at-past = Elige una fecha y hora futuras.
+invalid-datetime = Escribe una fecha y una hora.
+anonymous-not-allowed = Este espacio no permite publicaciones anónimas.
+vote-value = Un voto es 1, -1 o 0.
+slow-mode-range = Elige entre 0 y { $limit } segundos.
+close-reason-required = Indica por qué se cierra el hilo.
+move-space-unknown = Elige un espacio que facilites.
+move-same-space = El hilo ya está en este espacio.
+split-post-unknown = Solo se pueden separar las respuestas de este hilo.
+split-nothing = Elige al menos una respuesta para separar.
+merge-thread-unknown = Pega la dirección de un hilo de un espacio que facilites.
+merge-same-thread = Un hilo no se puede fusionar consigo mismo.
+thread-is-closed = Este hilo está cerrado.
+thread-is-locked = Este hilo está bloqueado: por ahora no admite respuestas nuevas.
+not-an-answer = Solo las respuestas a una pregunta se pueden votar, aceptar o respaldar.
+not-a-question = Solo una pregunta tiene una respuesta aceptada.
+vote-own-post = No puedes votar tu propia respuesta.
+thread-is-talk = La página de discusión de una página wiki se queda con su página.
+thread-scheduled = Una propuesta programada no se puede fusionar antes de que se abra.

@@ -97,6 +97,8 @@ pub struct SpaceDto {
     pub created_at: i64,
     /// Your role here: `owner`, `facilitator`, `member`, or null.
     pub your_role: Option<String>,
+    /// How its discussions run.
+    pub rules: RulesDto,
 }
 
 impl From<SpaceSummary> for SpaceDto {
@@ -116,6 +118,11 @@ impl From<SpaceSummary> for SpaceDto {
             last_activity_at: s.last_activity_at,
             created_at: s.created_at,
             your_role: s.viewer_role.map(|r| r.as_str().into()),
+            rules: RulesDto {
+                allow_anonymous: s.rules.allow_anonymous,
+                slow_mode_secs: s.rules.slow_mode_secs,
+                post_first: s.rules.post_first,
+            },
         }
     }
 }
@@ -289,13 +296,29 @@ impl From<InvitePreview> for InvitePreviewDto {
 pub struct ThreadSummaryDto {
     pub id: String,
     pub title: String,
-    pub author_username: String,
-    pub author_display_name: String,
+    /// `discussion`, `question` or `talk`.
+    pub kind: String,
+    /// Null when the author posted anonymously and you may not know who it is.
+    pub author_username: Option<String>,
+    pub author_display_name: Option<String>,
     pub created_at: i64,
     pub last_activity_at: i64,
     pub reply_count: i64,
     /// Posts you have not seen; null if you never opened the thread.
     pub unread: Option<i64>,
+    pub pinned: bool,
+    pub locked: bool,
+    pub closed: bool,
+    /// Some reply is still there (for a question: it has an answer).
+    pub answered: bool,
+    /// A question with an accepted answer.
+    pub accepted: bool,
+    /// A scheduled prompt (listed only to facilitators): when it opens.
+    pub opens_at: Option<i64>,
+}
+
+fn unless_hidden(hidden: bool, value: String) -> Option<String> {
+    (!hidden).then_some(value)
 }
 
 impl From<ThreadSummary> for ThreadSummaryDto {
@@ -303,12 +326,19 @@ impl From<ThreadSummary> for ThreadSummaryDto {
         Self {
             id: t.id,
             title: t.title,
-            author_username: t.author_username,
-            author_display_name: t.author_display_name,
+            kind: t.kind,
+            author_username: unless_hidden(t.author_hidden, t.author_username),
+            author_display_name: unless_hidden(t.author_hidden, t.author_display_name),
             created_at: t.created_at,
             last_activity_at: t.last_activity_at,
             reply_count: t.reply_count,
             unread: t.unread,
+            pinned: t.pinned,
+            locked: t.locked,
+            closed: t.closed,
+            answered: t.answered,
+            accepted: t.accepted,
+            opens_at: t.opens_at,
         }
     }
 }
@@ -340,8 +370,11 @@ pub struct PostDto {
     pub thread_id: String,
     /// 1 for the opening post.
     pub number: i64,
-    pub author_username: String,
-    pub author_display_name: String,
+    /// Null when the author posted anonymously and you may not know who it is.
+    pub author_username: Option<String>,
+    pub author_display_name: Option<String>,
+    /// Written anonymously to peers.
+    pub anonymous: bool,
     pub reply_to_id: Option<String>,
     pub reply_to_number: Option<i64>,
     /// Markdown source; empty when deleted.
@@ -355,6 +388,14 @@ pub struct PostDto {
     pub version: i64,
     /// New since your last visit.
     pub is_new: bool,
+    /// The sum of the votes on an answer.
+    pub score: i64,
+    /// Your vote: 1, -1 or 0.
+    pub my_vote: i64,
+    /// The facilitator who endorsed this answer.
+    pub endorsed_by: Option<String>,
+    /// The question's accepted answer.
+    pub accepted: bool,
 }
 
 impl From<Post> for PostDto {
@@ -363,8 +404,9 @@ impl From<Post> for PostDto {
             id: p.id,
             thread_id: p.thread_id,
             number: p.number,
-            author_username: p.author_username,
-            author_display_name: p.author_display_name,
+            author_username: unless_hidden(p.author_hidden, p.author_username),
+            author_display_name: unless_hidden(p.author_hidden, p.author_display_name),
+            anonymous: p.anonymous,
             reply_to_id: p.reply_to_id,
             reply_to_number: p.reply_to_number,
             body: p.body.to_string(),
@@ -374,6 +416,10 @@ impl From<Post> for PostDto {
             deleted: p.deleted,
             version: p.version,
             is_new: p.is_new,
+            score: p.score,
+            my_vote: p.my_vote,
+            endorsed_by: p.endorsed_by,
+            accepted: p.accepted,
         }
     }
 }
@@ -384,7 +430,23 @@ pub struct ThreadDto {
     pub id: String,
     pub space_slug: String,
     pub title: String,
-    pub author_username: String,
+    /// `discussion`, `question` or `talk`.
+    pub kind: String,
+    /// Null when the author posted anonymously and you may not know who it is.
+    pub author_username: Option<String>,
+    pub pinned: bool,
+    pub locked: bool,
+    pub closed: bool,
+    pub close_reason: Option<String>,
+    /// Seconds a member waits between two posts in this thread; 0: off.
+    pub slow_mode_secs: i64,
+    /// You see other people's replies only once you have posted your own.
+    pub post_first: bool,
+    /// Replies hidden from you until you post (post-first mode).
+    pub hidden_replies: i64,
+    /// A scheduled prompt: when it opens.
+    pub opens_at: Option<i64>,
+    pub accepted_post_id: Option<String>,
     pub created_at: i64,
     pub last_activity_at: i64,
     pub post_count: i64,
@@ -402,7 +464,17 @@ impl From<ThreadPage> for ThreadDto {
             id: t.thread.id,
             space_slug: t.space.slug,
             title: t.thread.title,
-            author_username: t.thread.author_username,
+            kind: t.thread.kind,
+            author_username: unless_hidden(t.thread.author_hidden, t.thread.author_username),
+            pinned: t.thread.pinned,
+            locked: t.thread.locked,
+            closed: t.thread.closed,
+            close_reason: t.thread.close_reason,
+            slow_mode_secs: t.thread.slow_mode_secs,
+            post_first: t.thread.post_first,
+            hidden_replies: t.thread.hidden_replies,
+            opens_at: t.thread.opens_at,
+            accepted_post_id: t.thread.accepted_post_id,
             created_at: t.thread.created_at,
             last_activity_at: t.thread.last_activity_at,
             post_count: t.thread.post_count,
@@ -469,8 +541,9 @@ pub struct ActivityDto {
     /// `thread`, `reply` or `joined`.
     pub what: String,
     pub at: i64,
-    pub actor_username: String,
-    pub actor_display_name: String,
+    /// Null for an anonymous post whose author you may not know.
+    pub actor_username: Option<String>,
+    pub actor_display_name: Option<String>,
     pub space_slug: String,
     pub space_name: String,
     pub thread_id: Option<String>,
@@ -484,8 +557,8 @@ impl From<ActivityItem> for ActivityDto {
             seq: a.seq,
             what: a.what.into(),
             at: a.at,
-            actor_username: a.actor_username,
-            actor_display_name: a.actor_display_name,
+            actor_username: unless_hidden(a.actor_hidden, a.actor_username),
+            actor_display_name: unless_hidden(a.actor_hidden, a.actor_display_name),
             space_slug: a.space_slug,
             space_name: a.space_name,
             thread_id: a.thread_id,
@@ -622,6 +695,19 @@ pub struct CreateThread {
     pub title: String,
     /// Markdown.
     pub body: String,
+    /// `discussion` (default) or `question`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Post anonymously to your peers (where the space allows it).
+    #[serde(default)]
+    pub anonymous: bool,
+    /// Facilitators: schedule this thread as a prompt that opens at this time
+    /// (milliseconds since 1970, UTC).
+    #[serde(default)]
+    pub opens_at: Option<i64>,
+    /// Facilitators: post-first mode for this thread (default: the space's rule).
+    #[serde(default)]
+    pub post_first: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -636,6 +722,9 @@ pub struct CreatePost {
     /// The post this one answers (same thread).
     #[serde(default)]
     pub reply_to: Option<String>,
+    /// Post anonymously to your peers (where the space allows it).
+    #[serde(default)]
+    pub anonymous: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -679,6 +768,15 @@ pub struct PageParams {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct ThreadListParams {
+    /// 1-based page number.
+    pub page: Option<i64>,
+    /// `all` (default), `questions`, `unanswered` or `unaccepted`.
+    #[param(value_type = Option<String>)]
+    pub filter: Option<stoa_core::discussions::Filter>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct ListParams {
     /// How many to return (1 to 500, default 100).
     pub limit: Option<i64>,
@@ -697,4 +795,88 @@ pub struct DirectoryParams {
 pub struct UserListParams {
     pub q: Option<String>,
     pub page: Option<i64>,
+}
+
+/// A vote on an answer.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct VoteBody {
+    /// 1 (up), -1 (down) or 0 (take your vote back).
+    pub value: i64,
+}
+
+/// An answer's votes after yours.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VotesDto {
+    pub score: i64,
+    pub my_vote: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AcceptBody {
+    /// The answer to accept; null takes the acceptance back.
+    pub post_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EndorseBody {
+    pub endorsed: bool,
+}
+
+/// Changes to a thread's state; what is left out stays as it is.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ThreadStateBody {
+    #[serde(default)]
+    pub pinned: Option<bool>,
+    #[serde(default)]
+    pub locked: Option<bool>,
+    /// Closing needs `close_reason`.
+    #[serde(default)]
+    pub closed: Option<bool>,
+    #[serde(default)]
+    pub close_reason: Option<String>,
+    /// 0 turns slow mode off.
+    #[serde(default)]
+    pub slow_mode_secs: Option<i64>,
+    #[serde(default)]
+    pub post_first: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MoveBody {
+    /// The address of a space you facilitate.
+    pub space: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MovedDto {
+    pub space_slug: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SplitBody {
+    /// Replies to move; the first (in thread order) opens the new thread.
+    pub post_ids: Vec<String>,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SplitDto {
+    pub thread_id: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MergeBody {
+    /// The thread (id) that takes this one's posts.
+    pub into: String,
+}
+
+/// A space's discussion rules.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RulesDto {
+    /// Members may post anonymously to their peers; facilitators still see who.
+    pub allow_anonymous: bool,
+    /// Seconds a member waits between two posts anywhere in the space; 0: off.
+    pub slow_mode_secs: i64,
+    /// New threads start in post-first mode.
+    pub post_first: bool,
 }

@@ -11,6 +11,7 @@
 mod account;
 pub mod docs;
 pub mod dto;
+mod facilitation;
 mod knowledge;
 mod spaces;
 mod threads;
@@ -48,6 +49,8 @@ use crate::error::ErrorBody;
         (name = "members", description = "Membership, requests to join and invitations"),
         (name = "threads", description = "Discussions"),
         (name = "posts", description = "Posts in discussions"),
+        (name = "qa", description = "Questions and answers: votes, accepted and endorsed answers"),
+        (name = "facilitation", description = "Running discussions: thread state, move, split, merge, rules"),
         (name = "wiki", description = "Wiki pages, their revisions and talk pages"),
         (name = "library", description = "Library items and collections"),
         (name = "files", description = "Uploaded files"),
@@ -78,6 +81,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let router = spaces::routes(router);
     let router = threads::routes(router);
     let router = knowledge::routes(router);
+    let router = facilitation::routes(router);
     router.split_for_parts()
 }
 

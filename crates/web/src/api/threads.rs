@@ -20,16 +20,17 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(post_versions))
 }
 
-/// A page of a space's threads, newest activity first.
-#[utoipa::path(get, path = "/spaces/{slug}/threads", tag = "threads", params(("slug" = String, Path), PageParams),
+/// A page of a space's threads: pinned first, then newest activity first.
+#[utoipa::path(get, path = "/spaces/{slug}/threads", tag = "threads", params(("slug" = String, Path), ThreadListParams),
     responses((status = 200, body = ThreadListDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn list_threads(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     ApiPath(slug): ApiPath<String>,
-    ApiQuery(q): ApiQuery<PageParams>,
+    ApiQuery(q): ApiQuery<ThreadListParams>,
 ) -> ApiResult<ApiJson<ThreadListDto>> {
-    Ok(ApiJson(discussions::threads(&s.app, &actor, &slug, q.page.unwrap_or(1)).await?.into()))
+    let filter = q.filter.unwrap_or_default();
+    Ok(ApiJson(discussions::threads(&s.app, &actor, &slug, filter, q.page.unwrap_or(1)).await?.into()))
 }
 
 /// Starts a thread.
@@ -41,9 +42,15 @@ async fn create_thread(
     ApiPath(slug): ApiPath<String>,
     ApiJson(body): ApiJson<CreateThread>,
 ) -> ApiResult<(StatusCode, ApiJson<WrittenDto>)> {
-    let written =
-        discussions::create_thread(&s.app, &actor, &slug, NewThreadInput { title: body.title, body: body.body })
-            .await?;
+    let input = NewThreadInput {
+        title: body.title,
+        body: body.body,
+        kind: body.kind,
+        anonymous: body.anonymous,
+        opens_at: body.opens_at,
+        post_first: body.post_first,
+    };
+    let written = discussions::create_thread(&s.app, &actor, &slug, input).await?;
     Ok((
         StatusCode::CREATED,
         ApiJson(WrittenDto { thread_id: written.thread_id, space_slug: written.space_slug, post: written.post.into() }),
@@ -97,8 +104,8 @@ async fn create_post(
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<CreatePost>,
 ) -> ApiResult<(StatusCode, ApiJson<WrittenDto>)> {
-    let written =
-        discussions::reply(&s.app, &actor, &id, ReplyInput { body: body.body, reply_to: body.reply_to }).await?;
+    let input = ReplyInput { body: body.body, reply_to: body.reply_to, anonymous: body.anonymous };
+    let written = discussions::reply(&s.app, &actor, &id, input).await?;
     Ok((
         StatusCode::CREATED,
         ApiJson(WrittenDto { thread_id: written.thread_id, space_slug: written.space_slug, post: written.post.into() }),

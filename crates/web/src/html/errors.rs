@@ -43,6 +43,7 @@ pub fn render_error_keeping(ctx: &PageCtx, error: CoreError, kept: Option<String
         CoreError::RateLimited { .. } => {
             (StatusCode::TOO_MANY_REQUESTS, "error-rate-limited-title", "error-rate-limited-body")
         }
+        CoreError::SlowMode { .. } => (StatusCode::TOO_MANY_REQUESTS, "error-slow-mode-title", "error-slow-mode-body"),
         CoreError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error-bad-form-title", "error-bad-form-body"),
         CoreError::Internal(detail) => {
             tracing::error!(%detail, "internal error");

@@ -9,6 +9,7 @@
 mod account;
 mod admin;
 pub mod errors;
+mod facilitation;
 mod home;
 mod library;
 mod search;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(spaces::router())
         .merge(threads::router())
+        .merge(facilitation::router())
         .merge(admin::router())
         .merge(wiki::router())
         .merge(library::router())
@@ -199,6 +201,26 @@ impl PageCtx {
         };
         let month = self.t(&format!("month-{}", u8::from(t.month())));
         format!("{} {} {}", t.day(), month, t.year())
+    }
+
+    /// A date and time of day in UTC, "12 Nov 2026, 14:30 UTC".
+    pub fn datetime(&self, at_ms: &i64) -> String {
+        let at_ms = *at_ms;
+        let Ok(t) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(at_ms) * 1_000_000) else {
+            return String::new();
+        };
+        format!("{}, {:02}:{:02} UTC", self.date(&at_ms), t.hour(), t.minute())
+    }
+
+    /// A length of time in the largest whole unit: "30 seconds", "2 hours".
+    pub fn interval(&self, secs: &i64) -> String {
+        let (id, n) = match *secs {
+            s if s % 86_400 == 0 && s > 0 => ("interval-days", s / 86_400),
+            s if s % 3600 == 0 && s > 0 => ("interval-hours", s / 3600),
+            s if s % 60 == 0 && s > 0 => ("interval-minutes", s / 60),
+            s => ("interval-seconds", s),
+        };
+        self.tn(id, &n)
     }
 
     /// A time in ISO 8601 (UTC), for `<time datetime>`.

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use stoa_core::CoreError;
-use stoa_core::discussions::{self, ThreadList};
+use stoa_core::discussions::{self, Filter, ThreadList};
 use stoa_core::rows::{JoinRequestRow, MemberRow};
 use stoa_core::spaces::{
     self, DirectoryFilter, InvitePreview, InviteSummary, NewSpaceInput, SpaceDetail, SpaceSettingsInput, SpaceSummary,
@@ -179,6 +179,7 @@ struct SpacePage {
     tab: &'static str,
     /// `None` when the viewer may not read the threads.
     threads: Option<ThreadList>,
+    filters: [Filter; 4],
 }
 
 #[derive(Deserialize, Default)]
@@ -187,26 +188,36 @@ struct PageQuery {
     page: Option<i64>,
 }
 
+#[derive(Deserialize, Default)]
+struct ThreadsQuery {
+    #[serde(default)]
+    page: Option<i64>,
+    #[serde(default)]
+    filter: Option<String>,
+}
+
 async fn space(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(slug): Path<String>,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<ThreadsQuery>,
 ) -> Response {
     let actor = ctx.actor();
     let detail = match spaces::space(&state.app, &actor, &slug).await {
         Ok(d) => d,
         Err(e) => return errors::for_get(&ctx, e),
     };
+    // An unknown filter shows everything rather than an error page.
+    let filter = Filter::ALL.into_iter().find(|f| Some(f.as_str()) == q.filter.as_deref()).unwrap_or_default();
     let threads = if detail.may.read {
-        match discussions::threads(&state.app, &actor, &slug, q.page.unwrap_or(1)).await {
+        match discussions::threads(&state.app, &actor, &slug, filter, q.page.unwrap_or(1)).await {
             Ok(list) => Some(list),
             Err(e) => return errors::for_get(&ctx, e),
         }
     } else {
         None
     };
-    page(&SpacePage { ctx, detail, tab: "threads", threads })
+    page(&SpacePage { ctx, detail, tab: "threads", threads, filters: Filter::ALL })
 }
 
 #[derive(Template)]

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use stoa_core::CoreError;
 use stoa_core::discussions::{self, NewThreadInput, POSTS_PER_PAGE, Post, ReplyInput, ThreadPage};
 use stoa_core::rows::PostVersion;
-use stoa_core::spaces::{self, SpaceSummary};
+use stoa_core::spaces::{self, Permissions, SpaceSummary};
 
 use super::{Form, FormErrors, PageCtx, errors, page, redirect_with, render};
 use crate::AppState;
@@ -44,23 +44,48 @@ fn post_url(slug: &str, thread_id: &str, number: i64) -> String {
 struct NewThreadPage {
     ctx: PageCtx,
     space: SpaceSummary,
+    may: Permissions,
     title: String,
     body: String,
+    kind: String,
+    anonymous: bool,
+    /// As typed in the `datetime-local` field.
+    opens_at: String,
+    tz_offset: String,
+    post_first: bool,
     /// Threads and pages that may already answer it.
     similar: Vec<stoa_search::Hit>,
     errors: FormErrors,
 }
 
-async fn new_form(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>) -> Response {
+#[derive(Deserialize, Default)]
+struct NewThreadQuery {
+    /// `question` to start with that kind chosen.
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+    Query(q): Query<NewThreadQuery>,
+) -> Response {
     if ctx.user.is_none() {
         return errors::sign_in_redirect(&ctx);
     }
     match spaces::space(&state.app, &ctx.actor(), &slug).await {
         Ok(detail) if detail.may.post => page(&NewThreadPage {
             ctx,
+            post_first: detail.space.rules.post_first,
             space: detail.space,
+            may: detail.may,
             title: String::new(),
             body: String::new(),
+            kind: q.kind.unwrap_or_default(),
+            anonymous: false,
+            opens_at: String::new(),
+            tz_offset: String::new(),
             similar: Vec::new(),
             errors: FormErrors::default(),
         }),
@@ -75,6 +100,38 @@ struct NewThreadForm {
     title: String,
     #[serde(default)]
     body: String,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    anonymous: Option<String>,
+    /// Present when the facilitator's options were on the form.
+    #[serde(default)]
+    facilitator_options: Option<String>,
+    #[serde(default)]
+    opens_at: String,
+    /// Minutes the browser's clock is behind UTC (JavaScript's
+    /// `getTimezoneOffset`); empty without JavaScript, meaning UTC.
+    #[serde(default)]
+    tz_offset: String,
+    #[serde(default)]
+    post_first: Option<String>,
+}
+
+/// A `datetime-local` value ("2026-12-01T09:30") in the browser's zone, as
+/// milliseconds since 1970; `Err` when it cannot be read.
+fn local_time(value: &str, tz_offset_minutes: &str) -> Result<Option<i64>, ()> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let format_secs = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    let local = time::PrimitiveDateTime::parse(value, &format)
+        .or_else(|_| time::PrimitiveDateTime::parse(value, &format_secs))
+        .map_err(|_| ())?;
+    let offset: i64 = tz_offset_minutes.trim().parse().unwrap_or(0).clamp(-24 * 60, 24 * 60);
+    let utc = local.assume_utc().unix_timestamp() + offset * 60;
+    Ok(Some(utc * 1000))
 }
 
 async fn create(
@@ -84,17 +141,49 @@ async fn create(
     Form(form): Form<NewThreadForm>,
 ) -> Response {
     let actor = ctx.actor();
-    let input = NewThreadInput { title: form.title.clone(), body: form.body.clone() };
-    match discussions::create_thread(&state.app, &actor, &slug, input).await {
+    let facilitator = form.facilitator_options.is_some();
+    let opens_at = local_time(&form.opens_at, &form.tz_offset);
+    let input = NewThreadInput {
+        title: form.title.clone(),
+        body: form.body.clone(),
+        kind: form.kind.clone(),
+        anonymous: form.anonymous.is_some(),
+        opens_at: opens_at.unwrap_or(None),
+        post_first: facilitator.then_some(form.post_first.is_some()),
+    };
+    let result = match opens_at {
+        Ok(_) => discussions::create_thread(&state.app, &actor, &slug, input).await,
+        Err(()) => Err(CoreError::field("opens_at", "invalid-datetime")),
+    };
+    match result {
         Ok(written) => Redirect::to(&format!("/s/{}/t/{}", written.space_slug, written.thread_id)).into_response(),
-        Err(CoreError::Invalid(fields)) => match spaces::space(&state.app, &actor, &slug).await {
+        Err(e @ (CoreError::Invalid(_) | CoreError::SlowMode { .. })) => match spaces::space(&state.app, &actor, &slug)
+            .await
+        {
             Ok(detail) => {
-                let errors = FormErrors::from_fields(&ctx.lang, &fields);
+                let errors = form_errors(&ctx, &e);
                 let similar =
                     stoa_core::search::similar(&state.app, &actor, &form.title, Some(&slug)).await.unwrap_or_default();
                 render(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &NewThreadPage { ctx, space: detail.space, title: form.title, body: form.body, similar, errors },
+                    if matches!(e, CoreError::SlowMode { .. }) {
+                        StatusCode::TOO_MANY_REQUESTS
+                    } else {
+                        StatusCode::UNPROCESSABLE_ENTITY
+                    },
+                    &NewThreadPage {
+                        ctx,
+                        space: detail.space,
+                        may: detail.may,
+                        title: form.title,
+                        body: form.body,
+                        kind: form.kind.unwrap_or_default(),
+                        anonymous: form.anonymous.is_some(),
+                        opens_at: form.opens_at,
+                        tz_offset: form.tz_offset,
+                        post_first: form.post_first.is_some(),
+                        similar,
+                        errors,
+                    },
                 )
             }
             Err(e) => errors::render_error(&ctx, e),
@@ -106,6 +195,18 @@ async fn create(
     }
 }
 
+/// Field errors for a form that slow mode or validation refused.
+pub(super) fn form_errors(ctx: &PageCtx, e: &CoreError) -> FormErrors {
+    match e {
+        CoreError::Invalid(fields) => FormErrors::from_fields(&ctx.lang, fields),
+        CoreError::SlowMode { retry_after_secs } => {
+            let wait = ctx.interval(&i64::try_from(*retry_after_secs).unwrap_or(i64::MAX));
+            FormErrors::general(ctx.ts("slow-mode-wait", "interval", &wait))
+        }
+        _ => FormErrors::default(),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "thread.html")]
 struct ThreadView {
@@ -114,7 +215,80 @@ struct ThreadView {
     new_link: String,
     reply_to: Option<String>,
     reply_body: String,
+    reply_anonymous: bool,
     errors: FormErrors,
+    /// For facilitators: the slow-mode intervals offered, where the thread
+    /// can move, and what they typed into a refused form.
+    slow_mode_choices: &'static [i64],
+    move_targets: Vec<SpaceSummary>,
+    close_reason: String,
+    split_title: String,
+    merge_into: String,
+}
+
+/// What a thread page shows besides the thread: the reply being written and
+/// the answer to a refused form.
+#[derive(Default)]
+pub(super) struct ThreadExtras {
+    pub reply_to: Option<String>,
+    pub reply_body: String,
+    pub reply_anonymous: bool,
+    pub errors: FormErrors,
+    pub close_reason: String,
+    pub split_title: String,
+    pub merge_into: String,
+}
+
+const SLOW_MODE_CHOICES: &[i64] = &[0, 30, 60, 300, 900, 3600, 86_400];
+
+async fn thread_view(state: &AppState, ctx: PageCtx, tp: ThreadPage, extras: ThreadExtras) -> ThreadView {
+    let move_targets = if tp.may.facilitate {
+        spaces::facilitated(&state.app, &ctx.actor())
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|s| s.id != tp.space.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    ThreadView {
+        new_link: new_link(&tp),
+        ctx,
+        tp,
+        reply_to: extras.reply_to,
+        reply_body: extras.reply_body,
+        reply_anonymous: extras.reply_anonymous,
+        errors: extras.errors,
+        slow_mode_choices: SLOW_MODE_CHOICES,
+        move_targets,
+        close_reason: extras.close_reason,
+        split_title: extras.split_title,
+        merge_into: extras.merge_into,
+    }
+}
+
+/// The thread page again with a refused form's message and input (`status`
+/// 422, or 429 for slow mode), or the error page if the thread cannot be read.
+pub(super) async fn thread_again(
+    state: &AppState,
+    ctx: PageCtx,
+    thread_id: &str,
+    error: CoreError,
+    mut extras: ThreadExtras,
+) -> Response {
+    let status = match &error {
+        CoreError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        CoreError::SlowMode { .. } => StatusCode::TOO_MANY_REQUESTS,
+        _ => return errors::render_error_keeping(&ctx, error, Some(extras.reply_body)),
+    };
+    match discussions::thread_page(&state.app, &ctx.actor(), thread_id, None).await {
+        Ok(tp) => {
+            extras.errors = form_errors(&ctx, &error);
+            render(status, &thread_view(state, ctx, tp, extras).await)
+        }
+        Err(e) => errors::render_error(&ctx, e),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -133,8 +307,12 @@ fn new_link(tp: &ThreadPage) -> String {
 }
 
 /// "> quoted text" lines for replying to a post.
-fn quote(post: &Post) -> String {
-    let mut out = format!("> **@{}** wrote:\n", post.author_username);
+fn quote(ctx: &PageCtx, post: &Post) -> String {
+    let mut out = if post.author_hidden {
+        format!("> **{}** wrote:\n", ctx.t("anonymous"))
+    } else {
+        format!("> **@{}** wrote:\n", post.author_username)
+    };
     for line in post.body.lines().take(40) {
         out.push_str("> ");
         out.push_str(line);
@@ -160,13 +338,13 @@ async fn thread(
     }
     let (reply_to, reply_body) = match q.quote.as_deref() {
         Some(post_id) => match discussions::post(&state.app, &actor, post_id).await {
-            Ok(p) if p.thread_id == tp.thread.id && !p.deleted => (Some(p.id.clone()), quote(&p)),
+            Ok(p) if p.thread_id == tp.thread.id && !p.deleted => (Some(p.id.clone()), quote(&ctx, &p)),
             _ => (None, String::new()),
         },
         None => (None, String::new()),
     };
-    let new_link = new_link(&tp);
-    page(&ThreadView { ctx, tp, new_link, reply_to, reply_body, errors: FormErrors::default() })
+    let extras = ThreadExtras { reply_to, reply_body, ..ThreadExtras::default() };
+    page(&thread_view(&state, ctx, tp, extras).await)
 }
 
 async fn thread_by_id(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<String>) -> Response {
@@ -182,6 +360,8 @@ struct ReplyForm {
     body: String,
     #[serde(default)]
     reply_to: Option<String>,
+    #[serde(default)]
+    anonymous: Option<String>,
 }
 
 async fn reply(
@@ -191,23 +371,21 @@ async fn reply(
     Form(form): Form<ReplyForm>,
 ) -> Response {
     let actor = ctx.actor();
-    let input = ReplyInput { body: form.body.clone(), reply_to: form.reply_to.clone() };
+    let input =
+        ReplyInput { body: form.body.clone(), reply_to: form.reply_to.clone(), anonymous: form.anonymous.is_some() };
     match discussions::reply(&state.app, &actor, &id, input).await {
         Ok(written) => {
             Redirect::to(&post_url(&written.space_slug, &written.thread_id, written.post.number)).into_response()
         }
-        Err(CoreError::Invalid(fields)) => match discussions::thread_page(&state.app, &actor, &id, None).await {
-            Ok(tp) => {
-                let errors = FormErrors::from_fields(&ctx.lang, &fields);
-                let new_link = new_link(&tp);
-                render(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &ThreadView { ctx, tp, new_link, reply_to: form.reply_to, reply_body: form.body, errors },
-                )
-            }
-            Err(e) => errors::render_error(&ctx, e),
-        },
-        Err(e) => errors::render_error_keeping(&ctx, e, Some(form.body)),
+        Err(e) => {
+            let extras = ThreadExtras {
+                reply_to: form.reply_to,
+                reply_body: form.body,
+                reply_anonymous: form.anonymous.is_some(),
+                ..ThreadExtras::default()
+            };
+            thread_again(&state, ctx, &id, e, extras).await
+        }
     }
 }
 

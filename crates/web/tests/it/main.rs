@@ -5,6 +5,7 @@
 mod access;
 mod api;
 mod browser;
+mod facilitation;
 mod knowledge;
 mod pages;
 mod robustness;
