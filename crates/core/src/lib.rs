@@ -16,16 +16,20 @@
 pub mod accounts;
 pub mod activity;
 pub mod admin;
+pub mod assignments;
 mod cache;
 pub mod demo;
 pub mod discussions;
 mod error;
 pub mod facilitation;
 pub mod files;
+pub mod health;
 pub mod library;
+pub mod quests;
 pub mod search;
 mod secrets;
 pub mod spaces;
+pub mod teams;
 mod visits;
 pub mod wiki;
 

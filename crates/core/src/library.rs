@@ -257,7 +257,7 @@ fn parse_item(input: &ItemInput, kind: Option<ItemKind>) -> (Vec<FieldError>, Op
 }
 
 /// An `http` or `https` URL of at most 2,000 characters.
-fn parse_url(raw: &str) -> Option<String> {
+pub(crate) fn parse_url(raw: &str) -> Option<String> {
     let raw = raw.trim();
     if raw.len() > 2000 {
         return None;

@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "knowledge", include_str!("../migrations/0002_knowledge.sql")),
     (3, "facilitation", include_str!("../migrations/0003_facilitation.sql")),
+    (4, "learning", include_str!("../migrations/0004_learning.sql")),
 ];
 
 /// Applies what has not been applied and returns how many migrations ran.

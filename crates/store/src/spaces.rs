@@ -82,12 +82,19 @@ impl SpaceView {
 }
 
 /// The query behind every [`SpaceView`]: `$1` is the viewer's id (NULL for
-/// anonymous). `tail` adds joins and conditions; `extra` adds columns.
+/// anonymous). A community facilitator scoped to some teams (see
+/// `facilitator_scopes`) inherits nothing in the others: there they read as
+/// a plain community member. `tail` adds joins and conditions; `extra` adds columns.
 pub(crate) fn view_select(tail: &str, extra: &str) -> String {
     let extra = if extra.is_empty() { String::new() } else { format!(", {extra}") };
     format!(
         "SELECT {SPACE_COLUMNS}, m.role AS viewer_role, p.slug AS parent_slug, p.name AS parent_name,
-                p.visibility AS parent_visibility, pm.role AS parent_viewer_role{extra}
+                p.visibility AS parent_visibility,
+                CASE WHEN pm.role = 'facilitator'
+                      AND EXISTS (SELECT 1 FROM facilitator_scopes fs WHERE fs.community_id = p.id AND fs.user_id = $1)
+                      AND NOT EXISTS (SELECT 1 FROM facilitator_scopes fs
+                                      WHERE fs.community_id = p.id AND fs.user_id = $1 AND fs.team_id = s.id)
+                     THEN 'member' ELSE pm.role END AS parent_viewer_role{extra}
          FROM spaces s
          LEFT JOIN memberships m ON m.space_id = s.id AND m.user_id = $1
          LEFT JOIN spaces p ON p.id = s.parent_id

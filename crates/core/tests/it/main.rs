@@ -4,6 +4,7 @@
 mod accounts;
 mod discussions;
 mod facilitation;
+mod learning;
 mod library;
 mod search;
 mod spaces;
