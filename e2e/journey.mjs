@@ -195,6 +195,36 @@ try {
   await bob.waitForSelector('#similar a', { timeout: 5000 }).catch(() => failures.push('no duplicate suggestions appeared'));
   await check(bob, 'new thread with suggestions');
 
+  // Ana facilitates: she lets members post anonymously to peers; Bob asks a
+  // question anonymously, Ana answers, Bob accepts; then her health page and
+  // the other facilitation pages.
+  await ana.goto(`${base}/s/rust-guild/facilitate`);
+  await check(ana, 'facilitate');
+  await ana.check('input[name=allow_anonymous]');
+  await ana.click('form[action$="/facilitate"] button[type=submit]');
+  await ana.waitForURL(/\/facilitate$/);
+  await bob.goto(`${base}/s/rust-guild/new`);
+  await bob.check('input[name=kind][value=question]');
+  await bob.fill('#title', 'Is unsafe ever fine?');
+  await bob.fill('#body', `Asking for a friend. ${hostile}`);
+  await bob.check('input[name=anonymous]');
+  await bob.click('form[action$="/threads"] button[type=submit]');
+  await bob.waitForURL(/\/t\//);
+  const questionUrl = bob.url();
+  await check(bob, 'question');
+  await ana.goto(questionUrl);
+  expect(await ana.locator('.post .badge', { hasText: 'Anonymous to peers' }).count() === 1, 'the facilitator sees who asked');
+  await ana.fill('#body', 'Sometimes: behind a safe API, with the invariants written down.');
+  await ana.click('form[action$="/reply"] button[type=submit]');
+  await bob.goto(questionUrl);
+  await bob.click('form[action$="/accept"] button[type=submit]');
+  await bob.waitForSelector('.post.is-accepted');
+  await check(bob, 'question answered');
+  for (const [path, label] of [['health', 'health'], ['assignments', 'assignments'], ['quests', 'quests'], ['teams', 'teams']]) {
+    await ana.goto(`${base}/s/rust-guild/${path}`);
+    await check(ana, label);
+  }
+
   // The same pages on a phone.
   const phone = await newPerson({ width: 390, height: 844 });
   await phone.goto(threadUrl);

@@ -3,7 +3,9 @@
 //
 // Usage: start `stoa serve --demo`, then
 //   STOA_URL=http://127.0.0.1:8080 node screens.mjs [username]
-// Screenshots go to $STOA_ARTIFACTS (default ./artifacts/screens).
+// Screenshots go to $STOA_ARTIFACTS (default ./artifacts/screens). STOA_EXTRA
+// adds paths (comma-separated); STOA_PAGES keeps only the paths containing
+// one of its comma-separated parts.
 
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -34,7 +36,19 @@ for (const [name, viewport, scheme] of [['desktop', { width: 1280, height: 800 }
   pages.push('/s/platform-guild/members', '/u/priya', '/settings', '/api/docs',
     '/s/platform-guild/wiki', '/s/platform-guild/wiki/runbooks', '/s/platform-guild/wiki/deploying-a-service',
     '/s/platform-guild/wiki/deploying-a-service/history', '/s/platform-guild/wiki/deploying-a-service/diff?from=1&to=4',
-    '/s/platform-guild/library', '/s/platform-guild/changes', '/search?q=deploy', '/s/customer-commons/wiki/webhooks-guide');
+    '/s/platform-guild/library', '/s/platform-guild/changes', '/search?q=deploy', '/s/customer-commons/wiki/webhooks-guide',
+    '/s/platform-guild?filter=questions', '/s/platform-guild/facilitate', '/s/platform-guild/health',
+    '/s/platform-guild/teams', '/s/platform-guild/assignments', '/s/platform-guild/quests');
+  // The first question, assignment and quest, wherever their ids are.
+  for (const [list, selector] of [['/s/platform-guild?filter=questions', '.thread-list a'],
+    ['/s/platform-guild/assignments', '.thread-list a'], ['/s/platform-guild/quests', '.thread-list a']]) {
+    await page.goto(`${base}${list}`);
+    const href = await page.locator(selector).first().getAttribute('href');
+    if (href) pages.push(href);
+  }
+  if (process.env.STOA_EXTRA) pages.push(...process.env.STOA_EXTRA.split(','));
+  const only = process.env.STOA_PAGES;
+  if (only) pages.splice(0, pages.length, ...pages.filter((p) => only.split(',').some((o) => p.includes(o))));
   for (const p of pages) {
     await page.goto(`${base}${p}`);
     const file = path.join(out, `${name}${p.replace(/[^a-z0-9]+/gi, '-')}.png`);

@@ -62,7 +62,8 @@ pub async fn load(app: &Stoa) -> Result<()> {
         return Err(CoreError::Conflict("demo-already-loaded"));
     }
     // A clock of our own, two weeks back, moved forward between actions.
-    let app = app.clone().with_manual_clock(app.now() - 14 * 86_400_000);
+    let real_now = app.now();
+    let app = app.clone().with_manual_clock(real_now - 14 * 86_400_000);
     let tick = |hours: u64| app.clock.advance(Duration::from_secs(hours * 3600));
 
     let mut people = Vec::new();
@@ -264,6 +265,222 @@ pub async fn load(app: &Stoa) -> Result<()> {
 
     tick(6);
     knowledge(&app, &guild.slug, &commons.slug, [priya, ana, jonas, chen, sofia, diego]).await?;
+    facilitation(&app, real_now, &guild.slug, &commons.slug, [marcus, priya, ana, jonas, chen, fatima, sofia]).await?;
+    Ok(())
+}
+
+/// Questions and answers, a scheduled prompt, a team set, an assignment
+/// that has been peer reviewed and one still running, and a research quest:
+/// enough for the guild's health page to have something to say.
+async fn facilitation(app: &Stoa, real_now: i64, guild: &str, commons: &str, people: [&Actor; 7]) -> Result<()> {
+    use crate::assignments::{self, Criterion, NewAssignment, Score};
+    use crate::facilitation::{self as facil, ThreadChanges};
+    use crate::quests::{self, NewQuest, SourceInput};
+    use crate::spaces::DiscussionRules;
+    use crate::teams::{self, NewTeamSet};
+
+    let [marcus, priya, ana, jonas, chen, fatima, sofia] = people;
+    let tick = |hours: u64| app.clock.advance(Duration::from_secs(hours * 3600));
+    let ask = |who: &Actor, title: &str, body: &str, anonymous: bool| {
+        let input = NewThreadInput {
+            title: title.into(),
+            body: body.into(),
+            kind: Some("question".into()),
+            anonymous,
+            ..Default::default()
+        };
+        let (who, space) = (who.clone(), guild.to_owned());
+        async move { discussions::create_thread(app, &who, &space, input).await.map(|w| w.thread_id) }
+    };
+
+    let rules = DiscussionRules { allow_anonymous: true, slow_mode_secs: 0, post_first: false };
+    facil::set_rules(app, priya, guild, rules).await?;
+    let runbooks = discussions::threads(app, priya, guild, discussions::Filter::All, 1).await?;
+    if let Some(t) = runbooks.threads.iter().find(|t| t.title.starts_with("How do you decide")) {
+        facil::update_thread(app, priya, &t.id, ThreadChanges { pinned: Some(true), ..Default::default() }).await?;
+    }
+    let welcome = discussions::threads(app, sofia, commons, discussions::Filter::All, 1).await?;
+    if let Some(t) = welcome.threads.iter().find(|t| t.title.starts_with("Welcome")) {
+        facil::update_thread(app, sofia, &t.id, ThreadChanges { pinned: Some(true), ..Default::default() }).await?;
+    }
+
+    tick(3);
+    let q = ask(ana, "Should we page on p99 per endpoint or per service?",
+        "Our checkout service has 14 endpoints. Paging on each one's p99 wakes us for noise; paging on the service's p99 hid the spike on the 14th. What do you do?", false).await?;
+    tick(2);
+    let per_service = reply(app, jonas, &q, "Per service, with a separate SLO for the two endpoints that carry money. Everything else goes to a dashboard, not a pager.", None).await?;
+    tick(1);
+    let burn = reply(app, chen, &q, "Page on **error-budget burn rate** per user journey instead of raw p99: a fast-burn alert (2% of the budget in an hour) and a slow one (5% in six hours). The spike on the 14th would have tripped the fast one within four minutes.", None).await?;
+    tick(1);
+    for (who, post) in [(jonas, &burn), (fatima, &burn), (priya, &burn), (ana, &per_service)] {
+        facil::vote(app, who, post, 1).await?;
+    }
+    facil::endorse(app, priya, &burn, true).await?;
+    facil::accept(app, ana, &q, Some(&burn)).await?;
+
+    tick(4);
+    let shy = ask(
+        fatima,
+        "Is it fine to say I don't understand our deploy pipeline?",
+        "I have been here three months and still could not draw it. Everyone seems to just know.",
+        true,
+    )
+    .await?;
+    tick(2);
+    reply(app, priya, &shy, "Very fine, and you are not alone: I asked the same in my first year. Let's draw it together at Thursday's session; I'll put the result in the wiki.", None).await?;
+    tick(3);
+    ask(
+        jonas,
+        "Who owns the TLS certificates for internal services?",
+        "The rotation runbook names a team that no longer exists.",
+        false,
+    )
+    .await?;
+
+    // A prompt that opens in two days, in post-first mode.
+    let prompt = NewThreadInput {
+        title: "Week 3 prompt: one step you automated away".into(),
+        body: "Before reading the others: describe one manual step you replaced with a script, and what you would do differently.".into(),
+        opens_at: Some(real_now + 2 * 86_400_000),
+        post_first: Some(true),
+        ..Default::default()
+    };
+    discussions::create_thread(app, priya, guild, prompt).await?;
+
+    // Design-review pairs, formed at random.
+    tick(2);
+    teams::create_set(
+        app,
+        priya,
+        guild,
+        NewTeamSet { name: "Design review pairs".into(), mode: "auto".into(), size: 2, teams: 0 },
+    )
+    .await?;
+
+    // An assignment that has been through peer review.
+    let rubric = vec![
+        Criterion { name: "Timeline".into(), levels: vec!["Missing".into(), "Partial".into(), "Complete".into()] },
+        Criterion {
+            name: "What we learned".into(),
+            levels: vec!["Vague".into(), "Specific".into(), "Actionable".into()],
+        },
+    ];
+    tick(1);
+    let writeup = assignments::create(app, priya, guild, NewAssignment {
+        title: "Write up one incident you were part of".into(),
+        body: "Pick an incident from the last quarter. Write the timeline, what surprised you, and **one** change you would make. Half a page is plenty.".into(),
+        due_at: Some(app.now() + 2 * 86_400_000),
+        audience: "space".into(),
+        reviewers: 1,
+        rubric: rubric.clone(),
+        ..Default::default()
+    }).await?;
+    tick(10);
+    assignments::submit(app, ana, &writeup, "**Checkout latency, 14th.** The cache warm-up ran twice (cron and deploy hook) and evicted hot keys. Change: one owner for warm-up, the deploy hook.").await?;
+    tick(8);
+    assignments::submit(app, jonas, &writeup, "**Expired internal cert, 3rd.** Rotation runbook pointed at a team that was reorganised. Change: certificates get an owner label checked in CI.").await?;
+    tick(12);
+    assignments::submit(
+        app,
+        chen,
+        &writeup,
+        "**Noisy pager week.** 40 pages, 3 actionable. Change: burn-rate alerts per journey (see the Q&A thread).",
+    )
+    .await?;
+    tick(24);
+    assignments::allocate_reviews(app, priya, &writeup).await?;
+    tick(3);
+    for who in [ana, jonas] {
+        let page = assignments::page(app, who, &writeup).await?;
+        if let Some(task) = page.to_review.first() {
+            let scores =
+                vec![Score { level: 2, comment: "Clear timeline.".into() }, Score { level: 1, comment: String::new() }];
+            assignments::submit_review(app, who, &task.review.id, scores, "I'd read this at the next review.").await?;
+        }
+        tick(2);
+    }
+    let board = assignments::page(app, priya, &writeup).await?;
+    if let Some(s) =
+        board.board.iter().find(|r| r.username.as_deref() == Some("jonas")).and_then(|r| r.submission.as_ref())
+    {
+        assignments::comment(
+            app,
+            priya,
+            &s.id,
+            "Great catch on the owner label. Could you propose it in the platform channel?",
+        )
+        .await?;
+    }
+
+    // One still running, due in four days.
+    tick(2);
+    let proposal = assignments::create(app, priya, guild, NewAssignment {
+        title: "Propose one runbook step to automate".into(),
+        body: "Use the rule of thumb from the pinned thread. Name the step, how often it runs, and the risk of getting it wrong.".into(),
+        due_at: Some(real_now + 4 * 86_400_000),
+        audience: "space".into(),
+        reviewers: 2,
+        anonymous_reviews: true,
+        rubric,
+        ..Default::default()
+    }).await?;
+    tick(5);
+    assignments::submit(app, chen, &proposal, "Draining a node: 14 runs a quarter, 10 minutes each, and a wrong node name takes a zone down. Script with a dry-run flag.").await?;
+
+    // A research quest, half explored.
+    tick(3);
+    let items = library::library(app, priya, guild, None, 1).await?.items;
+    let mut sources: Vec<SourceInput> = items
+        .iter()
+        .take(1)
+        .map(|i| SourceInput { kind: "library".into(), library_item: Some(i.id.clone()), ..Default::default() })
+        .collect();
+    sources.push(SourceInput {
+        kind: "link".into(),
+        url: Some("https://sre.google/workbook/alerting-on-slos/".into()),
+        title: "Alerting on SLOs (SRE workbook)".into(),
+        ..Default::default()
+    });
+    sources.push(SourceInput {
+        kind: "angle".into(),
+        title: "What do our last 40 pages have in common?".into(),
+        ..Default::default()
+    });
+    sources.push(SourceInput {
+        kind: "angle".into(),
+        title: "How do other teams at Lumen decide?".into(),
+        ..Default::default()
+    });
+    let quest = quests::create(
+        app,
+        priya,
+        guild,
+        NewQuest {
+            question: "What makes an alert actionable?".into(),
+            body: "Claim a source or an angle, and post what you find. I'll distill it into the runbook guide.".into(),
+            sources,
+        },
+    )
+    .await?;
+    let board = quests::page(app, ana, &quest).await?;
+    let ids: Vec<String> = board.sources.iter().map(|s| s.row.id.clone()).collect();
+    if let [.., link, pages, _] = &ids[..] {
+        tick(2);
+        quests::claim(app, ana, link, true).await?;
+        quests::post_finding(app, ana, &quest, Some(link), "An alert is actionable when it needs a human **now** and the human can do something. Burn-rate alerts get both by design.").await?;
+        tick(4);
+        quests::claim(app, chen, pages, true).await?;
+        quests::post_finding(
+            app,
+            chen,
+            &quest,
+            Some(pages),
+            "37 of 40 pages resolved themselves within 10 minutes. None had a runbook link.",
+        )
+        .await?;
+    }
+    tick(1);
+    quests::claim(app, marcus, &ids[ids.len() - 1], true).await.ok();
     Ok(())
 }
 

@@ -288,6 +288,7 @@ pub(crate) fn field<T>(
 /// Rows that the use cases return as they are, re-exported so adapters can
 /// name them without depending on the store.
 pub mod rows {
+    pub use stoa_store::learning::{CommentRow, FindingRow, SourceRow, TeamSetRow};
     pub use stoa_store::spaces::{JoinRequestRow, MemberRow};
     pub use stoa_store::threads::PostVersion;
     pub use stoa_store::users::TokenRow;

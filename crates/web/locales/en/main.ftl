@@ -663,3 +663,206 @@ not-a-question = Only a question has an accepted answer.
 vote-own-post = You cannot vote on your own answer.
 thread-is-talk = A wiki page's talk page stays with its page.
 thread-scheduled = A scheduled prompt cannot be merged before it opens.
+
+## Learning activities: teams, assignments, quests, health
+field-name = Name
+space-tab-assignments = Assignments
+space-tab-quests = Quests
+space-tab-teams = Teams
+health-title = Community health
+health-csv = Download the table (CSV)
+health-unanswered = Unanswered questions
+health-unanswered-none = Every question has an answer.
+health-waiting = waiting { $time }
+health-first-answer = Time to a first answer
+health-first-answer-median = { $n ->
+    [one] the median over 1 answered question
+   *[other] the median over { $n } answered questions
+}
+health-first-answer-mean = mean { $time }
+health-first-answer-none = No question has been answered yet.
+health-quiet = Gone quiet
+health-quiet-none = Everyone has posted lately.
+health-last-post = last posted { $when }
+health-never-posted = has not posted yet
+health-activity = Posts per week
+health-network = Who answered whom
+health-network-help = An arrow runs from the person who replied to the person they answered; thicker arrows are more replies.
+health-network-none = Nobody has replied to anyone yet.
+health-participation = Participation
+health-person = Person
+health-posts = Posts
+health-answers = Answers
+health-accepted = Accepted
+health-submissions = Submissions
+health-reviews = Reviews given
+health-last = Last post
+teams-none = No team sets yet.
+teams-auto-summary = { $n ->
+    [one] Formed at random, about 1 person per team
+   *[other] Formed at random, about { $n } people per team
+}
+teams-choose-summary = { $n ->
+    [one] Members choose, at most 1 per team
+   *[other] Members choose, at most { $n } per team
+}
+teams-yours = Your team
+teams-empty = Nobody yet.
+teams-join = Join this team
+teams-full = Full
+teams-new = New team set
+teams-mode = How are teams formed?
+teams-mode-auto = At random, now
+teams-mode-auto-help = The community's members are dealt into teams of about the size below.
+teams-mode-choose = Members choose
+teams-mode-choose-help = Members pick a team, up to the size below.
+teams-size = People per team
+teams-count = Teams to open (members choose)
+teams-count-help = Only used when members choose.
+teams-create = Create teams
+teams-scope = Scope a facilitator
+teams-scope-help = A facilitator scoped to some teams facilitates only those. Leave the teams empty to lift the scope.
+teams-scope-teams = Team addresses, separated by spaces
+assignments-none = No assignments yet.
+assignment-due = Due { $when }
+assignment-submitted = Submitted
+assignment-to-do = To do
+assignment-reviews-to-write = { $n ->
+    [one] 1 review to write
+   *[other] { $n } reviews to write
+}
+assignment-new = Assign work
+assignment-instructions = Instructions
+assignment-opens = Opens (empty: now)
+assignment-due-label = Due
+assignment-audience = For whom?
+assignment-audience-space = Every member of this space
+assignment-audience-people = Chosen people
+assignment-people = Usernames, separated by commas
+assignment-audience-teams = The teams of a team set
+assignment-per-team = One submission per team
+assignment-reviewers = Peer reviewers per submission
+assignment-reviewers-help = 0 for no peer review. Reviewers are drawn after the due date, never from the author's own team.
+assignment-anonymous-reviews = Anonymous reviews (authors and reviewers do not see each other's names)
+assignment-rubric = Rubric
+assignment-rubric-help = One criterion per line: “Name: lowest | … | highest”, two to ten levels.
+assignment-create = Assign
+assignment-peer-review = { $n ->
+    [one] Peer review by 1 person
+   *[other] Peer review by { $n } people
+}
+assignment-my-work = Your work
+assignment-our-work = Your team's work
+assignment-submitted-at = Submitted { $when }
+assignment-late = Late
+assignment-submit-label = Your submission
+assignment-resubmit-label = Change your submission
+assignment-submit = Submit
+assignment-resubmit = Resubmit
+assignment-feedback-from = Feedback from { $name }
+assignment-reviews-of-mine = Reviews of your work
+assignment-anonymous-reviewer = A peer
+assignment-to-review = Reviews for you to write
+assignment-work-number = Submission { $n }
+assignment-reviewed = Reviewed
+assignment-note = A note on this (optional)
+assignment-note-on = A note on { $name }
+assignment-review-comment = Overall comment
+assignment-review-submit = Save review
+assignment-board = Status board
+assignment-count-submitted = { $n } submitted
+assignment-count-late = { $n } late
+assignment-count-missing = { $n } missing
+assignment-count-pending = { $n } not due yet
+assignment-allocate = Allocate peer reviewers
+assignment-allocate-help = Each submission gets its reviewers at random among those who submitted, loads as even as the teams allow.
+assignment-status = Status
+assignment-reviews = Reviews
+assignment-status-submitted = Submitted
+assignment-status-late = Late
+assignment-status-missing = Missing
+assignment-status-pending = Not due yet
+assignment-read = Read
+assignment-feedback = Feedback
+assignment-feedback-send = Send feedback
+assignment-review-pending = Not yet
+assignment-reassign-to = Username
+assignment-reassign = Reassign
+quests-none = No research quests yet.
+quest-sources-count = { $n ->
+    [one] 1 source
+   *[other] { $n } sources
+}
+quest-findings-count = { $n ->
+    [one] 1 finding
+   *[other] { $n } findings
+}
+quest-distilled = Distilled into the wiki
+quest-new = Suggest research
+quest-question = The question
+quest-brief = What to look for
+quest-library = Seed it with library items
+quest-links = Links, one per line (“Title | URL” or just the URL)
+quest-angles = Angles, one per line
+quest-angles-help = Lines of inquiry someone can claim, such as “What does the research say?”.
+quest-create = Start the quest
+quest-covered = { $n } covered
+quest-open = { $n } still open
+quest-board = Sources and angles
+quest-kind-library = Library
+quest-kind-link = Link
+quest-kind-angle = Angle
+quest-still-open = still open
+quest-claimed-by = taken by { $name }
+quest-claim = I'll take it
+quest-release = Let it go
+quest-add-angle = Add an angle
+quest-add = Add
+quest-findings = Findings
+quest-no-findings = No findings yet.
+quest-finding-about = About
+quest-finding-general = The question as a whole
+quest-finding = Your finding
+quest-post-finding = Post finding
+quest-distill = Distill into a wiki page
+quest-distill-help = Makes a wiki page of the findings, grouped by source, each linking back here.
+quest-distill-button = Create the page
+flash-team-set-created = The teams are set up.
+flash-team-chosen = You joined the team.
+flash-scope-saved = The facilitator's teams are saved.
+flash-assignment-created = The work is assigned.
+flash-submitted = Your work is submitted.
+flash-reviews-allocated = Peer reviewers are allocated.
+flash-review-submitted = Your review is saved.
+flash-review-reassigned = The review has a new reviewer.
+flash-feedback-sent = Your feedback is saved.
+flash-quest-created = The quest is on.
+flash-source-added = Added.
+flash-finding-posted = Your finding is posted.
+flash-distilled = The findings are now a wiki page.
+team-set-needs-community = Team sets belong to a community.
+team-size-range = Choose between 1 and { $limit }.
+team-count-range = Choose between 1 and { $limit } teams.
+team-set-not-choosable = Teams in this set are formed by the facilitator.
+team-unknown = There is no such team here.
+team-full = This team is full.
+scope-needs-facilitator = Only a facilitator of this community can be scoped to teams.
+team-set-unknown = Choose a team set of this space.
+due-before-open = The due time must come after the opening time.
+due-required = Set a due time.
+assignee-unknown = Everyone named must be a member of this space.
+assignees-required = Name at least one person.
+reviewers-range = Choose between 0 and { $limit } reviewers.
+rubric-invalid = Each criterion needs a name and 2 to 10 levels; at most 20 criteria.
+rubric-required = Peer review needs a rubric.
+assignment-not-open = This assignment is not open yet.
+assignment-in-review = Reviews have started: submissions are closed.
+assignment-without-review = This assignment has no peer review.
+assignment-not-due = Reviewers are allocated after the due time.
+reviews-already-allocated = Reviewers are already allocated.
+review-scores-invalid = Choose one level for every criterion.
+reviewer-not-assigned = The reviewer must be one of the people this work is for.
+reviewer-own-work = Nobody reviews their own or their team's work.
+reviewer-already-on = That person already reviews this submission.
+quest-source-unknown = There is no such source in this quest.
+source-claimed = Someone else has taken this one.

@@ -669,3 +669,206 @@ not-a-question = Solo una pregunta tiene una respuesta aceptada.
 vote-own-post = No puedes votar tu propia respuesta.
 thread-is-talk = La página de discusión de una página wiki se queda con su página.
 thread-scheduled = Una propuesta programada no se puede fusionar antes de que se abra.
+
+## Learning activities: teams, assignments, quests, health
+field-name = Nombre
+space-tab-assignments = Tareas
+space-tab-quests = Investigaciones
+space-tab-teams = Equipos
+health-title = Salud de la comunidad
+health-csv = Descargar la tabla (CSV)
+health-unanswered = Preguntas sin responder
+health-unanswered-none = Todas las preguntas tienen respuesta.
+health-waiting = esperando desde hace { $time }
+health-first-answer = Tiempo hasta la primera respuesta
+health-first-answer-median = { $n ->
+    [one] la mediana de 1 pregunta respondida
+   *[other] la mediana de { $n } preguntas respondidas
+}
+health-first-answer-mean = media: { $time }
+health-first-answer-none = Aún no se ha respondido ninguna pregunta.
+health-quiet = En silencio
+health-quiet-none = Todo el mundo ha publicado últimamente.
+health-last-post = última publicación: { $when }
+health-never-posted = aún no ha publicado
+health-activity = Publicaciones por semana
+health-network = Quién respondió a quién
+health-network-help = Cada flecha va de la persona que respondió a la persona a la que respondió; cuanto más gruesa es la flecha, más respuestas hay.
+health-network-none = Aún nadie ha respondido a nadie.
+health-participation = Participación
+health-person = Persona
+health-posts = Publicaciones
+health-answers = Respuestas
+health-accepted = Aceptadas
+health-submissions = Entregas
+health-reviews = Revisiones hechas
+health-last = Última publicación
+teams-none = Aún no hay conjuntos de equipos.
+teams-auto-summary = { $n ->
+    [one] Formados al azar, alrededor de 1 persona por equipo
+   *[other] Formados al azar, alrededor de { $n } personas por equipo
+}
+teams-choose-summary = { $n ->
+    [one] Los miembros eligen, como máximo 1 por equipo
+   *[other] Los miembros eligen, como máximo { $n } por equipo
+}
+teams-yours = Tu equipo
+teams-empty = Aún no hay nadie.
+teams-join = Unirse a este equipo
+teams-full = Completo
+teams-new = Nuevo conjunto de equipos
+teams-mode = ¿Cómo se forman los equipos?
+teams-mode-auto = Al azar, ahora
+teams-mode-auto-help = Los miembros de la comunidad se reparten en equipos de aproximadamente el tamaño indicado abajo.
+teams-mode-choose = Los miembros eligen
+teams-mode-choose-help = Los miembros eligen un equipo, hasta el tamaño indicado abajo.
+teams-size = Personas por equipo
+teams-count = Número de equipos que abrir (los miembros eligen)
+teams-count-help = Solo se usa cuando los miembros eligen.
+teams-create = Crear los equipos
+teams-scope = Limitar un facilitador a ciertos equipos
+teams-scope-help = Un facilitador limitado a ciertos equipos solo facilita esos equipos. Deja los equipos vacíos para quitar el límite.
+teams-scope-teams = Direcciones de los equipos, separadas por espacios
+assignments-none = Aún no hay tareas.
+assignment-due = Vence el { $when }
+assignment-submitted = Entregada
+assignment-to-do = Pendiente
+assignment-reviews-to-write = { $n ->
+    [one] 1 revisión por escribir
+   *[other] { $n } revisiones por escribir
+}
+assignment-new = Asignar una tarea
+assignment-instructions = Instrucciones
+assignment-opens = Se abre (vacío: ahora)
+assignment-due-label = Fecha límite
+assignment-audience = ¿Para quién?
+assignment-audience-space = Todos los miembros de este espacio
+assignment-audience-people = Personas elegidas
+assignment-people = Nombres de usuario, separados por comas
+assignment-audience-teams = Los equipos de un conjunto de equipos
+assignment-per-team = Una entrega por equipo
+assignment-reviewers = Revisores por entrega (revisión entre pares)
+assignment-reviewers-help = 0 para no hacer revisión entre pares. Los revisores se sortean después de la fecha límite y nunca son del mismo equipo que quien hizo la entrega.
+assignment-anonymous-reviews = Revisiones anónimas (autores y revisores no ven los nombres de los demás)
+assignment-rubric = Rúbrica
+assignment-rubric-help = Un criterio por línea: “Nombre: nivel más bajo | … | nivel más alto”, de dos a diez niveles.
+assignment-create = Asignar
+assignment-peer-review = { $n ->
+    [one] Revisión entre pares a cargo de 1 persona
+   *[other] Revisión entre pares a cargo de { $n } personas
+}
+assignment-my-work = Tu trabajo
+assignment-our-work = El trabajo de tu equipo
+assignment-submitted-at = Se entregó el { $when }
+assignment-late = Con retraso
+assignment-submit-label = Tu entrega
+assignment-resubmit-label = Cambiar tu entrega
+assignment-submit = Entregar
+assignment-resubmit = Volver a entregar
+assignment-feedback-from = Comentarios de { $name }
+assignment-reviews-of-mine = Revisiones de tu trabajo
+assignment-anonymous-reviewer = Una persona revisora
+assignment-to-review = Revisiones que te toca escribir
+assignment-work-number = Entrega { $n }
+assignment-reviewed = Revisada
+assignment-note = Una nota sobre esto (opcional)
+assignment-note-on = Una nota sobre { $name }
+assignment-review-comment = Comentario general
+assignment-review-submit = Guardar la revisión
+assignment-board = Tablero de estado
+assignment-count-submitted = Entregadas: { $n }
+assignment-count-late = Con retraso: { $n }
+assignment-count-missing = Sin entregar: { $n }
+assignment-count-pending = Aún sin vencer: { $n }
+assignment-allocate = Asignar revisores
+assignment-allocate-help = Cada entrega recibe sus revisores al azar entre quienes entregaron, con cargas tan equilibradas como lo permitan los equipos.
+assignment-status = Estado
+assignment-reviews = Revisiones
+assignment-status-submitted = Entregada
+assignment-status-late = Con retraso
+assignment-status-missing = Sin entregar
+assignment-status-pending = Aún no vence
+assignment-read = Leer
+assignment-feedback = Comentarios
+assignment-feedback-send = Enviar comentarios
+assignment-review-pending = Aún no
+assignment-reassign-to = Nombre de usuario
+assignment-reassign = Reasignar
+quests-none = Aún no hay investigaciones.
+quest-sources-count = { $n ->
+    [one] 1 fuente
+   *[other] { $n } fuentes
+}
+quest-findings-count = { $n ->
+    [one] 1 hallazgo
+   *[other] { $n } hallazgos
+}
+quest-distilled = Sintetizada en la wiki
+quest-new = Proponer una investigación
+quest-question = La pregunta
+quest-brief = Qué buscar
+quest-library = Partir de elementos de la biblioteca
+quest-links = Enlaces, uno por línea (“Título | URL” o solo la URL)
+quest-angles = Enfoques, uno por línea
+quest-angles-help = Líneas de indagación de las que alguien se puede encargar, como “¿Qué dicen los estudios?”.
+quest-create = Iniciar la investigación
+quest-covered = Cubiertos: { $n }
+quest-open = Aún libres: { $n }
+quest-board = Fuentes y enfoques
+quest-kind-library = Biblioteca
+quest-kind-link = Enlace
+quest-kind-angle = Enfoque
+quest-still-open = aún libre
+quest-claimed-by = a cargo de { $name }
+quest-claim = Me encargo yo
+quest-release = Dejarlo libre
+quest-add-angle = Añadir un enfoque
+quest-add = Añadir
+quest-findings = Hallazgos
+quest-no-findings = Aún no hay hallazgos.
+quest-finding-about = Sobre
+quest-finding-general = La pregunta en general
+quest-finding = Tu hallazgo
+quest-post-finding = Publicar hallazgo
+quest-distill = Sintetizar en una página wiki
+quest-distill-help = Crea una página wiki con los hallazgos, agrupados por fuente, cada uno con un enlace de vuelta aquí.
+quest-distill-button = Crear la página
+flash-team-set-created = Los equipos están listos.
+flash-team-chosen = Te uniste al equipo.
+flash-scope-saved = Se guardaron los equipos del facilitador.
+flash-assignment-created = Se asignó la tarea.
+flash-submitted = Se entregó tu trabajo.
+flash-reviews-allocated = Se asignaron los revisores.
+flash-review-submitted = Se guardó tu revisión.
+flash-review-reassigned = La revisión tiene un nuevo revisor.
+flash-feedback-sent = Se guardaron tus comentarios.
+flash-quest-created = La investigación está en marcha.
+flash-source-added = Añadido.
+flash-finding-posted = Se publicó tu hallazgo.
+flash-distilled = Los hallazgos ya son una página wiki.
+team-set-needs-community = Los conjuntos de equipos pertenecen a una comunidad.
+team-size-range = Elige entre 1 y { $limit }.
+team-count-range = Elige entre 1 y { $limit } equipos.
+team-set-not-choosable = Los equipos de este conjunto los forma el facilitador.
+team-unknown = Aquí no hay ningún equipo así.
+team-full = Este equipo está completo.
+scope-needs-facilitator = Solo un facilitador de esta comunidad se puede limitar a ciertos equipos.
+team-set-unknown = Elige un conjunto de equipos de este espacio.
+due-before-open = La fecha límite debe ser posterior a la de apertura.
+due-required = Indica una fecha límite.
+assignee-unknown = Todas las personas indicadas deben ser miembros de este espacio.
+assignees-required = Indica al menos una persona.
+reviewers-range = Elige entre 0 y { $limit } revisores.
+rubric-invalid = Cada criterio necesita un nombre y de 2 a 10 niveles; como máximo 20 criterios.
+rubric-required = La revisión entre pares necesita una rúbrica.
+assignment-not-open = Esta tarea aún no está abierta.
+assignment-in-review = Las revisiones ya empezaron: no se admiten más entregas.
+assignment-without-review = Esta tarea no tiene revisión entre pares.
+assignment-not-due = Los revisores se asignan después de la fecha límite.
+reviews-already-allocated = Los revisores ya están asignados.
+review-scores-invalid = Elige un nivel para cada criterio.
+reviewer-not-assigned = El revisor debe ser una de las personas a las que va dirigida esta tarea.
+reviewer-own-work = Nadie revisa su propio trabajo ni el de su equipo.
+reviewer-already-on = Esa persona ya revisa esta entrega.
+quest-source-unknown = Esa fuente no está en esta investigación.
+source-claimed = Otra persona ya se encarga de esto.

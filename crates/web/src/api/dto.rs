@@ -880,3 +880,582 @@ pub struct RulesDto {
     /// New threads start in post-first mode.
     pub post_first: bool,
 }
+
+// ---------------------------------------------------------------- team sets
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateTeamSet {
+    pub name: String,
+    /// `auto` (formed now, at random, balanced) or `choose` (members pick).
+    pub mode: String,
+    /// `auto`: people per team; `choose`: the most a team takes.
+    pub size: i64,
+    /// `choose`: how many teams to open.
+    #[serde(default)]
+    pub teams: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamMemberDto {
+    pub username: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamDto {
+    pub slug: String,
+    pub name: String,
+    pub members: Vec<TeamMemberDto>,
+    /// You are in it.
+    pub mine: bool,
+    /// It still has room (sets members choose from).
+    pub open: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamSetDto {
+    pub id: String,
+    pub name: String,
+    pub mode: String,
+    pub size: i64,
+    pub created_at: i64,
+    pub teams: Vec<TeamDto>,
+    /// You may pick (or switch) a team in it.
+    pub can_choose: bool,
+}
+
+impl From<stoa_core::teams::TeamSet> for TeamSetDto {
+    fn from(s: stoa_core::teams::TeamSet) -> Self {
+        Self {
+            id: s.id,
+            name: s.name,
+            mode: s.mode,
+            size: s.size,
+            created_at: s.created_at,
+            can_choose: s.can_choose,
+            teams: s
+                .teams
+                .into_iter()
+                .map(|t| TeamDto {
+                    slug: t.slug,
+                    name: t.name,
+                    members: t
+                        .members
+                        .into_iter()
+                        .map(|(username, display_name)| TeamMemberDto { username, display_name })
+                        .collect(),
+                    mine: t.mine,
+                    open: t.open,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedDto {
+    pub id: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChooseTeam {
+    /// The team's address.
+    pub team: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ScopeBody {
+    /// The teams' addresses; empty lifts the scope.
+    pub teams: Vec<String>,
+}
+
+// ---------------------------------------------------------------- assignments
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CriterionDto {
+    pub name: String,
+    /// Score levels, lowest first (2 to 10).
+    pub levels: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateAssignment {
+    pub title: String,
+    /// Markdown instructions.
+    pub body: String,
+    /// When it opens (default: now).
+    #[serde(default)]
+    pub opens_at: Option<i64>,
+    pub due_at: i64,
+    /// `space`, `people` or `teams`.
+    pub audience: String,
+    /// For `people`: usernames.
+    #[serde(default)]
+    pub people: Vec<String>,
+    /// For `teams`: the team set's id.
+    #[serde(default)]
+    pub team_set: Option<String>,
+    /// For `teams`: one submission per team.
+    #[serde(default)]
+    pub per_team: bool,
+    /// Peer reviewers per submission (0: no peer review).
+    #[serde(default)]
+    pub reviewers: i64,
+    /// Authors do not see who reviewed them, reviewers do not see whom they review.
+    #[serde(default)]
+    pub anonymous_reviews: bool,
+    #[serde(default)]
+    pub rubric: Vec<CriterionDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmissionDto {
+    pub id: String,
+    /// Empty when you review anonymously.
+    pub author_username: String,
+    pub team_name: Option<String>,
+    pub body: String,
+    pub body_html: String,
+    pub submitted_at: i64,
+    pub updated_at: i64,
+    pub late: bool,
+}
+
+impl From<stoa_core::assignments::Submission> for SubmissionDto {
+    fn from(s: stoa_core::assignments::Submission) -> Self {
+        Self {
+            id: s.id,
+            author_username: s.author_username,
+            team_name: s.team_name,
+            body: s.body,
+            body_html: s.body_html,
+            submitted_at: s.submitted_at,
+            updated_at: s.updated_at,
+            late: s.late,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ScoreDto {
+    /// Index into the criterion's levels.
+    pub level: usize,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewDto {
+    pub id: String,
+    pub submission_id: String,
+    /// Empty when reviews are anonymous to you.
+    pub reviewer_username: String,
+    pub scores: Vec<ScoreDto>,
+    pub comment: String,
+    /// Null until the reviewer submits it.
+    pub submitted_at: Option<i64>,
+}
+
+impl From<stoa_core::assignments::ReviewView> for ReviewDto {
+    fn from(r: stoa_core::assignments::ReviewView) -> Self {
+        Self {
+            id: r.id,
+            submission_id: r.submission_id,
+            reviewer_username: r.reviewer_username,
+            scores: r.scores.into_iter().map(|s| ScoreDto { level: s.level, comment: s.comment }).collect(),
+            comment: r.comment,
+            submitted_at: r.submitted_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedbackDto {
+    pub author_username: String,
+    pub body_html: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BoardRowDto {
+    pub name: String,
+    pub username: Option<String>,
+    /// `submitted`, `late`, `missing` or `pending`.
+    pub status: String,
+    pub submission: Option<SubmissionDto>,
+    pub reviews: Vec<ReviewDto>,
+    pub feedback: Vec<FeedbackDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewTaskDto {
+    pub review: ReviewDto,
+    pub submission: SubmissionDto,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentDto {
+    pub id: String,
+    pub space_slug: String,
+    pub title: String,
+    pub body: String,
+    pub body_html: String,
+    pub opens_at: i64,
+    pub due_at: i64,
+    pub audience: String,
+    pub per_team: bool,
+    pub reviewers: i64,
+    pub anonymous_reviews: bool,
+    pub rubric: Vec<CriterionDto>,
+    pub reviews_allocated: bool,
+    /// You are asked to submit.
+    pub assigned: bool,
+    /// Your (or your team's) submission.
+    pub mine: Option<SubmissionDto>,
+    pub my_feedback: Vec<FeedbackDto>,
+    /// Reviews of your work.
+    pub reviews_of_mine: Vec<ReviewDto>,
+    /// Reviews you are to write.
+    pub to_review: Vec<ReviewTaskDto>,
+    /// For facilitators: everyone's status.
+    pub board: Vec<BoardRowDto>,
+}
+
+fn feedback(c: stoa_core::rows::CommentRow) -> FeedbackDto {
+    FeedbackDto { author_username: c.author_username, body_html: c.body_html, created_at: c.created_at }
+}
+
+impl From<stoa_core::assignments::AssignmentPage> for AssignmentDto {
+    fn from(a: stoa_core::assignments::AssignmentPage) -> Self {
+        Self {
+            id: a.id,
+            space_slug: a.space.slug,
+            title: a.title,
+            body: a.body,
+            body_html: a.body_html,
+            opens_at: a.opens_at,
+            due_at: a.due_at,
+            audience: a.audience,
+            per_team: a.per_team,
+            reviewers: a.reviewers,
+            anonymous_reviews: a.anonymous_reviews,
+            rubric: a.rubric.into_iter().map(|c| CriterionDto { name: c.name, levels: c.levels }).collect(),
+            reviews_allocated: a.reviews_allocated,
+            assigned: a.assigned,
+            mine: a.mine.map(SubmissionDto::from),
+            my_feedback: a.my_comments.into_iter().map(feedback).collect(),
+            reviews_of_mine: a.reviews_of_mine.into_iter().map(ReviewDto::from).collect(),
+            to_review: a
+                .to_review
+                .into_iter()
+                .map(|t| ReviewTaskDto { review: t.review.into(), submission: t.submission.into() })
+                .collect(),
+            board: a
+                .board
+                .into_iter()
+                .map(|r| BoardRowDto {
+                    name: r.name,
+                    username: r.username,
+                    status: r.status.into(),
+                    submission: r.submission.map(SubmissionDto::from),
+                    reviews: r.reviews.into_iter().map(ReviewDto::from).collect(),
+                    feedback: r.comments.into_iter().map(feedback).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentSummaryDto {
+    pub id: String,
+    pub title: String,
+    pub opens_at: i64,
+    pub due_at: i64,
+    pub open: bool,
+    pub assigned: bool,
+    pub submitted_at: Option<i64>,
+    pub reviews_to_write: usize,
+}
+
+impl From<stoa_core::assignments::AssignmentSummary> for AssignmentSummaryDto {
+    fn from(a: stoa_core::assignments::AssignmentSummary) -> Self {
+        Self {
+            id: a.id,
+            title: a.title,
+            opens_at: a.opens_at,
+            due_at: a.due_at,
+            open: a.open,
+            assigned: a.assigned,
+            submitted_at: a.submitted_at,
+            reviews_to_write: a.reviews_to_write,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SubmitWork {
+    /// Markdown; attach files with the upload API and link them.
+    pub body: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SubmitReview {
+    /// One per rubric criterion, in order.
+    pub scores: Vec<ScoreDto>,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReassignReview {
+    pub username: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FeedbackBody {
+    pub body: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AllocatedDto {
+    pub reviews: usize,
+}
+
+// ---------------------------------------------------------------- quests
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SourceBody {
+    /// `library` (give `library_item`), `link` (give `url`) or `angle`.
+    pub kind: String,
+    #[serde(default)]
+    pub library_item: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub title: String,
+}
+
+impl From<SourceBody> for stoa_core::quests::SourceInput {
+    fn from(s: SourceBody) -> Self {
+        Self { kind: s.kind, library_item: s.library_item, url: s.url, title: s.title }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateQuest {
+    pub question: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub sources: Vec<SourceBody>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestSummaryDto {
+    pub id: String,
+    pub question: String,
+    pub created_at: i64,
+    pub source_count: i64,
+    pub finding_count: i64,
+    /// The wiki page its findings were distilled into.
+    pub wiki_slug: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceDto {
+    pub id: String,
+    /// `library`, `link` or `angle`.
+    pub kind: String,
+    pub title: String,
+    pub href: Option<String>,
+    pub claimed_by: Option<String>,
+    pub finding_count: i64,
+    pub covered: bool,
+    pub mine: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FindingDto {
+    pub id: String,
+    pub source_id: Option<String>,
+    pub author_username: String,
+    pub body: String,
+    pub body_html: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestDto {
+    pub id: String,
+    pub space_slug: String,
+    pub question: String,
+    pub body_html: String,
+    pub created_at: i64,
+    pub sources: Vec<SourceDto>,
+    pub findings: Vec<FindingDto>,
+    pub covered: usize,
+    pub open: usize,
+    pub wiki_slug: Option<String>,
+}
+
+impl From<stoa_core::quests::QuestPage> for QuestDto {
+    fn from(q: stoa_core::quests::QuestPage) -> Self {
+        Self {
+            id: q.id,
+            space_slug: q.space.slug,
+            question: q.question,
+            body_html: q.body_html,
+            created_at: q.created_at,
+            sources: q
+                .sources
+                .into_iter()
+                .map(|s| SourceDto {
+                    id: s.row.id,
+                    kind: s.row.kind,
+                    title: s.row.title,
+                    href: s.href,
+                    claimed_by: s.row.claimed_by_name,
+                    finding_count: s.row.finding_count,
+                    covered: s.covered,
+                    mine: s.mine,
+                })
+                .collect(),
+            findings: q
+                .findings
+                .into_iter()
+                .map(|f| FindingDto {
+                    id: f.id,
+                    source_id: f.source_id,
+                    author_username: f.author_username,
+                    body: f.body,
+                    body_html: f.body_html,
+                    created_at: f.created_at,
+                })
+                .collect(),
+            covered: q.covered,
+            open: q.open,
+            wiki_slug: q.wiki_slug,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ClaimBody {
+    pub claimed: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FindingBody {
+    /// The source or angle it is about; none for the quest as a whole.
+    #[serde(default)]
+    pub source_id: Option<String>,
+    pub body: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DistillBody {
+    /// The new wiki page's title.
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageAddressDto {
+    pub slug: String,
+}
+
+// ---------------------------------------------------------------- health
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipationDto {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub posts: i64,
+    pub answers: i64,
+    pub accepted: i64,
+    pub submissions: i64,
+    pub reviews_given: i64,
+    pub last_post_at: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnansweredDto {
+    pub thread_id: String,
+    pub title: String,
+    pub asked_at: i64,
+    pub age_ms: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EdgeDto {
+    pub from: String,
+    pub to: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuietDto {
+    pub username: String,
+    pub display_name: String,
+    pub last_post_at: Option<i64>,
+}
+
+/// A space's community health (see the health page for what each figure counts).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthDto {
+    pub unanswered: Vec<UnansweredDto>,
+    pub answered_questions: usize,
+    pub median_first_answer_ms: Option<i64>,
+    pub mean_first_answer_ms: Option<i64>,
+    pub participation: Vec<ParticipationDto>,
+    pub reply_network: Vec<EdgeDto>,
+    /// Posts per week over the last twelve weeks, oldest first.
+    pub weekly_posts: Vec<i64>,
+    pub gone_quiet: Vec<QuietDto>,
+    pub never_posted: Vec<QuietDto>,
+}
+
+impl From<stoa_core::health::Health> for HealthDto {
+    fn from(h: stoa_core::health::Health) -> Self {
+        let quiet = |q: stoa_core::health::Quiet| QuietDto {
+            username: q.username,
+            display_name: q.display_name,
+            last_post_at: q.last_post_at,
+        };
+        Self {
+            unanswered: h
+                .unanswered
+                .into_iter()
+                .map(|u| UnansweredDto {
+                    thread_id: u.thread_id,
+                    title: u.title,
+                    asked_at: u.asked_at,
+                    age_ms: u.age_ms,
+                })
+                .collect(),
+            answered_questions: h.first_answer.answered,
+            median_first_answer_ms: h.first_answer.median_ms,
+            mean_first_answer_ms: h.first_answer.mean_ms,
+            participation: h
+                .participation
+                .into_iter()
+                .map(|p| ParticipationDto {
+                    username: p.username,
+                    display_name: p.display_name,
+                    role: p.role.as_str().into(),
+                    posts: p.posts,
+                    answers: p.answers,
+                    accepted: p.accepted,
+                    submissions: p.submissions,
+                    reviews_given: p.reviews_given,
+                    last_post_at: p.last_post_at,
+                })
+                .collect(),
+            reply_network: h.network.into_iter().map(|e| EdgeDto { from: e.from, to: e.to, count: e.count }).collect(),
+            weekly_posts: h.activity,
+            gone_quiet: h.gone_quiet.into_iter().map(quiet).collect(),
+            never_posted: h.never_posted.into_iter().map(quiet).collect(),
+        }
+    }
+}

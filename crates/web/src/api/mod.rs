@@ -13,6 +13,7 @@ pub mod docs;
 pub mod dto;
 mod facilitation;
 mod knowledge;
+mod learning;
 mod spaces;
 mod threads;
 
@@ -50,7 +51,10 @@ use crate::error::ErrorBody;
         (name = "threads", description = "Discussions"),
         (name = "posts", description = "Posts in discussions"),
         (name = "qa", description = "Questions and answers: votes, accepted and endorsed answers"),
-        (name = "facilitation", description = "Running discussions: thread state, move, split, merge, rules"),
+        (name = "facilitation", description = "Running discussions: thread state, move, split, merge, rules, health"),
+        (name = "teams", description = "Team sets and facilitators scoped to teams"),
+        (name = "assignments", description = "Assignments, submissions, feedback and peer review"),
+        (name = "quests", description = "Research quests: sources, claims, findings"),
         (name = "wiki", description = "Wiki pages, their revisions and talk pages"),
         (name = "library", description = "Library items and collections"),
         (name = "files", description = "Uploaded files"),
@@ -82,6 +86,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let router = threads::routes(router);
     let router = knowledge::routes(router);
     let router = facilitation::routes(router);
+    let router = learning::routes(router);
     router.split_for_parts()
 }
 

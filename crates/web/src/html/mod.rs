@@ -8,9 +8,11 @@
 
 mod account;
 mod admin;
+mod charts;
 pub mod errors;
 mod facilitation;
 mod home;
+mod learning;
 mod library;
 mod search;
 mod spaces;
@@ -41,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(spaces::router())
         .merge(threads::router())
         .merge(facilitation::router())
+        .merge(learning::router())
         .merge(admin::router())
         .merge(wiki::router())
         .merge(library::router())
@@ -170,6 +173,11 @@ impl PageCtx {
         self.memo.get_or(id, *n, || i18n::text_with(&self.lang, id, &[("n", FluentValue::from(*n))]))
     }
 
+    /// [`PageCtx::tn`] for a count.
+    pub fn tc(&self, id: &str, n: &usize) -> String {
+        self.tn(id, &i64::try_from(*n).unwrap_or(i64::MAX))
+    }
+
     /// A catalog message with one named text argument.
     pub fn ts(&self, id: &str, name: &'static str, value: &str) -> String {
         i18n::text_with(&self.lang, id, &[(name, FluentValue::from(value.to_owned()))])
@@ -201,6 +209,25 @@ impl PageCtx {
         };
         let month = self.t(&format!("month-{}", u8::from(t.month())));
         format!("{} {} {}", t.day(), month, t.year())
+    }
+
+    /// A short date, "12 Nov".
+    pub fn short_date(&self, at_ms: &i64) -> String {
+        let Ok(t) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(*at_ms) * 1_000_000) else {
+            return String::new();
+        };
+        format!("{} {}", t.day(), self.t(&format!("month-{}", u8::from(t.month()))))
+    }
+
+    /// A length of time in days, hours or minutes, for ages and waits.
+    pub fn duration(&self, ms: &i64) -> String {
+        let secs = (*ms / 1000).max(0);
+        let (id, n) = match secs {
+            s if s >= 86_400 => ("interval-days", s / 86_400),
+            s if s >= 3600 => ("interval-hours", s / 3600),
+            s => ("interval-minutes", s / 60),
+        };
+        self.tn(id, &n)
     }
 
     /// A date and time of day in UTC, "12 Nov 2026, 14:30 UTC".
@@ -385,3 +412,66 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Form<T> {
 /// A form with no fields of its own (only the CSRF token, checked by the middleware).
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct Empty {}
+
+/// A `datetime-local` value ("2026-12-01T09:30") in the browser's zone, as
+/// milliseconds since 1970; `Err` when it cannot be read.
+pub(crate) fn local_time(value: &str, tz_offset_minutes: &str) -> Result<Option<i64>, ()> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let format_secs = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    let local = time::PrimitiveDateTime::parse(value, &format)
+        .or_else(|_| time::PrimitiveDateTime::parse(value, &format_secs))
+        .map_err(|_| ())?;
+    let offset: i64 = tz_offset_minutes.trim().parse().unwrap_or(0).clamp(-24 * 60, 24 * 60);
+    let utc = local.assume_utc().unix_timestamp() + offset * 60;
+    Ok(Some(utc * 1000))
+}
+
+/// A CSV download.
+pub(crate) fn csv_response(file_name: &str, body: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", file_name.replace(['"', '\\', '\r', '\n'], "_"));
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        body.to_owned(),
+    )
+        .into_response()
+}
+
+/// The participation table of a health report as CSV (RFC 4180, CRLF line
+/// ends), one row per member; a cell that starts with `=`, `+`, `-` or `@`
+/// is prefixed with `'` so a spreadsheet never runs it as a formula.
+pub(crate) fn participation_csv(health: &stoa_core::health::Health) -> String {
+    let cell = |s: &str| {
+        let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
+        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+    };
+    let mut out = String::from(
+        "username,display_name,role,posts,answers,accepted_answers,submissions,reviews_given,last_post_at\r\n",
+    );
+    for p in &health.participation {
+        let last = p
+            .last_post_at
+            .and_then(|t| time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(t) * 1_000_000).ok())
+            .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{}\r\n",
+            cell(&p.username),
+            cell(&p.display_name),
+            p.role.as_str(),
+            p.posts,
+            p.answers,
+            p.accepted,
+            p.submissions,
+            p.reviews_given,
+            last
+        ));
+    }
+    out
+}

@@ -13,7 +13,7 @@ use stoa_core::discussions::{self, NewThreadInput, POSTS_PER_PAGE, Post, ReplyIn
 use stoa_core::rows::PostVersion;
 use stoa_core::spaces::{self, Permissions, SpaceSummary};
 
-use super::{Form, FormErrors, PageCtx, errors, page, redirect_with, render};
+use super::{Form, FormErrors, PageCtx, errors, local_time, page, redirect_with, render};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -115,23 +115,6 @@ struct NewThreadForm {
     tz_offset: String,
     #[serde(default)]
     post_first: Option<String>,
-}
-
-/// A `datetime-local` value ("2026-12-01T09:30") in the browser's zone, as
-/// milliseconds since 1970; `Err` when it cannot be read.
-fn local_time(value: &str, tz_offset_minutes: &str) -> Result<Option<i64>, ()> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Ok(None);
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let format_secs = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    let local = time::PrimitiveDateTime::parse(value, &format)
-        .or_else(|_| time::PrimitiveDateTime::parse(value, &format_secs))
-        .map_err(|_| ())?;
-    let offset: i64 = tz_offset_minutes.trim().parse().unwrap_or(0).clamp(-24 * 60, 24 * 60);
-    let utc = local.assume_utc().unix_timestamp() + offset * 60;
-    Ok(Some(utc * 1000))
 }
 
 async fn create(

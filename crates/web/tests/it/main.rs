@@ -7,6 +7,7 @@ mod api;
 mod browser;
 mod facilitation;
 mod knowledge;
+mod learning;
 mod pages;
 mod robustness;
 mod security;
