@@ -13,11 +13,12 @@ use serde::{Deserialize, Serialize};
 use stoa_domain::review::{self, Reviewer, Work};
 use stoa_domain::wiki::LongText;
 use stoa_domain::{Action, PostBody, Role, Title, markdown};
-use stoa_store::events::{self, NewEvent, kind};
+use stoa_store::events::kind;
 use stoa_store::learning::{self as store, AssignmentRow, CommentRow, ReviewRow, SubmissionRow};
 use stoa_store::spaces::SpaceView;
 use stoa_store::{Conn, new_id};
 
+use crate::facilitation::event;
 use crate::spaces::{self, Permissions, SpaceSummary};
 use crate::{Actor, CoreError, FieldError, Result, Stoa, field};
 
@@ -179,24 +180,6 @@ fn rubric_of(row: &AssignmentRow) -> Vec<Criterion> {
 
 fn scores_of(row: &ReviewRow) -> Vec<Score> {
     serde_json::from_str(&row.scores).unwrap_or_default()
-}
-
-async fn event(
-    tx: &mut Conn,
-    kind: &'static str,
-    actor: &str,
-    space: &str,
-    subject: &str,
-    data: serde_json::Value,
-    now: i64,
-) -> Result<()> {
-    events::append(
-        tx,
-        NewEvent { kind, actor_id: Some(actor), space_id: Some(space), subject_id: Some(subject), data },
-        now,
-    )
-    .await?;
-    Ok(())
 }
 
 /// Who is asked to submit: `(user id, team id)`, teams only for team sets.

@@ -28,7 +28,8 @@ pub const MAX_SLOW_MODE_SECS: i64 = 7 * 24 * 3600;
 /// The longest reason for closing a thread, in characters.
 pub const MAX_CLOSE_REASON: usize = 500;
 
-async fn event(
+/// Appends the event of an action by `actor_id` in `space_id` about `subject_id`.
+pub(crate) async fn event(
     tx: &mut Conn,
     kind: &'static str,
     actor_id: &str,

@@ -7,10 +7,11 @@
 use serde::Serialize;
 use stoa_domain::wiki::LongText;
 use stoa_domain::{Action, PostBody, Title, markdown};
-use stoa_store::events::{self, NewEvent, kind};
+use stoa_store::events::kind;
 use stoa_store::learning::{self as store, FindingRow, QuestRow, SourceRow};
 use stoa_store::{Conn, new_id};
 
+use crate::facilitation::event;
 use crate::spaces::{self, Permissions, SpaceSummary};
 use crate::{Actor, CoreError, FieldError, Result, Stoa, field, wiki};
 
@@ -75,24 +76,6 @@ pub struct QuestPage {
     pub covered: usize,
     pub open: usize,
     pub wiki_slug: Option<String>,
-}
-
-async fn event(
-    tx: &mut Conn,
-    kind: &'static str,
-    actor: &str,
-    space: &str,
-    subject: &str,
-    data: serde_json::Value,
-    now: i64,
-) -> Result<()> {
-    events::append(
-        tx,
-        NewEvent { kind, actor_id: Some(actor), space_id: Some(space), subject_id: Some(subject), data },
-        now,
-    )
-    .await?;
-    Ok(())
 }
 
 /// Checks a source and writes it.

@@ -7,11 +7,12 @@
 use rand::seq::SliceRandom;
 use serde::Serialize;
 use stoa_domain::{Action, JoinPolicy, Role, Slug, SpaceKind, SpaceName, Visibility};
-use stoa_store::events::{self, NewEvent, kind};
+use stoa_store::events::kind;
 use stoa_store::learning::{self as store, TeamRow, TeamSetRow};
+use stoa_store::new_id;
 use stoa_store::spaces::{self as space_store, NewSpace};
-use stoa_store::{Conn, new_id};
 
+use crate::facilitation::event;
 use crate::spaces::{self, SpaceSummary};
 use crate::{Actor, CoreError, FieldError, Result, Stoa};
 
@@ -60,24 +61,6 @@ pub struct TeamSets {
     pub space: SpaceSummary,
     pub sets: Vec<TeamSet>,
     pub can_create: bool,
-}
-
-async fn event(
-    tx: &mut Conn,
-    kind: &'static str,
-    actor: &str,
-    space: &str,
-    subject: &str,
-    data: serde_json::Value,
-    now: i64,
-) -> Result<()> {
-    events::append(
-        tx,
-        NewEvent { kind, actor_id: Some(actor), space_id: Some(space), subject_id: Some(subject), data },
-        now,
-    )
-    .await?;
-    Ok(())
 }
 
 /// Splits `people` into `teams` groups whose sizes differ by at most one,

@@ -4,16 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::{TestApp, Visitor, spawn_app};
-
-async fn accept_all_invites(v: &Visitor) {
-    let (_, invites) = v.api_get("/me/invites").await;
-    for invite in invites.as_array().cloned().unwrap_or_default() {
-        let id = invite["id"].as_str().expect("id");
-        let (status, body) = v.api_post(&format!("/me/invites/{id}/accept"), json!({})).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-    }
-}
+use crate::{TestApp, Visitor, Who, spawn_app};
 
 #[tokio::test]
 async fn a_secret_invite_only_community_is_invisible_to_a_third_person() {
@@ -124,16 +115,6 @@ async fn a_members_only_community_is_listed_and_joinable_by_request_but_unreadab
     assert!(page.contains("Members-only words"), "approved members read the threads");
 }
 
-/// Who is asking, in the matrix.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Who {
-    Anonymous,
-    Outsider,
-    Member,
-    Facilitator,
-    Owner,
-}
-
 struct Fixture {
     slug: String,
     thread_id: String,
@@ -152,22 +133,7 @@ async fn fixture(app: &TestApp, people: &[(Who, &Visitor)], visibility: &str) ->
     assert_eq!(status, StatusCode::CREATED, "{body}");
     for (who, v) in people {
         if matches!(who, Who::Member | Who::Facilitator) {
-            let (_, me) = v.api_get("/me").await;
-            let username = me["username"].as_str().expect("username");
-            let (status, body) =
-                owner.api_post(&format!("/spaces/{slug}/invites"), json!({"username": username})).await;
-            assert_eq!(status, StatusCode::CREATED, "{body}");
-            accept_all_invites(v).await;
-            if *who == Who::Facilitator {
-                let (status, _) = owner
-                    .api_send(
-                        Method::PATCH,
-                        &format!("/spaces/{slug}/members/{username}"),
-                        Some(json!({"role": "facilitator"})),
-                    )
-                    .await;
-                assert_eq!(status, StatusCode::NO_CONTENT);
-            }
+            crate::enrol(owner, v, &slug, *who == Who::Facilitator).await;
         }
     }
     let thread_id = crate::thread(owner, &slug, "Owner's thread", "Opening").await;
@@ -254,11 +220,7 @@ async fn the_access_matrix_holds_over_http() {
             };
             let got = statuses(v, &f).await;
             if got.as_slice() != want.as_slice() {
-                failures.push(format!(
-                    "{visibility} {who:?}: expected {want:?}\n{:>w$}got      {got:?}",
-                    "",
-                    w = visibility.len() + 13
-                ));
+                failures.push(crate::mismatch(visibility, *who, want, &got));
             }
         }
     }
@@ -371,11 +333,7 @@ async fn the_knowledge_access_matrix_holds_over_http() {
             };
             let got = knowledge_statuses(v, slug, &item_id, &file_url).await;
             if got.as_slice() != want.as_slice() {
-                failures.push(format!(
-                    "{visibility} {who:?}: expected {want:?}\n{:>w$}got      {got:?}",
-                    "",
-                    w = visibility.len() + 13
-                ));
+                failures.push(crate::mismatch(visibility, *who, want, &got));
             }
         }
     }

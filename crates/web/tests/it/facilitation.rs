@@ -4,50 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::{TestApp, Visitor, spawn_app, thread};
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Who {
-    Anonymous,
-    Outsider,
-    Member,
-    Facilitator,
-    Owner,
-}
-
-async fn username(v: &Visitor) -> String {
-    let (_, me) = v.api_get("/me").await;
-    me["username"].as_str().expect("username").to_owned()
-}
-
-/// Makes `v` a member (or facilitator) of `slug`, invited by `owner`.
-async fn enrol(owner: &Visitor, v: &Visitor, slug: &str, facilitator: bool) {
-    let name = username(v).await;
-    let (status, body) = owner.api_post(&format!("/spaces/{slug}/invites"), json!({"username": name})).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (_, invites) = v.api_get("/me/invites").await;
-    for invite in invites.as_array().into_iter().flatten() {
-        let id = invite["id"].as_str().expect("id");
-        let (status, body) = v.api_post(&format!("/me/invites/{id}/accept"), json!({})).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-    }
-    if facilitator {
-        let (status, _) = owner
-            .api_send(Method::PATCH, &format!("/spaces/{slug}/members/{name}"), Some(json!({"role": "facilitator"})))
-            .await;
-        assert_eq!(status, StatusCode::NO_CONTENT);
-    }
-}
-
-async fn community(owner: &Visitor, slug: &str, visibility: &str) {
-    let (status, body) = owner
-        .api_post(
-            "/spaces",
-            json!({"kind": "community", "name": slug, "slug": slug, "visibility": visibility, "join_policy": "invite"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-}
+use crate::{TestApp, Visitor, Who, enrol, mismatch, spawn_app, thread};
 
 async fn reply(v: &Visitor, thread: &str, body: &str) -> String {
     let (status, written) = v.api_post(&format!("/threads/{thread}/posts"), json!({"body": body})).await;
@@ -71,8 +28,8 @@ struct Fixture {
 async fn fixture(owner: &Visitor, facilitator: &Visitor, member: &Visitor, visibility: &str, row: usize) -> Fixture {
     let slug = format!("fac-{visibility}-{row}");
     let annex = format!("annex-{visibility}-{row}");
-    community(owner, &slug, visibility).await;
-    community(owner, &annex, visibility).await;
+    crate::space(owner, &slug, visibility, "invite").await;
+    crate::space(owner, &annex, visibility, "invite").await;
     enrol(owner, facilitator, &slug, true).await;
     enrol(owner, facilitator, &annex, true).await;
     enrol(owner, member, &slug, false).await;
@@ -178,11 +135,7 @@ async fn every_facilitator_action_is_refused_to_everyone_else() {
         let v = people.iter().find(|(w, _)| w == who).map(|(_, v)| *v).expect("person");
         let got = statuses(v, &f, now).await;
         if got.as_slice() != want.as_slice() {
-            failures.push(format!(
-                "{visibility} {who:?}: expected {want:?}\n{:>w$}got      {got:?}",
-                "",
-                w = visibility.len() + 13
-            ));
+            failures.push(mismatch(visibility, *who, want, &got));
         }
     }
     assert!(failures.is_empty(), "facilitation access matrix mismatches:\n{}", failures.join("\n"));
@@ -192,7 +145,7 @@ async fn room(app: &TestApp) -> (Visitor, Visitor, Visitor, String) {
     let facilitator = app.person("fay").await.with_token().await;
     let ana = app.person("ana").await;
     let boris = app.person("boris").await;
-    community(&facilitator, "circle", "members").await;
+    crate::space(&facilitator, "circle", "members", "invite").await;
     let ana = ana.with_token().await;
     let boris = boris.with_token().await;
     enrol(&facilitator, &ana, "circle", false).await;

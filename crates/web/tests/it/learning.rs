@@ -4,49 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::{Visitor, spawn_app, thread};
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Who {
-    Anonymous,
-    Outsider,
-    Member,
-    Facilitator,
-    Owner,
-}
-
-async fn username(v: &Visitor) -> String {
-    let (_, me) = v.api_get("/me").await;
-    me["username"].as_str().expect("username").to_owned()
-}
-
-async fn enrol(owner: &Visitor, v: &Visitor, slug: &str, facilitator: bool) {
-    let name = username(v).await;
-    let (status, body) = owner.api_post(&format!("/spaces/{slug}/invites"), json!({"username": name})).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (_, invites) = v.api_get("/me/invites").await;
-    for invite in invites.as_array().into_iter().flatten() {
-        let id = invite["id"].as_str().expect("id");
-        let (status, body) = v.api_post(&format!("/me/invites/{id}/accept"), json!({})).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-    }
-    if facilitator {
-        let (status, _) = owner
-            .api_send(Method::PATCH, &format!("/spaces/{slug}/members/{name}"), Some(json!({"role": "facilitator"})))
-            .await;
-        assert_eq!(status, StatusCode::NO_CONTENT);
-    }
-}
-
-async fn community(owner: &Visitor, slug: &str, visibility: &str) {
-    let (status, body) = owner
-        .api_post(
-            "/spaces",
-            json!({"kind": "community", "name": slug, "slug": slug, "visibility": visibility, "join_policy": "invite"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-}
+use crate::{Visitor, Who, enrol, mismatch, spawn_app, thread};
 
 const LEARNING_ACTIONS: usize = 12;
 
@@ -132,7 +90,7 @@ async fn every_learning_activity_is_run_only_by_facilitators() {
     let mut failures = Vec::new();
     for (row, (visibility, who, want)) in expected.iter().enumerate() {
         let slug = format!("learn-{visibility}-{row}");
-        community(&owner, &slug, visibility).await;
+        crate::space(&owner, &slug, visibility, "invite").await;
         enrol(&owner, &facilitator, &slug, true).await;
         enrol(&owner, &member, &slug, false).await;
         thread(&owner, &slug, "Hello", "Opening").await;
@@ -159,11 +117,7 @@ async fn every_learning_activity_is_run_only_by_facilitators() {
         let v = people.iter().find(|(w, _)| w == who).map(|(_, v)| *v).expect("person");
         let got = statuses(v, &slug, &assignment, &quest).await;
         if got.as_slice() != want.as_slice() {
-            failures.push(format!(
-                "{visibility} {who:?}: expected {want:?}\n{:>w$}got      {got:?}",
-                "",
-                w = visibility.len() + 13
-            ));
+            failures.push(mismatch(visibility, *who, want, &got));
         }
     }
     assert!(failures.is_empty(), "learning access matrix mismatches:\n{}", failures.join("\n"));
@@ -175,7 +129,7 @@ async fn the_csv_export_opens_with_the_same_figures_as_the_page() {
     let fay = app.person("fay").await.with_token().await;
     let ana = app.person("ana").await.with_token().await;
     let ben = app.person("ben").await.with_token().await;
-    community(&fay, "lab", "members").await;
+    crate::space(&fay, "lab", "members", "invite").await;
     enrol(&fay, &ana, "lab", false).await;
     enrol(&fay, &ben, "lab", false).await;
     // A display name a spreadsheet would run as a formula, and one with a comma.
@@ -242,7 +196,7 @@ async fn a_facilitator_assigns_work_in_the_browser_and_members_submit_and_review
     let fay = app.person("fay").await.with_token().await;
     let ana = app.person("ana").await.with_token().await;
     let ben = app.person("ben").await.with_token().await;
-    community(&fay, "studio", "members").await;
+    crate::space(&fay, "studio", "members", "invite").await;
     enrol(&fay, &ana, "studio", false).await;
     enrol(&fay, &ben, "studio", false).await;
 

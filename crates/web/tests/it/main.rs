@@ -209,3 +209,47 @@ pub async fn thread(author: &Visitor, slug: &str, title: &str, body: &str) -> St
     assert_eq!(status, StatusCode::CREATED, "{json}");
     json["thread_id"].as_str().expect("thread id").to_owned()
 }
+
+/// Who is asking, in the access matrices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Anonymous,
+    Outsider,
+    Member,
+    Facilitator,
+    Owner,
+}
+
+pub async fn username(v: &Visitor) -> String {
+    let (_, me) = v.api_get("/me").await;
+    me["username"].as_str().expect("username").to_owned()
+}
+
+/// Makes `v` a member (or a facilitator) of `slug`: `owner` invites, `v` accepts.
+pub async fn enrol(owner: &Visitor, v: &Visitor, slug: &str, facilitator: bool) {
+    let name = username(v).await;
+    let (status, body) =
+        owner.api_post(&format!("/spaces/{slug}/invites"), serde_json::json!({"username": name})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, invites) = v.api_get("/me/invites").await;
+    for invite in invites.as_array().into_iter().flatten() {
+        let id = invite["id"].as_str().expect("id");
+        let (status, body) = v.api_post(&format!("/me/invites/{id}/accept"), serde_json::json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    if facilitator {
+        let (status, _) = owner
+            .api_send(
+                reqwest::Method::PATCH,
+                &format!("/spaces/{slug}/members/{name}"),
+                Some(serde_json::json!({"role": "facilitator"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+}
+
+/// One line of a matrix test's failure report.
+pub fn mismatch(visibility: &str, who: Who, want: &[u16], got: &[u16]) -> String {
+    format!("{visibility} {who:?}: expected {want:?}\n{:>w$}got      {got:?}", "", w = visibility.len() + 13)
+}
