@@ -3,6 +3,7 @@
 //! its own.
 
 mod events;
+mod facilitation;
 mod spaces;
 mod threads;
 mod users;

@@ -7,7 +7,7 @@ use stoa_store::{Store, StoreError, new_id};
 use crate::person;
 
 /// A space with one thread whose opening post is written by `author`.
-async fn thread(store: &Store, author: &str) -> (String, String) {
+pub async fn thread(store: &Store, author: &str) -> (String, String) {
     let space = new_id();
     let thread = new_id();
     let mut tx = store.begin().await.expect("begin");
