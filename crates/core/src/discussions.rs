@@ -512,7 +512,7 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
             opens_at: found.thread_opens_at,
             accepted_post_id: found.thread_accepted_post_id,
             hidden_replies,
-            can_reply: may.post && (open || may.facilitate),
+            can_reply: may.post && (open || may.facilitate) && found.thread_opens_at.is_none(),
             can_post_anonymously: may.post && rules.allow_anonymous,
         },
         may,
@@ -733,6 +733,10 @@ pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput
     let mut tx = app.store.begin().await?;
     let found = load_thread(&mut tx, actor, thread_id, Action::Post).await?;
     let may = Permissions::of(actor, &found.space);
+    // Replies would announce a prompt before its time (activity shows them).
+    if found.thread_opens_at.is_some() {
+        return Err(CoreError::Conflict("thread-not-open"));
+    }
     if !may.facilitate {
         if found.state.closed_at.is_some() {
             return Err(CoreError::Conflict("thread-is-closed"));

@@ -439,6 +439,8 @@ async fn a_scheduled_prompt_stays_hidden_until_it_opens() {
     let found = stoa_core::search::search(&r.app, &r.owner, "surprised", 1).await.expect("search");
     assert_eq!(found.results.total, 0, "not searchable before it opens");
 
+    let early = discussions::reply(&r.app, &r.facil, &thread, ReplyInput { body: "x".into(), ..Default::default() });
+    assert!(matches!(early.await, Err(CoreError::Conflict("thread-not-open"))), "a reply would announce it");
     assert_eq!(facilitation::open_due_prompts(&r.app).await.expect("open"), 0);
     tick(&r.app, 3600);
     assert_eq!(facilitation::open_due_prompts(&r.app).await.expect("open"), 1);

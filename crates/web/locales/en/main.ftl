@@ -866,3 +866,4 @@ reviewer-own-work = Nobody reviews their own or their team's work.
 reviewer-already-on = That person already reviews this submission.
 quest-source-unknown = There is no such source in this quest.
 source-claimed = Someone else has taken this one.
+thread-not-open = This prompt has not opened yet: replies can come once it does.

@@ -872,3 +872,4 @@ reviewer-own-work = Nadie revisa su propio trabajo ni el de su equipo.
 reviewer-already-on = Esa persona ya revisa esta entrega.
 quest-source-unknown = Esa fuente no está en esta investigación.
 source-claimed = Otra persona ya se encarga de esto.
+thread-not-open = Esta propuesta aún no se ha abierto: se podrá responder cuando se abra.
