@@ -67,7 +67,14 @@ pub async fn recent(app: &Stoa, actor: &Actor, limit: i64) -> Result<Vec<Activit
     thread_ids.dedup();
     actor_ids.sort();
     actor_ids.dedup();
-    let titles: HashMap<String, String> = threads::titles_by_ids(&mut conn, &thread_ids).await?.into_iter().collect();
+    // A thread is labelled as it is now, and only if the viewer may still
+    // read the space it is in now (it may have moved somewhere private).
+    let titles: HashMap<String, String> = threads::titles_by_ids(&mut conn, &thread_ids)
+        .await?
+        .into_iter()
+        .filter(|(_, _, space)| readable.contains_key(space))
+        .map(|(id, title, _)| (id, title))
+        .collect();
     let names: HashMap<String, (String, String)> =
         users::names_by_ids(&mut conn, &actor_ids).await?.into_iter().map(|(id, u, d)| (id, (u, d))).collect();
 
@@ -82,6 +89,9 @@ pub async fn recent(app: &Stoa, actor: &Actor, limit: i64) -> Result<Vec<Activit
             let (actor_username, actor_display_name) =
                 if hidden { (String::new(), String::new()) } else { (actor_username, actor_display_name) };
             let thread_id = data.get("thread_id").and_then(|t| t.as_str()).map(str::to_owned);
+            if thread_id.as_ref().is_some_and(|t| !titles.contains_key(t)) {
+                return None;
+            }
             let what = match e.kind.as_str() {
                 kind::THREAD_CREATED => "thread",
                 kind::POST_CREATED => "reply",

@@ -375,7 +375,8 @@ fn submission(row: &SubmissionRow, due_at: i64, hide_author: bool) -> Submission
         body_html: row.body_html.clone(),
         submitted_at: row.submitted_at,
         updated_at: row.updated_at,
-        late: row.submitted_at > due_at,
+        // Work changed after the due time is late, however early it began.
+        late: row.updated_at > due_at,
     }
 }
 
@@ -430,6 +431,14 @@ pub async fn page(app: &Stoa, actor: &Actor, id: &str) -> Result<AssignmentPage>
     let mut board = Vec::new();
     let mut counts = BoardCounts::default();
     if may.facilitate {
+        // A facilitator scoped to some teams sees only their work.
+        let scope = crate::teams::scope_of(&mut conn, actor, &view).await?;
+        let people: Vec<(String, Option<String>)> = match (&scope, a.audience.as_str()) {
+            (Some(teams), "teams") => {
+                people.iter().filter(|(_, t)| t.as_ref().is_some_and(|t| teams.contains(t))).cloned().collect()
+            }
+            _ => people.clone(),
+        };
         // One row per person, or per team for team submissions.
         let mut rows: Vec<(String, Option<String>, String)> = Vec::new();
         let mut seen = HashSet::new();
@@ -459,7 +468,7 @@ pub async fn page(app: &Stoa, actor: &Actor, id: &str) -> Result<AssignmentPage>
         for (name, username, key) in rows {
             let row = submissions.iter().find(|s| s.owner_key == key);
             let status = match row {
-                Some(s) if s.submitted_at > a.due_at => "late",
+                Some(s) if s.updated_at > a.due_at => "late",
                 Some(_) => "submitted",
                 None if now > a.due_at => "missing",
                 None => "pending",
@@ -545,13 +554,34 @@ pub async fn submit(app: &Stoa, actor: &Actor, id: &str, body: &str) -> Result<S
     Ok(submission(&row, a.due_at, false))
 }
 
+/// Refuses a facilitator scoped to some teams who acts on the work of a
+/// team outside them (for assignments given to a team set).
+async fn check_scope(
+    conn: &mut Conn,
+    actor: &Actor,
+    view: &SpaceView,
+    a: &AssignmentRow,
+    s: &SubmissionRow,
+) -> Result<()> {
+    if a.audience != "teams" {
+        return Ok(());
+    }
+    let Some(teams) = crate::teams::scope_of(conn, actor, view).await? else { return Ok(()) };
+    let team = match &s.team_id {
+        Some(t) => Some(t.clone()),
+        None => audience(conn, a).await?.into_iter().find(|(u, _)| *u == s.author_id).and_then(|(_, t)| t),
+    };
+    if team.is_some_and(|t| teams.contains(&t)) { Ok(()) } else { Err(CoreError::Forbidden) }
+}
+
 /// Leaves feedback on a submission (facilitators).
 pub async fn comment(app: &Stoa, actor: &Actor, submission_id: &str, body: &str) -> Result<()> {
     let me = actor.require()?;
     let mut tx = app.store.begin().await?;
     let s = store::submission(&mut tx, submission_id).await?.ok_or(CoreError::NotFound)?;
     let a = store::assignment(&mut tx, &s.assignment_id).await?.ok_or(CoreError::NotFound)?;
-    spaces::load_by_id(&mut tx, actor, &a.space_id, Action::Facilitate).await?;
+    let view = spaces::load_by_id(&mut tx, actor, &a.space_id, Action::Facilitate).await?;
+    check_scope(&mut tx, actor, &view, &a, &s).await?;
     let body = PostBody::parse(body).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
     let now = app.now();
     store::insert_comment(&mut tx, &new_id(), &s.id, &me.id, body.as_str(), &markdown::render(body.as_str()), now)
@@ -568,22 +598,45 @@ pub async fn comment(app: &Stoa, actor: &Actor, submission_id: &str, body: &str)
 /// its own authors or their team. Returns how many reviews were handed out.
 pub async fn allocate_reviews(app: &Stoa, actor: &Actor, id: &str) -> Result<usize> {
     let me = actor.require()?;
-    let mut tx = app.store.begin().await?;
-    let a = store::assignment(&mut tx, id).await?.ok_or(CoreError::NotFound)?;
-    spaces::load_by_id(&mut tx, actor, &a.space_id, Action::Facilitate).await?;
+    // The draw is worked out from a read, outside the write transaction, so
+    // the single writer is not held while it runs.
+    let (a, allocation) = {
+        let mut conn = app.store.read().await?;
+        let a = store::assignment(&mut conn, id).await?.ok_or(CoreError::NotFound)?;
+        spaces::load_by_id(&mut conn, actor, &a.space_id, Action::Facilitate).await?;
+        if a.reviewers == 0 {
+            return Err(CoreError::Conflict("assignment-without-review"));
+        }
+        if app.now() <= a.due_at {
+            return Err(CoreError::Conflict("assignment-not-due"));
+        }
+        if a.reviews_allocated_at.is_some() {
+            return Err(CoreError::Conflict("reviews-already-allocated"));
+        }
+        let people = audience(&mut conn, &a).await?;
+        let submissions = store::submissions(&mut conn, &a.id).await?;
+        let allocation = draw(&a, &people, &submissions);
+        (a, allocation)
+    };
     let now = app.now();
-    if a.reviewers == 0 {
-        return Err(CoreError::Conflict("assignment-without-review"));
-    }
-    if now <= a.due_at {
-        return Err(CoreError::Conflict("assignment-not-due"));
-    }
-    if a.reviews_allocated_at.is_some() {
+    let mut tx = app.store.begin().await?;
+    spaces::load_by_id(&mut tx, actor, &a.space_id, Action::Facilitate).await?;
+    if !store::mark_reviews_allocated(&mut tx, &a.id, now).await? {
         return Err(CoreError::Conflict("reviews-already-allocated"));
     }
-    let people = audience(&mut tx, &a).await?;
+    for (submission_id, reviewer) in &allocation.pairs {
+        store::insert_review(&mut tx, &new_id(), &a.id, submission_id, reviewer, now).await?;
+    }
+    let data = serde_json::json!({"reviews": allocation.pairs.len(), "short": allocation.short.len()});
+    event(&mut tx, kind::REVIEWS_ALLOCATED, &me.id, &a.space_id, &a.id, data, now).await?;
+    stoa_store::commit(tx).await?;
+    Ok(allocation.pairs.len())
+}
+
+/// Who reviews which submission: the pool is everyone who submitted (every
+/// member of a submitting team, for team work).
+fn draw(a: &AssignmentRow, people: &[(String, Option<String>)], submissions: &[SubmissionRow]) -> review::Allocation {
     let team_of: HashMap<String, Option<String>> = people.iter().cloned().collect();
-    let submissions = store::submissions(&mut tx, &a.id).await?;
     let works: Vec<Work> = submissions
         .iter()
         .map(|s| {
@@ -606,16 +659,7 @@ pub async fn allocate_reviews(app: &Stoa, actor: &Actor, id: &str) -> Result<usi
             }
         }
     }
-    let seed: u64 = rand::random();
-    let allocation = review::allocate(&works, &pool, a.reviewers as usize, seed);
-    for (submission_id, reviewer) in &allocation.pairs {
-        store::insert_review(&mut tx, &new_id(), &a.id, submission_id, reviewer, now).await?;
-    }
-    store::mark_reviews_allocated(&mut tx, &a.id, now).await?;
-    let data = serde_json::json!({"reviews": allocation.pairs.len(), "short": allocation.short.len()});
-    event(&mut tx, kind::REVIEWS_ALLOCATED, &me.id, &a.space_id, &a.id, data, now).await?;
-    stoa_store::commit(tx).await?;
-    Ok(allocation.pairs.len())
+    review::allocate(&works, &pool, a.reviewers as usize, rand::random())
 }
 
 /// Submits (or revises) a review against the rubric: one score per criterion.
@@ -657,7 +701,9 @@ pub async fn reassign(app: &Stoa, actor: &Actor, review_id: &str, username: &str
     let mut tx = app.store.begin().await?;
     let r = store::review(&mut tx, review_id).await?.ok_or(CoreError::NotFound)?;
     let a = store::assignment(&mut tx, &r.assignment_id).await?.ok_or(CoreError::NotFound)?;
-    spaces::load_by_id(&mut tx, actor, &a.space_id, Action::Facilitate).await?;
+    let view = spaces::load_by_id(&mut tx, actor, &a.space_id, Action::Facilitate).await?;
+    let s = store::submission(&mut tx, &r.submission_id).await?.ok_or(CoreError::NotFound)?;
+    check_scope(&mut tx, actor, &view, &a, &s).await?;
     let user = stoa_store::users::by_username(&mut tx, username.trim().trim_start_matches('@'))
         .await?
         .ok_or_else(|| CoreError::field("username", "user-unknown"))?;
@@ -665,7 +711,6 @@ pub async fn reassign(app: &Stoa, actor: &Actor, review_id: &str, username: &str
     let Some((_, team)) = people.iter().find(|(u, _)| *u == user.id) else {
         return Err(CoreError::field("username", "reviewer-not-assigned"));
     };
-    let s = store::submission(&mut tx, &r.submission_id).await?.ok_or(CoreError::NotFound)?;
     let work_team =
         s.team_id.clone().or_else(|| people.iter().find(|(u, _)| *u == s.author_id).and_then(|(_, t)| t.clone()));
     let authors = match (&s.team_id, a.per_team != 0) {

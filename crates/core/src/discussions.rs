@@ -257,24 +257,31 @@ pub async fn threads(app: &Stoa, actor: &Actor, slug: &str, filter: Filter, page
     let view = spaces::load(&mut conn, actor, slug, Action::ReadContent).await?;
     let may = Permissions::of(actor, &view);
     let offset = (page - 1).saturating_mul(THREADS_PER_PAGE);
-    let rows = store::threads_in_space(
+    let mut rows = store::threads_in_space(
         &mut conn,
         &view.space.id,
         actor.id(),
         filter.store(),
-        may.facilitate && page == 1,
+        false,
         THREADS_PER_PAGE + 1,
         offset,
     )
     .await?;
+    let has_more = rows.len() as i64 > THREADS_PER_PAGE;
+    rows.truncate(THREADS_PER_PAGE as usize);
+    // Facilitators see their scheduled prompts above the first page.
+    if may.facilitate && page == 1 && filter == Filter::All {
+        let scheduled =
+            store::threads_in_space(&mut conn, &view.space.id, actor.id(), ThreadFilter::Scheduled, true, 100, 0)
+                .await?;
+        rows.splice(0..0, scheduled);
+    }
     let total = match filter {
         Filter::All => view.space.thread_count,
         other => store::count_threads(&mut conn, &view.space.id, other.store()).await?,
     };
-    let has_more = rows.iter().filter(|r| r.thread.opens_at.is_none()).count() as i64 > THREADS_PER_PAGE;
     let threads = rows
         .into_iter()
-        .take(THREADS_PER_PAGE as usize)
         .map(|item| {
             let last_read = actor.id().and_then(|me| app.visits.last_read(me, &item.thread.id, item.viewer_last_read));
             let own = actor.id() == Some(item.thread.author_id.as_str());

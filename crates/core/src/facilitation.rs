@@ -292,7 +292,8 @@ pub async fn split(app: &Stoa, actor: &Actor, thread_id: &str, post_ids: &[Strin
         title: title.as_str(),
         created_at: first.created_at,
         anonymous: first.anonymous != 0,
-        post_first: false,
+        // Replies hidden until one posts stay hidden in their new thread.
+        post_first: found.state.post_first != 0,
         opens_at: None,
     };
     threads_store::insert_thread(&mut tx, &thread).await?;
@@ -327,6 +328,11 @@ pub async fn merge(app: &Stoa, actor: &Actor, thread_id: &str, into_id: &str) ->
     if source.thread_opens_at.is_some() || target.thread_opens_at.is_some() {
         return Err(CoreError::Conflict("thread-scheduled"));
     }
+    // Moving replies between a post-first thread and an open one would show
+    // them early, or count a post in one as posting in the other.
+    if source.state.post_first != target.state.post_first {
+        return Err(CoreError::Conflict("merge-post-first"));
+    }
     let ids = store::post_ids(&mut tx, &source.thread_id).await?;
     store::move_posts(&mut tx, &ids, &source.thread_id, &target.thread_id).await?;
     store::mark_merged(&mut tx, &source.thread_id, &source.space.space.id, &target.thread_id).await?;
@@ -352,6 +358,7 @@ pub async fn open_due_prompts(app: &Stoa) -> Result<usize> {
         if store::open_prompt(&mut tx, &prompt.id, now).await? {
             let data = serde_json::json!({
                 "thread_id": prompt.id, "post_id": prompt.first_post_id, "title": prompt.title, "scheduled": true,
+                "anonymous": prompt.anonymous != 0,
             });
             event(&mut tx, kind::THREAD_CREATED, &prompt.author_id, &prompt.space_id, &prompt.id, data, now).await?;
             opened += 1;

@@ -11,8 +11,9 @@
 //! - An **unanswered** question has no reply that is not deleted; its age
 //!   runs from when it was asked.
 //! - **Time to first answer** is, for each question with a reply that is not
-//!   deleted, the time from asking to the first such reply; the median is
-//!   the middle one (the lower middle of an even count).
+//!   deleted, the time from asking to the first such reply (never below
+//!   zero: a reply merged in from an older thread counts as immediate); the
+//!   median is the middle one (the lower middle of an even count).
 //! - The **reply network** counts, for each reply that is not deleted, an
 //!   edge from its author to the author of the post it replies to (the
 //!   thread's author when it names none); nobody answers themselves.
@@ -162,7 +163,7 @@ pub async fn health(app: &Stoa, actor: &Actor, slug: &str) -> Result<Health> {
         .collect();
     unanswered.sort_by_key(|u| (u.asked_at, u.thread_id.clone()));
     let mut waits: Vec<i64> =
-        questions.values().filter_map(|(p, first)| first.map(|t| t - p.thread_created_at)).collect();
+        questions.values().filter_map(|(p, first)| first.map(|t| (t - p.thread_created_at).max(0))).collect();
     waits.sort_unstable();
     let first_answer = FirstAnswer {
         answered: waits.len(),

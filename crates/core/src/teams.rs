@@ -4,6 +4,8 @@
 //! secret and invite-only: its members and the community's facilitators see
 //! it. An owner can scope a facilitator to some teams only.
 
+use std::collections::HashSet;
+
 use rand::seq::SliceRandom;
 use serde::Serialize;
 use stoa_domain::{Action, JoinPolicy, Role, Slug, SpaceKind, SpaceName, Visibility};
@@ -37,7 +39,10 @@ pub struct Team {
     pub id: String,
     pub slug: String,
     pub name: String,
+    /// Empty when the viewer may not see the team itself (a team members
+    /// choose from shows only how full it is).
     pub members: Vec<(String, String)>,
+    pub member_count: i64,
     /// Whether the viewer is in it.
     pub mine: bool,
     /// For `choose` sets: whether it still has room.
@@ -172,27 +177,48 @@ pub async fn create_set(app: &Stoa, actor: &Actor, slug: &str, input: NewTeamSet
     Ok(set)
 }
 
-/// A community's team sets with their teams, for anyone who may read it.
+/// A community's team sets with the teams the viewer may see: their own,
+/// and all of them for the community's facilitators (a scoped facilitator's
+/// only). The teams of a set members choose from are listed to every
+/// member, by name and how full they are, without who is in them.
 pub async fn sets(app: &Stoa, actor: &Actor, slug: &str) -> Result<TeamSets> {
     let mut conn = app.store.read().await?;
     let view = spaces::load(&mut conn, actor, slug, Action::ReadContent).await?;
     let may = spaces::Permissions::of(actor, &view);
-    let member = view.viewer_role().is_some();
+    let member = view.viewer_role() == Some(Role::Member);
+    let visible: HashSet<String> = space_store::team_views(&mut conn, &view.space.id, actor.id())
+        .await?
+        .into_iter()
+        .filter(|t| spaces::allowed(actor, t, Action::ReadContent))
+        .map(|t| t.space.id)
+        .collect();
     let mut out = Vec::new();
     for set in store::team_sets(&mut conn, &view.space.id).await? {
         let teams = store::teams_of_set(&mut conn, &set.id).await?;
         let members = store::members_of_set(&mut conn, &set.id).await?;
         let teams: Vec<Team> = teams
             .into_iter()
+            .filter(|t| visible.contains(&t.id) || (set.mode == "choose" && view.viewer_role().is_some()))
             .map(|t: TeamRow| {
-                let names: Vec<(String, String)> =
-                    members.iter().filter(|m| m.0 == t.id).map(|m| (m.2.clone(), m.3.clone())).collect();
+                let names: Vec<(String, String)> = if visible.contains(&t.id) {
+                    members.iter().filter(|m| m.0 == t.id).map(|m| (m.2.clone(), m.3.clone())).collect()
+                } else {
+                    Vec::new()
+                };
                 let mine = actor.id().is_some_and(|me| members.iter().any(|m| m.0 == t.id && m.1 == me));
-                Team { open: t.member_count < set.size, id: t.id, slug: t.slug, name: t.name, members: names, mine }
+                Team {
+                    open: t.member_count < set.size,
+                    id: t.id,
+                    slug: t.slug,
+                    name: t.name,
+                    members: names,
+                    member_count: t.member_count,
+                    mine,
+                }
             })
             .collect();
         out.push(TeamSet {
-            can_choose: set.mode == "choose" && member && view.viewer_role() == Some(Role::Member),
+            can_choose: set.mode == "choose" && member,
             id: set.id,
             name: set.name,
             mode: set.mode,
@@ -202,6 +228,23 @@ pub async fn sets(app: &Stoa, actor: &Actor, slug: &str) -> Result<TeamSets> {
         });
     }
     Ok(TeamSets { space: SpaceSummary::of(&view), sets: out, can_create: may.facilitate })
+}
+
+/// The teams a facilitator scoped to some of the community's teams runs;
+/// `None` for everyone else (owners, admins and unscoped facilitators run
+/// them all).
+pub(crate) async fn scope_of(
+    conn: &mut stoa_store::Conn,
+    actor: &Actor,
+    community: &stoa_store::spaces::SpaceView,
+) -> Result<Option<HashSet<String>>> {
+    let Some(me) = actor.id() else { return Ok(None) };
+    if actor.is_admin() || community.viewer_role() != Some(Role::Facilitator) {
+        return Ok(None);
+    }
+    let teams: HashSet<String> =
+        store::scopes(conn, &community.space.id).await?.into_iter().filter(|(u, _)| u == me).map(|(_, t)| t).collect();
+    Ok((!teams.is_empty()).then_some(teams))
 }
 
 /// A member picks a team of a `choose` set (leaving the one they had in it).

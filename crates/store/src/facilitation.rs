@@ -40,14 +40,9 @@ pub async fn answers(
 }
 
 /// Records `user_id`'s vote on a post (`value` +1 or -1; 0 takes it back)
-/// and returns the post's new score.
+/// and returns the post's new score, summed again from the votes so that
+/// two votes crossing on PostgreSQL cannot count twice.
 pub async fn vote(conn: &mut AnyConnection, post_id: &str, user_id: &str, value: i64, now: i64) -> Result<i64> {
-    let old: Option<i64> = sqlx::query_scalar("SELECT value FROM post_votes WHERE post_id = $1 AND user_id = $2")
-        .bind(post_id)
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let delta = value - old.unwrap_or(0);
     if value == 0 {
         sqlx::query("DELETE FROM post_votes WHERE post_id = $1 AND user_id = $2")
             .bind(post_id)
@@ -66,14 +61,14 @@ pub async fn vote(conn: &mut AnyConnection, post_id: &str, user_id: &str, value:
         .execute(&mut *conn)
         .await?;
     }
-    let score: Option<i64> = sqlx::query_scalar("UPDATE posts SET score = score + $2 WHERE id = $1 RETURNING score")
-        .bind(post_id)
-        .bind(delta)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if delta != 0 {
-        bump_thread_of_post(conn, post_id).await?;
-    }
+    let score: Option<i64> = sqlx::query_scalar(
+        "UPDATE posts SET score = (SELECT COALESCE(SUM(value), 0) FROM post_votes WHERE post_id = $1)
+         WHERE id = $1 RETURNING score",
+    )
+    .bind(post_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    bump_thread_of_post(conn, post_id).await?;
     score.ok_or(StoreError::NotFound)
 }
 
@@ -158,13 +153,16 @@ pub async fn last_post_in_space(conn: &mut AnyConnection, user_id: &str, space_i
     .await?)
 }
 
-/// Whether `user_id` has written any post in the thread, the opening one included.
+/// Whether `user_id` has a post in the thread that is not deleted, the
+/// opening one included.
 pub async fn has_posted(conn: &mut AnyConnection, user_id: &str, thread_id: &str) -> Result<bool> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM posts WHERE author_id = $1 AND thread_id = $2 LIMIT 1")
-        .bind(user_id)
-        .bind(thread_id)
-        .fetch_optional(conn)
-        .await?;
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM posts WHERE author_id = $1 AND thread_id = $2 AND deleted_at IS NULL LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(thread_id)
+    .fetch_optional(conn)
+    .await?;
     Ok(found.is_some())
 }
 
@@ -216,11 +214,17 @@ pub async fn move_posts(
     from_thread: &str,
     to_thread: &str,
 ) -> Result<()> {
-    let mut next: i64 = sqlx::query_scalar("SELECT post_count FROM threads WHERE id = $1")
-        .bind(to_thread)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    // Take the numbers in one statement, which also holds the thread's row
+    // against a reply being numbered at the same moment.
+    let count = i64::try_from(post_ids.len()).unwrap_or(i64::MAX);
+    let last: i64 =
+        sqlx::query_scalar("UPDATE threads SET post_count = post_count + $2 WHERE id = $1 RETURNING post_count")
+            .bind(to_thread)
+            .bind(count)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    let mut next = last - count;
     for id in post_ids {
         next += 1;
         sqlx::query("UPDATE posts SET thread_id = $2, number = $3 WHERE id = $1 AND thread_id = $4")
@@ -231,11 +235,6 @@ pub async fn move_posts(
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::query("UPDATE threads SET post_count = $2 WHERE id = $1")
-        .bind(to_thread)
-        .bind(next)
-        .execute(&mut *conn)
-        .await?;
     for thread in [from_thread, to_thread] {
         tidy(conn, thread).await?;
     }
@@ -304,11 +303,12 @@ pub struct DuePrompt {
     pub author_id: String,
     pub title: String,
     pub first_post_id: String,
+    pub anonymous: i64,
 }
 
 pub async fn due_prompts(conn: &mut AnyConnection, now: i64, limit: i64) -> Result<Vec<DuePrompt>> {
     Ok(sqlx::query_as(
-        "SELECT t.id, t.space_id, t.author_id, t.title, p.id AS first_post_id
+        "SELECT t.id, t.space_id, t.author_id, t.title, p.id AS first_post_id, t.anonymous
          FROM threads t JOIN posts p ON p.thread_id = t.id AND p.number = 1
          WHERE t.opens_at IS NOT NULL AND t.opens_at <= $1
          ORDER BY t.opens_at LIMIT $2",

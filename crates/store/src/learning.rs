@@ -199,13 +199,16 @@ pub async fn assignments(conn: &mut AnyConnection, space_id: &str) -> Result<Vec
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(space_id).fetch_all(conn).await?)
 }
 
-pub async fn mark_reviews_allocated(conn: &mut AnyConnection, id: &str, now: i64) -> Result<()> {
-    sqlx::query("UPDATE assignments SET reviews_allocated_at = $2 WHERE id = $1")
-        .bind(id)
-        .bind(now)
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Marks an assignment's reviewers allocated; false when they already were
+/// (another facilitator got there first).
+pub async fn mark_reviews_allocated(conn: &mut AnyConnection, id: &str, now: i64) -> Result<bool> {
+    let done =
+        sqlx::query("UPDATE assignments SET reviews_allocated_at = $2 WHERE id = $1 AND reviews_allocated_at IS NULL")
+            .bind(id)
+            .bind(now)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]

@@ -258,12 +258,15 @@ pub enum ThreadFilter {
     Unanswered,
     /// Questions without an accepted answer.
     Unaccepted,
+    /// Scheduled prompts only (list them with `with_scheduled`).
+    Scheduled,
 }
 
 impl ThreadFilter {
     fn condition(self) -> &'static str {
         match self {
             ThreadFilter::All => "",
+            ThreadFilter::Scheduled => "AND t.opens_at IS NOT NULL",
             ThreadFilter::Questions => "AND t.kind = 'question'",
             ThreadFilter::Unanswered => {
                 "AND t.kind = 'question' AND NOT EXISTS
@@ -322,9 +325,12 @@ pub async fn count_threads(conn: &mut AnyConnection, space_id: &str, filter: Thr
     Ok(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(space_id).fetch_one(conn).await?)
 }
 
-/// Posts `from_number` onwards, in order, at most `limit`.
+/// The posts numbered `from_number` to `from_number + limit - 1`, in order.
+/// A range of numbers, not a count of rows: posts moved to another thread
+/// leave gaps, and a page must not run into the next one's numbers.
 pub async fn posts(conn: &mut AnyConnection, thread_id: &str, from_number: i64, limit: i64) -> Result<Vec<PostView>> {
-    let sql = format!("{POST_SELECT} WHERE p.thread_id = $1 AND p.number >= $2 ORDER BY p.number LIMIT $3");
+    let sql =
+        format!("{POST_SELECT} WHERE p.thread_id = $1 AND p.number >= $2 AND p.number < $2 + $3 ORDER BY p.number");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(thread_id).bind(from_number).bind(limit).fetch_all(conn).await?)
 }
 
@@ -453,12 +459,13 @@ pub async fn record_visits(conn: &mut AnyConnection, visits: &[(String, String, 
     Ok(())
 }
 
-/// Titles of the given threads, for labelling activity.
-pub async fn titles_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<(String, String)>> {
+/// `(id, title, space id)` of the given threads as they are now, for
+/// labelling activity.
+pub async fn titles_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<(String, String, String)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!("SELECT id, title FROM threads WHERE id IN ({})", crate::placeholders(1, ids.len()));
+    let sql = format!("SELECT id, title, space_id FROM threads WHERE id IN ({})", crate::placeholders(1, ids.len()));
     let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for id in ids {
         query = query.bind(id.as_str());

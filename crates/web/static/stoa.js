@@ -75,15 +75,18 @@
   });
 })();
 
-// A scheduled prompt's time is typed in the browser's own time zone: send
-// the zone's offset at that date along with it (without JavaScript the
-// server reads the time as UTC, and says so).
+// Times are typed in the browser's own time zone: each datetime-local field
+// sends the zone's offset at its date in a hidden field, named by its
+// data-tz attribute or marked data-tz-offset (without JavaScript the server
+// reads the time as UTC, and the form says so).
 (function () {
   'use strict';
   function fill(input) {
     var form = input.form;
     if (!form) return;
-    var offset = form.querySelector('[data-tz-offset]');
+    var offset = input.dataset.tz
+      ? form.querySelector('input[name="' + input.dataset.tz + '"]')
+      : form.querySelector('[data-tz-offset]');
     if (!offset) return;
     var at = input.value ? new Date(input.value) : new Date();
     offset.value = String(isNaN(at.getTime()) ? new Date().getTimezoneOffset() : at.getTimezoneOffset());

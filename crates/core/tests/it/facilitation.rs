@@ -476,3 +476,96 @@ async fn search_leaves_out_replies_a_post_first_thread_still_hides() {
     let found = stoa_core::search::search(&r.app, &r.bo, "photosynthesis", 1).await.expect("search");
     assert_eq!(found.results.total, 1);
 }
+
+#[tokio::test]
+async fn post_first_survives_a_split_and_merges_only_join_threads_of_the_same_mode() {
+    let r = room().await;
+    let input = NewThreadInput {
+        title: "Reflect first".into(),
+        body: "Your own view, then the others'.".into(),
+        post_first: Some(true),
+        ..Default::default()
+    };
+    let thread = start(&r.app, &r.facil, &r.slug, input).await;
+    let a = say(&r.app, &r.ana, &thread, "Ana's private reflection on enzymes").await;
+    let split =
+        facilitation::split(&r.app, &r.facil, &thread, std::slice::from_ref(&a), "Enzymes").await.expect("split");
+    let page = discussions::thread_page(&r.app, &r.bo, &split, None).await.expect("new thread");
+    assert!(page.thread.post_first);
+    // Ana's reflection opens the new thread, so Boris sees it (post 1 is the prompt).
+    assert_eq!(page.posts.len(), 1);
+    let open = start(
+        &r.app,
+        &r.facil,
+        &r.slug,
+        NewThreadInput { title: "Open chat".into(), body: "Anything".into(), ..Default::default() },
+    )
+    .await;
+    assert!(matches!(
+        facilitation::merge(&r.app, &r.facil, &thread, &open).await,
+        Err(CoreError::Conflict("merge-post-first"))
+    ));
+
+    // Posting and deleting does not unlock the others' replies.
+    say(&r.app, &r.ana, &thread, "another reflection").await;
+    let mine = say(&r.app, &r.bo, &thread, "placeholder").await;
+    discussions::delete_post(&r.app, &r.bo, &mine).await.expect("delete");
+    let page = discussions::thread_page(&r.app, &r.bo, &thread, None).await.expect("page");
+    assert!(page.posts.iter().all(|p| p.number == 1 || p.id == mine), "hidden again after deleting");
+}
+
+#[tokio::test]
+async fn scheduled_prompts_sit_above_a_full_first_page_without_taking_its_places() {
+    let r = room().await;
+    for i in 0..26 {
+        start(
+            &r.app,
+            &r.ana,
+            &r.slug,
+            NewThreadInput { title: format!("T{i}"), body: "b".into(), ..Default::default() },
+        )
+        .await;
+        tick(&r.app, 1);
+    }
+    let prompt = NewThreadInput {
+        title: "Later".into(),
+        body: "x".into(),
+        opens_at: Some(r.app.now() + 60_000),
+        anonymous: false,
+        ..Default::default()
+    };
+    let scheduled = start(&r.app, &r.facil, &r.slug, prompt).await;
+    let first = discussions::threads(&r.app, &r.facil, &r.slug, Filter::All, 1).await.expect("page 1");
+    assert_eq!(first.threads.len(), 26, "25 threads and the prompt");
+    assert_eq!(first.threads[0].id, scheduled);
+    assert!(first.has_more);
+    let second = discussions::threads(&r.app, &r.facil, &r.slug, Filter::All, 2).await.expect("page 2");
+    assert_eq!(second.threads.len(), 1);
+    assert_eq!(second.threads[0].title, "T0");
+}
+
+#[tokio::test]
+async fn an_anonymous_prompt_opens_without_naming_its_author_and_moved_threads_leave_old_activity() {
+    let r = room().await;
+    let rules = DiscussionRules { allow_anonymous: true, ..Default::default() };
+    facilitation::set_rules(&r.app, &r.facil, &r.slug, rules).await.expect("rules");
+    let prompt = NewThreadInput {
+        title: "An anonymous prompt".into(),
+        body: "x".into(),
+        opens_at: Some(r.app.now() + 1000),
+        anonymous: true,
+        ..Default::default()
+    };
+    let thread = start(&r.app, &r.facil, &r.slug, prompt).await;
+    tick(&r.app, 2);
+    facilitation::open_due_prompts(&r.app).await.expect("open");
+    let activity = stoa_core::activity::recent(&r.app, &r.bo, 50).await.expect("activity");
+    let opened = activity.iter().find(|a| a.thread_id.as_deref() == Some(thread.as_str())).expect("listed");
+    assert!(opened.actor_hidden && opened.actor_username.is_empty());
+
+    // A thread moved into a space Boris cannot read leaves his activity list.
+    let private = community(&r.app, &r.facil, "Facilitators' room", "secret", "invite").await;
+    facilitation::move_thread(&r.app, &r.facil, &thread, &private).await.expect("move");
+    let activity = stoa_core::activity::recent(&r.app, &r.bo, 50).await.expect("activity");
+    assert!(activity.iter().all(|a| a.thread_id.as_deref() != Some(thread.as_str())));
+}

@@ -57,13 +57,18 @@ async fn teams_are_formed_at_random_in_balanced_sizes_or_chosen_up_to_a_cap() {
     assert!(spaces::space(&app, &insider, &team.slug).await.is_ok());
     assert!(spaces::space(&app, &fay, &team.slug).await.expect("facilitator").may.facilitate);
     assert!(matches!(spaces::space(&app, &outsider, &team.slug).await, Err(CoreError::NotFound)));
+    let seen = teams::sets(&app, &insider, &slug).await.expect("a member's view");
+    let seen: Vec<&str> = seen.sets[0].teams.iter().map(|t| t.slug.as_str()).collect();
+    assert_eq!(seen, [team.slug.as_str()], "a member sees their own team, not the others' rosters");
+    let anonymous = teams::sets(&app, &Actor::ANONYMOUS, &slug).await;
+    assert!(anonymous.is_err() || anonymous.expect("sets").sets.iter().all(|s| s.teams.is_empty()));
 
     // Choosing: up to the cap, switching moves you.
     let input = NewTeamSet { name: "Projects".into(), mode: "choose".into(), size: 2, teams: 2 };
     let chosen = teams::create_set(&app, &fay, &slug, input).await.expect("choose");
     let sets = teams::sets(&app, &members[0], &slug).await.expect("sets");
     let set = sets.sets.iter().find(|s| s.id == chosen.id).expect("set");
-    assert!(set.can_choose && set.teams.iter().all(|t| t.members.is_empty()));
+    assert!(set.can_choose && set.teams.iter().all(|t| t.members.is_empty() && t.member_count == 0));
     let (first, second) = (set.teams[0].slug.clone(), set.teams[1].slug.clone());
     teams::choose(&app, &members[0], &chosen.id, &first).await.expect("ana");
     teams::choose(&app, &members[1], &chosen.id, &first).await.expect("ben");
@@ -78,6 +83,10 @@ async fn teams_are_formed_at_random_in_balanced_sizes_or_chosen_up_to_a_cap() {
     let names_in = |i: usize| set.teams[i].members.iter().map(|(u, _)| u.clone()).collect::<Vec<_>>();
     assert_eq!(names_in(1), ["ana"]);
     assert_eq!(names_in(0).len(), 2);
+    // A member lists every team they may choose, by how full it is, not by who is in it.
+    let as_dan = teams::sets(&app, &members[3], &slug).await.expect("sets");
+    let choose = as_dan.sets.iter().find(|s| s.id == chosen.id).expect("set");
+    assert_eq!(choose.teams.iter().map(|t| (t.member_count, t.members.len())).collect::<Vec<_>>(), [(2, 0), (1, 0)]);
     assert!(matches!(teams::choose(&app, &fay, &chosen.id, &first).await, Err(CoreError::Forbidden)));
 }
 
@@ -99,9 +108,56 @@ async fn a_facilitator_scoped_to_some_teams_runs_only_those() {
     teams::scope_facilitator(&app, &fay, &slug, "gil", std::slice::from_ref(&a)).await.expect("scope");
     assert!(spaces::space(&app, &gil, &a).await.expect("in scope").may.facilitate);
     assert!(matches!(spaces::space(&app, &gil, &b).await, Err(CoreError::NotFound)));
-    // Still a facilitator of the community itself.
+    // Still a facilitator of the community itself, but team work outside
+    // the scope is not theirs to see or comment on.
     assert!(spaces::space(&app, &gil, &slug).await.expect("community").may.facilitate);
-    let _ = members;
+    let set = teams::sets(&app, &fay, &slug).await.expect("sets").sets[0].id.clone();
+    let input = NewAssignment {
+        title: "Pair work".into(),
+        body: "Together".into(),
+        due_at: Some(app.now() + 1000),
+        audience: "teams".into(),
+        team_set: Some(set),
+        per_team: true,
+        ..Default::default()
+    };
+    let id = assignments::create(&app, &fay, &slug, input).await.expect("assignment");
+    for who in &members {
+        assignments::submit(&app, who, &id, "our work").await.expect("submit");
+    }
+    let all = assignments::page(&app, &fay, &id).await.expect("owner's board");
+    assert_eq!(all.board.len(), 2);
+    let scoped = assignments::page(&app, &gil, &id).await.expect("scoped board");
+    assert_eq!(scoped.board.len(), 1, "only the team in scope");
+    let outside = all
+        .board
+        .iter()
+        .find(|r| r.name != scoped.board[0].name)
+        .and_then(|r| r.submission.clone())
+        .expect("other team's work");
+    assert!(matches!(assignments::comment(&app, &gil, &outside.id, "hm").await, Err(CoreError::Forbidden)));
+    let inside = scoped.board[0].submission.clone().expect("in scope");
+    assignments::comment(&app, &gil, &inside.id, "Good start").await.expect("in scope");
+}
+
+#[tokio::test]
+async fn work_changed_after_the_due_time_is_late() {
+    let (app, fay, slug, m) = class(&["ana"]).await;
+    let input = NewAssignment {
+        title: "Draft".into(),
+        body: "x".into(),
+        due_at: Some(app.now() + 1000),
+        audience: "space".into(),
+        ..Default::default()
+    };
+    let id = assignments::create(&app, &fay, &slug, input).await.expect("assignment");
+    assignments::submit(&app, &m[0], &id, "placeholder").await.expect("on time");
+    assert!(!assignments::page(&app, &m[0], &id).await.expect("page").mine.expect("mine").late);
+    tick(&app, HOUR);
+    assignments::submit(&app, &m[0], &id, "the real thing").await.expect("after the due time");
+    assert!(assignments::page(&app, &m[0], &id).await.expect("page").mine.expect("mine").late);
+    let board = assignments::page(&app, &fay, &id).await.expect("board");
+    assert_eq!(board.board[0].status, "late");
 }
 
 fn rubric() -> Vec<Criterion> {
@@ -157,6 +213,7 @@ async fn work_is_assigned_submitted_boarded_and_peer_reviewed() {
     assert_eq!((page.counts.submitted, page.counts.late, page.counts.missing), (2, 1, 1));
     let ben = page.board.iter().find(|r| r.username.as_deref() == Some("ben")).expect("ben");
     assert_eq!(ben.submission.as_ref().expect("submitted").body, "Ben's report, revised");
+    assert!(!ben.submission.as_ref().expect("submitted").late);
     // Three submitters, two reviewers each: everyone reviews the other two.
     for row in page.board.iter().filter(|r| r.submission.is_some()) {
         let reviewers: Vec<&str> = row.reviews.iter().map(|r| r.reviewer_username.as_str()).collect();

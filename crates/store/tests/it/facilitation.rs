@@ -78,6 +78,11 @@ async fn moved_posts_take_fresh_numbers_and_links_that_cross_threads_are_dropped
         assert_eq!(left.iter().map(|p| p.number).collect::<Vec<_>>(), [1, 4], "numbers are never reused");
         assert_eq!(left[1].id, four);
         assert_eq!(left[1].reply_to_id, None);
+        // A page is a range of numbers: the gap does not pull the next page's posts in.
+        let page = threads::posts(&mut tx, &from, 1, 3).await.expect("page");
+        assert_eq!(page.iter().map(|p| p.number).collect::<Vec<_>>(), [1]);
+        let page = threads::posts(&mut tx, &from, 4, 3).await.expect("page");
+        assert_eq!(page.iter().map(|p| p.number).collect::<Vec<_>>(), [4]);
         let (old, new) = (
             threads::thread(&mut tx, &from).await.expect("q").expect("old"),
             threads::thread(&mut tx, &to).await.expect("q").expect("new"),

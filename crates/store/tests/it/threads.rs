@@ -212,7 +212,7 @@ async fn a_thread_is_read_with_its_space_and_the_readers_position_in_one_go() {
         assert!(threads::thread_in_space(&mut c, "nope", None).await.expect("q").is_none());
         assert_eq!(
             threads::titles_by_ids(&mut c, &[thread_id.clone(), "nope".into()]).await.expect("titles"),
-            [(thread_id.clone(), "Hello".to_owned())]
+            [(thread_id.clone(), "Hello".to_owned(), space.clone())]
         );
         let names = stoa_store::users::names_by_ids(&mut c, std::slice::from_ref(&ana)).await.expect("names");
         assert_eq!(names, [(ana.clone(), "ana".to_owned(), "ANA".to_owned())]);

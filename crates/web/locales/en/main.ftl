@@ -867,3 +867,4 @@ reviewer-already-on = That person already reviews this submission.
 quest-source-unknown = There is no such source in this quest.
 source-claimed = Someone else has taken this one.
 thread-not-open = This prompt has not opened yet: replies can come once it does.
+merge-post-first = A post-first thread can only be merged with another post-first thread.

@@ -873,3 +873,4 @@ reviewer-already-on = Esa persona ya revisa esta entrega.
 quest-source-unknown = Esa fuente no está en esta investigación.
 source-claimed = Otra persona ya se encarga de esto.
 thread-not-open = Esta propuesta aún no se ha abierto: se podrá responder cuando se abra.
+merge-post-first = Un hilo en modo publicar primero solo puede fusionarse con otro hilo en ese modo.

@@ -905,7 +905,10 @@ pub struct TeamMemberDto {
 pub struct TeamDto {
     pub slug: String,
     pub name: String,
+    /// Empty for a team you may not see into (sets members choose from list
+    /// every team, but not who is in it).
     pub members: Vec<TeamMemberDto>,
+    pub member_count: i64,
     /// You are in it.
     pub mine: bool,
     /// It still has room (sets members choose from).
@@ -944,6 +947,7 @@ impl From<stoa_core::teams::TeamSet> for TeamSetDto {
                         .into_iter()
                         .map(|(username, display_name)| TeamMemberDto { username, display_name })
                         .collect(),
+                    member_count: t.member_count,
                     mine: t.mine,
                     open: t.open,
                 })

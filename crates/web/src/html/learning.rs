@@ -102,6 +102,8 @@ struct TeamSetsPage {
     tab: &'static str,
     sets: TeamSets,
     form: TeamSetForm,
+    /// The scope form as typed: username and team addresses.
+    scope: (String, String),
     errors: FormErrors,
 }
 
@@ -121,7 +123,7 @@ async fn team_sets_again(
     state: &AppState,
     ctx: PageCtx,
     slug: &str,
-    form: TeamSetForm,
+    (form, scope): (TeamSetForm, (String, String)),
     errors: FormErrors,
     status: StatusCode,
 ) -> Response {
@@ -130,12 +132,12 @@ async fn team_sets_again(
         (Ok(d), Ok(s)) => (d, s),
         (Err(e), _) | (_, Err(e)) => return errors::for_get(&ctx, e),
     };
-    render(status, &TeamSetsPage { ctx, detail, tab: "teams", sets, form, errors })
+    render(status, &TeamSetsPage { ctx, detail, tab: "teams", sets, form, scope, errors })
 }
 
 async fn team_sets(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>) -> Response {
     let form = TeamSetForm { mode: "auto".into(), size: "4".into(), teams: "4".into(), ..Default::default() };
-    team_sets_again(&state, ctx, &slug, form, FormErrors::default(), StatusCode::OK).await
+    team_sets_again(&state, ctx, &slug, (form, Default::default()), FormErrors::default(), StatusCode::OK).await
 }
 
 async fn create_team_set(
@@ -160,7 +162,7 @@ async fn create_team_set(
                     _ => &[],
                 },
             );
-            team_sets_again(&state, ctx, &slug, form, errors, status_of(&e)).await
+            team_sets_again(&state, ctx, &slug, (form, Default::default()), errors, status_of(&e)).await
         }
         Err(e) => errors::render_error(&ctx, e),
     }
@@ -188,11 +190,7 @@ async fn choose_team(
 
 /// A same-site path to go back to, or the home page.
 fn safe_back(back: &str) -> String {
-    if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') {
-        back.to_owned()
-    } else {
-        "/".to_owned()
-    }
+    super::home::safe_next(back).to_owned()
 }
 
 #[derive(Deserialize)]
@@ -218,8 +216,10 @@ async fn scope(
             let errors = FormErrors::general(
                 fields.iter().map(|f| super::field_error_text(&ctx.lang, f)).collect::<Vec<_>>().join(" "),
             );
-            let form = TeamSetForm { mode: "auto".into(), size: "4".into(), teams: "4".into(), ..Default::default() };
-            team_sets_again(&state, ctx, &slug, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            let new_set =
+                TeamSetForm { mode: "auto".into(), size: "4".into(), teams: "4".into(), ..Default::default() };
+            let kept = (new_set, (form.username.clone(), form.teams.clone()));
+            team_sets_again(&state, ctx, &slug, kept, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => errors::render_error(&ctx, e),
     }
@@ -237,8 +237,12 @@ struct AssignmentForm {
     opens_at: String,
     #[serde(default)]
     due_at: String,
+    /// Minutes behind UTC of the browser's zone at each date (JavaScript's
+    /// `getTimezoneOffset`); empty without JavaScript, meaning UTC.
     #[serde(default)]
-    tz_offset: String,
+    opens_tz: String,
+    #[serde(default)]
+    due_tz: String,
     #[serde(default)]
     audience: String,
     #[serde(default)]
@@ -326,8 +330,8 @@ async fn create_assignment(
     Path(slug): Path<String>,
     Form(form): Form<AssignmentForm>,
 ) -> Response {
-    let opens = local_time(&form.opens_at, &form.tz_offset);
-    let due = local_time(&form.due_at, &form.tz_offset);
+    let opens = local_time(&form.opens_at, &form.opens_tz);
+    let due = local_time(&form.due_at, &form.due_tz);
     let mut bad = Vec::new();
     if opens.is_err() {
         bad.push(FieldError::new("opens_at", "invalid-datetime"));
@@ -376,6 +380,8 @@ struct AssignmentView {
     review_forms: std::collections::HashMap<String, Vec<CriterionForm>>,
     /// The submission being written, when a save was refused.
     draft: Option<String>,
+    /// The review whose save was refused, which `errors.general` is about.
+    refused_review: Option<String>,
     errors: FormErrors,
 }
 
@@ -447,16 +453,45 @@ async fn assignment_again(
     errors: FormErrors,
     status: StatusCode,
 ) -> Response {
-    let a = match assignments::page(&state.app, &ctx.actor(), id).await {
+    assignment_again_with(state, ctx, id, draft, errors, status, (None, |_| {})).await
+}
+
+/// The assignment page, with `keep` putting back what a refused form held.
+async fn assignment_again_with(
+    state: &AppState,
+    ctx: PageCtx,
+    id: &str,
+    draft: Option<String>,
+    errors: FormErrors,
+    status: StatusCode,
+    (refused, keep): (Option<&str>, impl FnOnce(&mut AssignmentPage)),
+) -> Response {
+    let mut a = match assignments::page(&state.app, &ctx.actor(), id).await {
         Ok(a) => a,
         Err(e) => return errors::for_get(&ctx, e),
     };
+    keep(&mut a);
     let detail = match frame(state, &ctx, &a.space.slug).await {
         Ok(d) => d,
         Err(e) => return errors::for_get(&ctx, e),
     };
+    let refused_review =
+        a.to_review.iter().find(|t| Some(t.review.id.as_str()) == refused).map(|t| t.review.id.clone());
     let (reviews_read, review_forms) = review_views(&a);
-    render(status, &AssignmentView { ctx, detail, tab: "assignments", a, reviews_read, review_forms, draft, errors })
+    render(
+        status,
+        &AssignmentView {
+            ctx,
+            detail,
+            tab: "assignments",
+            a,
+            reviews_read,
+            review_forms,
+            draft,
+            refused_review,
+            errors,
+        },
+    )
 }
 
 async fn assignment_page(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<String>) -> Response {
@@ -513,8 +548,23 @@ async fn submit_review(
     }
     let comment = get("comment").unwrap_or_default();
     let back = get("back").map(|b| safe_back(&b)).unwrap_or_else(|| "/".into());
-    match assignments::submit_review(&state.app, &ctx.actor(), &id, scores, &comment).await {
+    match assignments::submit_review(&state.app, &ctx.actor(), &id, scores.clone(), &comment).await {
         Ok(()) => redirect_with(&back, "flash-review-submitted"),
+        Err(e @ CoreError::Invalid(_)) => {
+            // The form again, with what this reviewer chose and wrote.
+            let assignment = get("assignment").unwrap_or_default();
+            let errors = super::threads::form_errors(&ctx, &e);
+            let message =
+                FormErrors::general(errors.get("scores").or(errors.get("comment")).unwrap_or_default().to_owned());
+            let keep = |a: &mut AssignmentPage| {
+                if let Some(task) = a.to_review.iter_mut().find(|t| t.review.id == id) {
+                    task.review.scores = scores;
+                    task.review.comment = comment;
+                }
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            assignment_again_with(&state, ctx, &assignment, None, message, status, (Some(id.as_str()), keep)).await
+        }
         Err(e) => errors::render_error_keeping(&ctx, e, Some(comment)),
     }
 }
@@ -660,7 +710,9 @@ struct QuestView {
     detail: SpaceDetail,
     tab: &'static str,
     q: QuestPage,
+    /// A finding, and an angle, as typed into a refused form.
     draft: String,
+    angle: String,
     errors: FormErrors,
 }
 
@@ -668,7 +720,7 @@ async fn quest_again(
     state: &AppState,
     ctx: PageCtx,
     id: &str,
-    draft: String,
+    (draft, angle): (String, String),
     errors: FormErrors,
     status: StatusCode,
 ) -> Response {
@@ -680,11 +732,11 @@ async fn quest_again(
         Ok(d) => d,
         Err(e) => return errors::for_get(&ctx, e),
     };
-    render(status, &QuestView { ctx, detail, tab: "quests", q, draft, errors })
+    render(status, &QuestView { ctx, detail, tab: "quests", q, draft, angle, errors })
 }
 
 async fn quest_page(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<String>) -> Response {
-    quest_again(&state, ctx, &id, String::new(), FormErrors::default(), StatusCode::OK).await
+    quest_again(&state, ctx, &id, Default::default(), FormErrors::default(), StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -705,7 +757,7 @@ async fn add_source(
 ) -> Response {
     let input = SourceInput {
         kind: form.kind,
-        title: form.title,
+        title: form.title.clone(),
         url: Some(form.url).filter(|u| !u.trim().is_empty()),
         ..Default::default()
     };
@@ -713,7 +765,8 @@ async fn add_source(
         Ok(_) => redirect_with(&format!("/quests/{id}#board"), "flash-source-added"),
         Err(CoreError::Invalid(fields)) => {
             let errors = FormErrors::from_fields(&ctx.lang, &fields);
-            quest_again(&state, ctx, &id, String::new(), errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            let kept = (String::new(), form.title);
+            quest_again(&state, ctx, &id, kept, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => errors::render_error(&ctx, e),
     }
@@ -738,7 +791,7 @@ async fn post_finding(
         Ok(finding) => redirect_with(&format!("/quests/{id}#finding-{finding}"), "flash-finding-posted"),
         Err(CoreError::Invalid(fields)) => {
             let errors = FormErrors::from_fields(&ctx.lang, &fields);
-            quest_again(&state, ctx, &id, form.body, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            quest_again(&state, ctx, &id, (form.body, String::new()), errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => errors::render_error_keeping(&ctx, e, Some(form.body)),
     }
@@ -766,7 +819,7 @@ async fn distill(
         },
         Err(CoreError::Invalid(fields)) => {
             let errors = FormErrors::from_fields(&ctx.lang, &fields);
-            quest_again(&state, ctx, &id, String::new(), errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            quest_again(&state, ctx, &id, Default::default(), errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => errors::render_error(&ctx, e),
     }

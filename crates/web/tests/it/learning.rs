@@ -220,7 +220,7 @@ async fn a_facilitator_assigns_work_in_the_browser_and_members_submit_and_review
                 ("title", "Sketch a logo"),
                 ("body", "Three options."),
                 ("due_at", "2099-06-01T17:00"),
-                ("tz_offset", "-120"),
+                ("due_tz", "-120"),
                 ("audience", "space"),
                 ("reviewers", "1"),
                 ("rubric", "Originality: Derivative | Fresh\nCraft: Rough | Clean | Polished"),
