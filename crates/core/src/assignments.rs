@@ -260,20 +260,10 @@ pub async fn create(app: &Stoa, actor: &Actor, slug: &str, input: NewAssignment)
             ..FieldError::new("reviewers", "reviewers-range")
         });
     }
-    let rubric: Vec<Criterion> = input
-        .rubric
-        .iter()
-        .map(|c| Criterion {
-            name: c.name.trim().to_owned(),
-            levels: c.levels.iter().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect(),
-        })
-        .filter(|c| !c.name.is_empty())
-        .collect();
-    if rubric.len() > MAX_CRITERIA
-        || rubric.iter().any(|c| c.levels.len() < 2 || c.levels.len() > MAX_LEVELS || c.name.chars().count() > 200)
-    {
+    let rubric = checked_rubric(&input.rubric).unwrap_or_else(|| {
         errors.push(FieldError::new("rubric", "rubric-invalid"));
-    }
+        Vec::new()
+    });
     if input.reviewers > 0 && rubric.is_empty() {
         errors.push(FieldError::new("rubric", "rubric-required"));
     }
@@ -309,6 +299,95 @@ pub async fn create(app: &Stoa, actor: &Actor, slug: &str, input: NewAssignment)
     event(&mut tx, kind::ASSIGNMENT_CREATED, &me.id, &view.space.id, &row.id, data, now).await?;
     stoa_store::commit(tx).await?;
     Ok(row.id)
+}
+
+/// Changes to an assignment; what is `None` stays. The audience stays as
+/// created; the rubric and reviewers cannot change once reviews began.
+#[derive(Debug, Clone, Default)]
+pub struct AssignmentChanges {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub opens_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub reviewers: Option<i64>,
+    pub anonymous_reviews: Option<bool>,
+    pub rubric: Option<Vec<Criterion>>,
+}
+
+/// Edits an assignment (facilitators): fix the instructions, move the dates.
+pub async fn update(app: &Stoa, actor: &Actor, id: &str, changes: AssignmentChanges) -> Result<()> {
+    let me = actor.require()?;
+    let mut tx = app.store.begin().await?;
+    let mut a = store::assignment(&mut tx, id).await?.ok_or(CoreError::NotFound)?;
+    spaces::load_by_id(&mut tx, actor, &a.space_id, Action::Facilitate).await?;
+    let mut errors = Vec::new();
+    if let Some(title) = &changes.title
+        && let Some(t) = field(&mut errors, "title", Title::parse(title))
+    {
+        a.title = t.into_inner();
+    }
+    if let Some(body) = &changes.body
+        && let Some(b) = field(&mut errors, "body", LongText::parse(body))
+    {
+        a.body_html = markdown::render(b.as_str());
+        a.body = b.into_inner();
+    }
+    a.opens_at = changes.opens_at.unwrap_or(a.opens_at);
+    a.due_at = changes.due_at.unwrap_or(a.due_at);
+    if a.due_at <= a.opens_at {
+        errors.push(FieldError::new("due_at", "due-before-open"));
+    }
+    let review_changes = changes.reviewers.is_some_and(|r| r != a.reviewers)
+        || changes.anonymous_reviews.is_some_and(|v| i64::from(v) != a.anonymous_reviews)
+        || changes.rubric.as_ref().is_some_and(|r| *r != rubric_of(&a));
+    if review_changes && a.reviews_allocated_at.is_some() {
+        return Err(CoreError::Conflict("assignment-in-review"));
+    }
+    if let Some(n) = changes.reviewers {
+        if (0..=MAX_REVIEWERS).contains(&n) {
+            a.reviewers = n;
+        } else {
+            errors.push(FieldError {
+                limit: Some(MAX_REVIEWERS as usize),
+                ..FieldError::new("reviewers", "reviewers-range")
+            });
+        }
+    }
+    if let Some(v) = changes.anonymous_reviews {
+        a.anonymous_reviews = i64::from(v);
+    }
+    if let Some(rubric) = changes.rubric {
+        match checked_rubric(&rubric) {
+            Some(r) => a.rubric = serde_json::to_string(&r).unwrap_or_else(|_| "[]".into()),
+            None => errors.push(FieldError::new("rubric", "rubric-invalid")),
+        }
+    }
+    if a.reviewers > 0 && rubric_of(&a).is_empty() {
+        errors.push(FieldError::new("rubric", "rubric-required"));
+    }
+    if !errors.is_empty() {
+        return Err(CoreError::Invalid(errors));
+    }
+    store::update_assignment(&mut tx, &a).await?;
+    let data = serde_json::json!({"title": a.title, "due_at": a.due_at, "opens_at": a.opens_at});
+    event(&mut tx, kind::ASSIGNMENT_UPDATED, &me.id, &a.space_id, &a.id, data, app.now()).await?;
+    stoa_store::commit(tx).await?;
+    Ok(())
+}
+
+/// A rubric with names and levels trimmed, or `None` when it breaks a limit.
+fn checked_rubric(rubric: &[Criterion]) -> Option<Vec<Criterion>> {
+    let rubric: Vec<Criterion> = rubric
+        .iter()
+        .map(|c| Criterion {
+            name: c.name.trim().to_owned(),
+            levels: c.levels.iter().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect(),
+        })
+        .filter(|c| !c.name.is_empty())
+        .collect();
+    let bad = rubric.len() > MAX_CRITERIA
+        || rubric.iter().any(|c| c.levels.len() < 2 || c.levels.len() > MAX_LEVELS || c.name.chars().count() > 200);
+    (!bad).then_some(rubric)
 }
 
 /// The assignments of a space: all of them for facilitators, the open ones

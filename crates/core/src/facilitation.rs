@@ -355,15 +355,36 @@ pub async fn open_due_prompts(app: &Stoa) -> Result<usize> {
     let mut opened = 0;
     for prompt in due {
         let mut tx = app.store.begin().await?;
-        if store::open_prompt(&mut tx, &prompt.id, now).await? {
-            let data = serde_json::json!({
-                "thread_id": prompt.id, "post_id": prompt.first_post_id, "title": prompt.title, "scheduled": true,
-                "anonymous": prompt.anonymous != 0,
-            });
-            event(&mut tx, kind::THREAD_CREATED, &prompt.author_id, &prompt.space_id, &prompt.id, data, now).await?;
+        if open_prompt(&mut tx, &prompt, now).await? {
             opened += 1;
         }
         stoa_store::commit(tx).await?;
     }
     Ok(opened)
+}
+
+/// Opens a scheduled prompt now rather than at its time (facilitators).
+pub async fn open_now(app: &Stoa, actor: &Actor, thread_id: &str) -> Result<()> {
+    actor.require()?;
+    let mut tx = app.store.begin().await?;
+    let found = load_thread(&mut tx, actor, thread_id, Action::Facilitate).await?;
+    let prompt =
+        store::scheduled_prompt(&mut tx, &found.thread_id).await?.ok_or(CoreError::Conflict("thread-already-open"))?;
+    open_prompt(&mut tx, &prompt, app.now()).await?;
+    stoa_store::commit(tx).await?;
+    Ok(())
+}
+
+/// Opens `prompt` and writes the `thread.created` that announces it, in
+/// `tx`; false when it was open already.
+async fn open_prompt(tx: &mut Conn, prompt: &store::DuePrompt, now: i64) -> Result<bool> {
+    if !store::open_prompt(tx, &prompt.id, now).await? {
+        return Ok(false);
+    }
+    let data = serde_json::json!({
+        "thread_id": prompt.id, "post_id": prompt.first_post_id, "title": prompt.title, "scheduled": true,
+        "anonymous": prompt.anonymous != 0,
+    });
+    event(tx, kind::THREAD_CREATED, &prompt.author_id, &prompt.space_id, &prompt.id, data, now).await?;
+    Ok(true)
 }

@@ -52,6 +52,7 @@ pub mod kind {
     pub const TEAM_CHOSEN: &str = "team_set.team_chosen";
     pub const FACILITATOR_SCOPED: &str = "space.facilitator_scoped";
     pub const ASSIGNMENT_CREATED: &str = "assignment.created";
+    pub const ASSIGNMENT_UPDATED: &str = "assignment.updated";
     pub const SUBMISSION_SAVED: &str = "submission.saved";
     pub const SUBMISSION_COMMENTED: &str = "submission.commented";
     pub const REVIEWS_ALLOCATED: &str = "assignment.reviews_allocated";

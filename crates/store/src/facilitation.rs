@@ -306,17 +306,18 @@ pub struct DuePrompt {
     pub anonymous: i64,
 }
 
+const PROMPT_SELECT: &str = "SELECT t.id, t.space_id, t.author_id, t.title, p.id AS first_post_id, t.anonymous
+     FROM threads t JOIN posts p ON p.thread_id = t.id AND p.number = 1";
+
 pub async fn due_prompts(conn: &mut AnyConnection, now: i64, limit: i64) -> Result<Vec<DuePrompt>> {
-    Ok(sqlx::query_as(
-        "SELECT t.id, t.space_id, t.author_id, t.title, p.id AS first_post_id, t.anonymous
-         FROM threads t JOIN posts p ON p.thread_id = t.id AND p.number = 1
-         WHERE t.opens_at IS NOT NULL AND t.opens_at <= $1
-         ORDER BY t.opens_at LIMIT $2",
-    )
-    .bind(now)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?)
+    let sql = format!("{PROMPT_SELECT} WHERE t.opens_at IS NOT NULL AND t.opens_at <= $1 ORDER BY t.opens_at LIMIT $2");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).bind(limit).fetch_all(conn).await?)
+}
+
+/// A scheduled prompt by id, whenever it is due; `None` once open.
+pub async fn scheduled_prompt(conn: &mut AnyConnection, id: &str) -> Result<Option<DuePrompt>> {
+    let sql = format!("{PROMPT_SELECT} WHERE t.id = $1 AND t.opens_at IS NOT NULL");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
 }
 
 /// Opens a scheduled prompt: it starts now, for everyone. False when it was

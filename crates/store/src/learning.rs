@@ -173,6 +173,27 @@ pub async fn insert_assignment(conn: &mut AnyConnection, a: &AssignmentRow) -> R
     Ok(())
 }
 
+/// Writes an assignment's editable fields (not its audience).
+pub async fn update_assignment(conn: &mut AnyConnection, a: &AssignmentRow) -> Result<()> {
+    sqlx::query(
+        "UPDATE assignments SET title = $2, body = $3, body_html = $4, opens_at = $5, due_at = $6, reviewers = $7,
+                                anonymous_reviews = $8, rubric = $9
+         WHERE id = $1",
+    )
+    .bind(&a.id)
+    .bind(&a.title)
+    .bind(&a.body)
+    .bind(&a.body_html)
+    .bind(a.opens_at)
+    .bind(a.due_at)
+    .bind(a.reviewers)
+    .bind(a.anonymous_reviews)
+    .bind(&a.rubric)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn add_assignee(conn: &mut AnyConnection, assignment_id: &str, user_id: &str) -> Result<()> {
     sqlx::query("INSERT INTO assignment_people (assignment_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .bind(assignment_id)

@@ -91,6 +91,14 @@
     var at = input.value ? new Date(input.value) : new Date();
     offset.value = String(isNaN(at.getTime()) ? new Date().getTimezoneOffset() : at.getTimezoneOffset());
   }
+  // A time the server filled in (in UTC) is shown in the browser's zone.
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+  document.querySelectorAll('input[type=datetime-local][data-utc-ms]').forEach(function (input) {
+    var at = new Date(Number(input.dataset.utcMs));
+    if (isNaN(at.getTime())) return;
+    input.value = at.getFullYear() + '-' + pad(at.getMonth() + 1) + '-' + pad(at.getDate()) + 'T' +
+      pad(at.getHours()) + ':' + pad(at.getMinutes());
+  });
   document.querySelectorAll('input[type=datetime-local]').forEach(function (input) {
     fill(input);
     input.addEventListener('change', function () { fill(input); });

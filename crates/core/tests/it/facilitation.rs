@@ -442,6 +442,15 @@ async fn a_scheduled_prompt_stays_hidden_until_it_opens() {
     let early = discussions::reply(&r.app, &r.facil, &thread, ReplyInput { body: "x".into(), ..Default::default() });
     assert!(matches!(early.await, Err(CoreError::Conflict("thread-not-open"))), "a reply would announce it");
     assert_eq!(facilitation::open_due_prompts(&r.app).await.expect("open"), 0);
+    let early = NewThreadInput { title: "Opened by hand".into(), body: "Another topic".into(), ..prompt() };
+    let by_hand = start(&r.app, &r.facil, &r.slug, early).await;
+    assert!(matches!(facilitation::open_now(&r.app, &r.ana, &by_hand).await, Err(CoreError::NotFound)));
+    facilitation::open_now(&r.app, &r.facil, &by_hand).await.expect("open now");
+    assert!(discussions::thread_page(&r.app, &r.ana, &by_hand, None).await.is_ok());
+    assert!(matches!(
+        facilitation::open_now(&r.app, &r.facil, &by_hand).await,
+        Err(CoreError::Conflict("thread-already-open"))
+    ));
     tick(&r.app, 3600);
     assert_eq!(facilitation::open_due_prompts(&r.app).await.expect("open"), 1);
     assert_eq!(facilitation::open_due_prompts(&r.app).await.expect("again"), 0);
@@ -452,7 +461,7 @@ async fn a_scheduled_prompt_stays_hidden_until_it_opens() {
     stoa_core::search::catch_up(&r.app).await.expect("index");
     let found = stoa_core::search::search(&r.app, &r.ana, "surprised", 1).await.expect("search");
     assert_eq!(found.results.total, 1);
-    assert_eq!(spaces::space(&r.app, &r.ana, &r.slug).await.expect("space").space.thread_count, 1);
+    assert_eq!(spaces::space(&r.app, &r.ana, &r.slug).await.expect("space").space.thread_count, 2);
 }
 
 #[tokio::test]

@@ -495,3 +495,41 @@ async fn the_health_figures_match_a_seeded_scenario() {
     }
     assert_eq!(h.never_posted.iter().map(|q| q.username.as_str()).collect::<Vec<_>>(), ["eve"]);
 }
+
+#[tokio::test]
+async fn an_assignment_is_edited_by_facilitators_and_its_rubric_stays_once_reviews_began() {
+    use stoa_core::assignments::AssignmentChanges;
+    let (app, fay, slug, m) = class(&["ana", "ben"]).await;
+    let input = NewAssignment {
+        title: "Draft".into(),
+        body: "x".into(),
+        due_at: Some(app.now() + 1000),
+        audience: "space".into(),
+        reviewers: 1,
+        rubric: rubric(),
+        ..Default::default()
+    };
+    let id = assignments::create(&app, &fay, &slug, input).await.expect("assignment");
+    let rename = || AssignmentChanges { title: Some("Final draft".into()), ..Default::default() };
+    assert!(matches!(assignments::update(&app, &m[0], &id, rename()).await, Err(CoreError::Forbidden)));
+    let bad = AssignmentChanges { due_at: Some(0), ..Default::default() };
+    assert!(
+        matches!(assignments::update(&app, &fay, &id, bad).await, Err(CoreError::Invalid(ref f)) if f[0].field == "due_at")
+    );
+    let later = app.now() + 5000;
+    assignments::update(&app, &fay, &id, AssignmentChanges { due_at: Some(later), ..rename() }).await.expect("edit");
+    let page = assignments::page(&app, &m[0], &id).await.expect("page");
+    assert_eq!((page.title.as_str(), page.due_at), ("Final draft", later));
+    for who in &m {
+        assignments::submit(&app, who, &id, "work").await.expect("submit");
+    }
+    tick(&app, HOUR);
+    assignments::allocate_reviews(&app, &fay, &id).await.expect("allocate");
+    let fewer = AssignmentChanges { reviewers: Some(2), ..Default::default() };
+    assert!(matches!(
+        assignments::update(&app, &fay, &id, fewer).await,
+        Err(CoreError::Conflict("assignment-in-review"))
+    ));
+    let same = AssignmentChanges { reviewers: Some(1), body: Some("clarified".into()), ..Default::default() };
+    assignments::update(&app, &fay, &id, same).await.expect("the words can still change");
+}

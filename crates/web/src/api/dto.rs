@@ -1197,6 +1197,26 @@ impl From<stoa_core::assignments::AssignmentSummary> for AssignmentSummaryDto {
     }
 }
 
+/// Changes to an assignment; what is left out stays. The audience cannot
+/// change; the rubric and reviewers cannot once reviews began.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct UpdateAssignment {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub opens_at: Option<i64>,
+    #[serde(default)]
+    pub due_at: Option<i64>,
+    #[serde(default)]
+    pub reviewers: Option<i64>,
+    #[serde(default)]
+    pub anonymous_reviews: Option<bool>,
+    #[serde(default)]
+    pub rubric: Option<Vec<CriterionDto>>,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SubmitWork {
     /// Markdown; attach files with the upload API and link them.

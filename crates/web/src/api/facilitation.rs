@@ -22,6 +22,7 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(move_thread))
         .routes(routes!(split))
         .routes(routes!(merge))
+        .routes(routes!(open_now))
         .routes(routes!(set_rules))
 }
 
@@ -127,6 +128,18 @@ async fn merge(
     ApiJson(body): ApiJson<MergeBody>,
 ) -> ApiResult<StatusCode> {
     facilitation::merge(&s.app, &actor, &id, &body.into).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Opens a scheduled prompt now instead of at its time (facilitators).
+#[utoipa::path(post, path = "/threads/{id}/open", tag = "facilitation", params(("id" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn open_now(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
+    facilitation::open_now(&s.app, &actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

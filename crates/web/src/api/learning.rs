@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use stoa_core::assignments::{self, Criterion, NewAssignment, Score};
+use stoa_core::assignments::{self, AssignmentChanges, Criterion, NewAssignment, Score};
 use stoa_core::quests::{self, NewQuest};
 use stoa_core::teams::{self, NewTeamSet};
 use utoipa_axum::router::OpenApiRouter;
@@ -21,7 +21,7 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(choose_team))
         .routes(routes!(scope_facilitator))
         .routes(routes!(list_assignments, create_assignment))
-        .routes(routes!(get_assignment))
+        .routes(routes!(get_assignment, update_assignment))
         .routes(routes!(submit_work))
         .routes(routes!(allocate_reviews))
         .routes(routes!(submit_review))
@@ -136,6 +136,28 @@ async fn get_assignment(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<ApiJson<AssignmentDto>> {
     Ok(ApiJson(assignments::page(&s.app, &actor, &id).await?.into()))
+}
+
+/// Edits an assignment (facilitators).
+#[utoipa::path(patch, path = "/assignments/{id}", tag = "assignments", params(("id" = String, Path)), request_body = UpdateAssignment,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_assignment(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<UpdateAssignment>,
+) -> ApiResult<StatusCode> {
+    let changes = AssignmentChanges {
+        title: body.title,
+        body: body.body,
+        opens_at: body.opens_at,
+        due_at: body.due_at,
+        reviewers: body.reviewers,
+        anonymous_reviews: body.anonymous_reviews,
+        rubric: body.rubric.map(|r| r.into_iter().map(|c| Criterion { name: c.name, levels: c.levels }).collect()),
+    };
+    assignments::update(&s.app, &actor, &id, changes).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Submits (or resubmits) your work, or your team's.

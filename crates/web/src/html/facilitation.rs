@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/t/{id}/move", post(move_thread))
         .route("/t/{id}/split", post(split))
         .route("/t/{id}/merge", post(merge))
+        .route("/t/{id}/open", post(open_now))
         .route("/s/{slug}/facilitate", get(facilitate_page).post(save_rules))
 }
 
@@ -195,6 +196,13 @@ async fn merge(
         Err(e) => {
             thread_again(&state, ctx, &id, e, ThreadExtras { merge_into: form.into, ..ThreadExtras::default() }).await
         }
+    }
+}
+
+async fn open_now(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<String>) -> Response {
+    match facilitation::open_now(&state.app, &ctx.actor(), &id).await {
+        Ok(()) => redirect_with(&format!("/t/{id}"), "flash-prompt-opened"),
+        Err(e) => errors::render_error(&ctx, e),
     }
 }
 

@@ -9,7 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use stoa_core::assignments::{self, AssignmentList, AssignmentPage, Criterion, NewAssignment, Score};
+use stoa_core::assignments::{
+    self, AssignmentChanges, AssignmentList, AssignmentPage, Criterion, NewAssignment, Score,
+};
 use stoa_core::health::{self, Health};
 use stoa_core::quests::{self, NewQuest, QuestList, QuestPage, SourceInput};
 use stoa_core::spaces::{self, SpaceDetail};
@@ -31,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/s/{slug}/assignments", get(assignment_list).post(create_assignment))
         .route("/assignments/{id}", get(assignment_page))
         .route("/assignments/{id}/submit", post(submit_work))
+        .route("/assignments/{id}/edit", post(edit_assignment))
         .route("/assignments/{id}/allocate", post(allocate))
         .route("/reviews/{id}", post(submit_review))
         .route("/reviews/{id}/reassign", post(reassign))
@@ -382,7 +385,35 @@ struct AssignmentView {
     draft: Option<String>,
     /// The review whose save was refused, which `errors.general` is about.
     refused_review: Option<String>,
+    /// The facilitator's edit form: the assignment as it is, or as typed
+    /// into a refused edit (then shown open).
+    edit: AssignmentForm,
+    edit_refused: bool,
     errors: FormErrors,
+}
+
+/// A UTC time as a `datetime-local` value ("2026-12-01T09:30").
+fn utc_local(at_ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(at_ms) * 1_000_000)
+        .map(|t| format!("{:04}-{:02}-{:02}T{:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute()))
+        .unwrap_or_default()
+}
+
+/// The edit form filled from the assignment as it is (times in UTC; the
+/// page's script shows them in the browser's zone).
+fn edit_form(a: &AssignmentPage) -> AssignmentForm {
+    AssignmentForm {
+        title: a.title.clone(),
+        body: a.body.clone(),
+        opens_at: utc_local(a.opens_at),
+        due_at: utc_local(a.due_at),
+        opens_tz: "0".into(),
+        due_tz: "0".into(),
+        reviewers: a.reviewers.to_string(),
+        anonymous_reviews: a.anonymous_reviews.then(|| "1".to_owned()),
+        rubric: a.rubric.iter().map(|c| format!("{}: {}", c.name, c.levels.join(" | "))).collect::<Vec<_>>().join("\n"),
+        ..Default::default()
+    }
 }
 
 /// A received review: who (empty when anonymous), each criterion's name,
@@ -453,7 +484,7 @@ async fn assignment_again(
     errors: FormErrors,
     status: StatusCode,
 ) -> Response {
-    assignment_again_with(state, ctx, id, draft, errors, status, (None, |_| {})).await
+    assignment_again_with(state, ctx, id, (draft, None), errors, status, (None, |_| {})).await
 }
 
 /// The assignment page, with `keep` putting back what a refused form held.
@@ -461,7 +492,7 @@ async fn assignment_again_with(
     state: &AppState,
     ctx: PageCtx,
     id: &str,
-    draft: Option<String>,
+    (draft, edit): (Option<String>, Option<AssignmentForm>),
     errors: FormErrors,
     status: StatusCode,
     (refused, keep): (Option<&str>, impl FnOnce(&mut AssignmentPage)),
@@ -478,6 +509,8 @@ async fn assignment_again_with(
     let refused_review =
         a.to_review.iter().find(|t| Some(t.review.id.as_str()) == refused).map(|t| t.review.id.clone());
     let (reviews_read, review_forms) = review_views(&a);
+    let edit_refused = edit.is_some();
+    let edit = edit.unwrap_or_else(|| edit_form(&a));
     render(
         status,
         &AssignmentView {
@@ -489,6 +522,8 @@ async fn assignment_again_with(
             review_forms,
             draft,
             refused_review,
+            edit,
+            edit_refused,
             errors,
         },
     )
@@ -515,6 +550,51 @@ async fn submit_work(
         Err(CoreError::Invalid(fields)) => {
             let errors = FormErrors::from_fields(&ctx.lang, &fields);
             assignment_again(&state, ctx, &id, Some(form.body), errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => errors::render_error_keeping(&ctx, e, Some(form.body)),
+    }
+}
+
+async fn edit_assignment(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    Form(form): Form<AssignmentForm>,
+) -> Response {
+    let opens = local_time(&form.opens_at, &form.opens_tz);
+    let due = local_time(&form.due_at, &form.due_tz);
+    let result = match (opens, due) {
+        (Ok(opens_at), Ok(due_at)) => {
+            let changes = AssignmentChanges {
+                title: Some(form.title.clone()),
+                body: Some(form.body.clone()),
+                opens_at,
+                due_at,
+                reviewers: Some(form.reviewers.trim().parse().unwrap_or(-1)),
+                anonymous_reviews: Some(form.anonymous_reviews.is_some()),
+                rubric: Some(parse_rubric(&form.rubric)),
+            };
+            assignments::update(&state.app, &ctx.actor(), &id, changes).await
+        }
+        (opens, _) => {
+            let field = if opens.is_err() { "opens_at" } else { "due_at" };
+            Err(CoreError::field(field, "invalid-datetime"))
+        }
+    };
+    match result {
+        Ok(()) => redirect_with(&format!("/assignments/{id}"), "flash-assignment-updated"),
+        Err(e @ (CoreError::Invalid(_) | CoreError::Conflict(_))) => {
+            let errors = match &e {
+                CoreError::Invalid(fields) => FormErrors::from_fields(&ctx.lang, fields),
+                CoreError::Conflict(id) => FormErrors::general(ctx.t(id)),
+                _ => FormErrors::default(),
+            };
+            let status = if matches!(e, CoreError::Invalid(_)) {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::CONFLICT
+            };
+            assignment_again_with(&state, ctx, &id, (None, Some(form)), errors, status, (None, |_| {})).await
         }
         Err(e) => errors::render_error_keeping(&ctx, e, Some(form.body)),
     }
@@ -563,7 +643,8 @@ async fn submit_review(
                 }
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            assignment_again_with(&state, ctx, &assignment, None, message, status, (Some(id.as_str()), keep)).await
+            let kept = (None, None);
+            assignment_again_with(&state, ctx, &assignment, kept, message, status, (Some(id.as_str()), keep)).await
         }
         Err(e) => errors::render_error_keeping(&ctx, e, Some(comment)),
     }

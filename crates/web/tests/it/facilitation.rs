@@ -23,6 +23,7 @@ struct Fixture {
     answer: String,
     to_merge: String,
     to_move: String,
+    prompt: String,
 }
 
 async fn fixture(owner: &Visitor, facilitator: &Visitor, member: &Visitor, visibility: &str, row: usize) -> Fixture {
@@ -46,14 +47,22 @@ async fn fixture(owner: &Visitor, facilitator: &Visitor, member: &Visitor, visib
     let answer = crate::facilitation::reply(facilitator, &question, "Like this").await;
     let to_merge = thread(owner, &slug, "A duplicate", "Same again").await;
     let to_move = thread(owner, &slug, "Off topic", "Elsewhere").await;
-    Fixture { slug, annex, discussion, reply, question, answer, to_merge, to_move }
+    let (status, p) = owner
+        .api_post(
+            &format!("/spaces/{slug}/threads"),
+            json!({"title": "Scheduled", "body": "Later", "opens_at": stoa_store::events::now_ms() + 86_400_000}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let prompt = p["thread_id"].as_str().expect("id").to_owned();
+    Fixture { slug, annex, discussion, reply, question, answer, to_merge, to_move, prompt }
 }
 
-const FACILITATION_ACTIONS: usize = 13;
+const FACILITATION_ACTIONS: usize = 14;
 
 /// Columns (API): pin, rules, endorse, accept someone else's question's
-/// answer, schedule a prompt, split, move, merge; (browser) lock, the
-/// Facilitate page, save rules, endorse, split.
+/// answer, schedule a prompt, split, move, merge, open a prompt now;
+/// (browser) lock, the Facilitate page, save rules, endorse, split.
 async fn statuses(v: &Visitor, f: &Fixture, now_ms: i64) -> Vec<u16> {
     let calls: Vec<(Method, String, serde_json::Value)> = vec![
         (Method::PATCH, format!("/threads/{}/state", f.discussion), json!({"pinned": true})),
@@ -72,6 +81,7 @@ async fn statuses(v: &Visitor, f: &Fixture, now_ms: i64) -> Vec<u16> {
         (Method::POST, format!("/threads/{}/split", f.discussion), json!({"post_ids": [f.reply], "title": "Split"})),
         (Method::POST, format!("/threads/{}/move", f.to_move), json!({"space": f.annex})),
         (Method::POST, format!("/threads/{}/merge", f.to_merge), json!({"into": f.discussion})),
+        (Method::POST, format!("/threads/{}/open", f.prompt), json!({})),
     ];
     let mut out = Vec::new();
     for (method, path, body) in calls {
@@ -106,21 +116,21 @@ async fn every_facilitator_action_is_refused_to_everyone_else() {
 
     #[rustfmt::skip]
     let expected: &[(&str, Who, [u16; FACILITATION_ACTIONS])] = &[
-        ("public",  Who::Anonymous,   [401, 401, 401, 401, 401, 401, 401, 401, 401, 303, 401, 401, 401]),
-        ("public",  Who::Outsider,    [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
-        ("public",  Who::Member,      [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
-        ("public",  Who::Facilitator, [204, 204, 204, 204, 201, 201, 200, 204, 303, 200, 303, 303, 303]),
-        ("public",  Who::Owner,       [204, 204, 204, 204, 201, 201, 200, 204, 303, 200, 303, 303, 303]),
-        ("members", Who::Anonymous,   [401, 401, 401, 401, 401, 401, 401, 401, 401, 303, 401, 401, 401]),
-        ("members", Who::Outsider,    [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
-        ("members", Who::Member,      [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
-        ("members", Who::Facilitator, [204, 204, 204, 204, 201, 201, 200, 204, 303, 200, 303, 303, 303]),
-        ("members", Who::Owner,       [204, 204, 204, 204, 201, 201, 200, 204, 303, 200, 303, 303, 303]),
-        ("secret",  Who::Anonymous,   [401, 401, 401, 401, 401, 401, 401, 401, 401, 303, 401, 401, 401]),
-        ("secret",  Who::Outsider,    [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
-        ("secret",  Who::Member,      [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
-        ("secret",  Who::Facilitator, [204, 204, 204, 204, 201, 201, 200, 204, 303, 200, 303, 303, 303]),
-        ("secret",  Who::Owner,       [204, 204, 204, 204, 201, 201, 200, 204, 303, 200, 303, 303, 303]),
+        ("public",  Who::Anonymous,   [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 303, 401, 401, 401]),
+        ("public",  Who::Outsider,    [403, 403, 403, 403, 403, 403, 403, 403, 404, 403, 403, 403, 403, 403]),
+        ("public",  Who::Member,      [403, 403, 403, 403, 403, 403, 403, 403, 404, 403, 403, 403, 403, 403]),
+        ("public",  Who::Facilitator, [204, 204, 204, 204, 201, 201, 200, 204, 204, 303, 200, 303, 303, 303]),
+        ("public",  Who::Owner,       [204, 204, 204, 204, 201, 201, 200, 204, 204, 303, 200, 303, 303, 303]),
+        ("members", Who::Anonymous,   [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 303, 401, 401, 401]),
+        ("members", Who::Outsider,    [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        ("members", Who::Member,      [403, 403, 403, 403, 403, 403, 403, 403, 404, 403, 403, 403, 403, 403]),
+        ("members", Who::Facilitator, [204, 204, 204, 204, 201, 201, 200, 204, 204, 303, 200, 303, 303, 303]),
+        ("members", Who::Owner,       [204, 204, 204, 204, 201, 201, 200, 204, 204, 303, 200, 303, 303, 303]),
+        ("secret",  Who::Anonymous,   [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 303, 401, 401, 401]),
+        ("secret",  Who::Outsider,    [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+        ("secret",  Who::Member,      [403, 403, 403, 403, 403, 403, 403, 403, 404, 403, 403, 403, 403, 403]),
+        ("secret",  Who::Facilitator, [204, 204, 204, 204, 201, 201, 200, 204, 204, 303, 200, 303, 303, 303]),
+        ("secret",  Who::Owner,       [204, 204, 204, 204, 201, 201, 200, 204, 204, 303, 200, 303, 303, 303]),
     ];
     let people = [
         (Who::Anonymous, &anonymous),

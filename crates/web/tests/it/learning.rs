@@ -6,10 +6,10 @@ use serde_json::json;
 
 use crate::{Visitor, Who, enrol, mismatch, spawn_app, thread};
 
-const LEARNING_ACTIONS: usize = 12;
+const LEARNING_ACTIONS: usize = 13;
 
 /// Columns (API): health, health CSV, create a team set, assign work,
-/// allocate reviewers (of an assignment already due), start a quest,
+/// allocate reviewers (of an assignment already due), edit it, start a quest,
 /// distill it; (browser) the health page, its CSV, create a team set,
 /// assign work, start a quest.
 async fn statuses(v: &Visitor, slug: &str, assignment: &str, quest: &str) -> Vec<u16> {
@@ -24,6 +24,7 @@ async fn statuses(v: &Visitor, slug: &str, assignment: &str, quest: &str) -> Vec
             Some(json!({"title": "Essay", "body": "Write", "due_at": now + 86_400_000, "audience": "space"})),
         ),
         (Method::POST, format!("/assignments/{assignment}/allocation"), None),
+        (Method::PATCH, format!("/assignments/{assignment}"), Some(json!({"title": "Renamed"}))),
         (Method::POST, format!("/spaces/{slug}/quests"), Some(json!({"question": "Why?", "sources": []}))),
         (Method::POST, format!("/quests/{quest}/distill"), Some(json!({"title": format!("Distilled {now}")}))),
     ];
@@ -71,21 +72,21 @@ async fn every_learning_activity_is_run_only_by_facilitators() {
     ];
     #[rustfmt::skip]
     let expected: &[(&str, Who, [u16; LEARNING_ACTIONS])] = &[
-        ("public",  Who::Anonymous,   [401, 401, 401, 401, 401, 401, 401, 303, 303, 401, 401, 401]),
-        ("public",  Who::Outsider,    [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
-        ("public",  Who::Member,      [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
-        ("public",  Who::Facilitator, [200, 200, 201, 201, 200, 201, 201, 200, 200, 303, 303, 303]),
-        ("public",  Who::Owner,       [200, 200, 201, 201, 200, 201, 201, 200, 200, 303, 303, 303]),
-        ("members", Who::Anonymous,   [401, 401, 401, 401, 401, 401, 401, 303, 303, 401, 401, 401]),
-        ("members", Who::Outsider,    [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
-        ("members", Who::Member,      [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
-        ("members", Who::Facilitator, [200, 200, 201, 201, 200, 201, 201, 200, 200, 303, 303, 303]),
-        ("members", Who::Owner,       [200, 200, 201, 201, 200, 201, 201, 200, 200, 303, 303, 303]),
-        ("secret",  Who::Anonymous,   [404, 404, 401, 401, 401, 401, 401, 404, 404, 401, 401, 401]),
-        ("secret",  Who::Outsider,    [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
-        ("secret",  Who::Member,      [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
-        ("secret",  Who::Facilitator, [200, 200, 201, 201, 200, 201, 201, 200, 200, 303, 303, 303]),
-        ("secret",  Who::Owner,       [200, 200, 201, 201, 200, 201, 201, 200, 200, 303, 303, 303]),
+        ("public",  Who::Anonymous,   [401, 401, 401, 401, 401, 401, 401, 401, 303, 303, 401, 401, 401]),
+        ("public",  Who::Outsider,    [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        ("public",  Who::Member,      [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        ("public",  Who::Facilitator, [200, 200, 201, 201, 200, 204, 201, 201, 200, 200, 303, 303, 303]),
+        ("public",  Who::Owner,       [200, 200, 201, 201, 200, 204, 201, 201, 200, 200, 303, 303, 303]),
+        ("members", Who::Anonymous,   [401, 401, 401, 401, 401, 401, 401, 401, 303, 303, 401, 401, 401]),
+        ("members", Who::Outsider,    [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        ("members", Who::Member,      [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        ("members", Who::Facilitator, [200, 200, 201, 201, 200, 204, 201, 201, 200, 200, 303, 303, 303]),
+        ("members", Who::Owner,       [200, 200, 201, 201, 200, 204, 201, 201, 200, 200, 303, 303, 303]),
+        ("secret",  Who::Anonymous,   [404, 404, 401, 401, 401, 401, 401, 401, 404, 404, 401, 401, 401]),
+        ("secret",  Who::Outsider,    [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+        ("secret",  Who::Member,      [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        ("secret",  Who::Facilitator, [200, 200, 201, 201, 200, 204, 201, 201, 200, 200, 303, 303, 303]),
+        ("secret",  Who::Owner,       [200, 200, 201, 201, 200, 204, 201, 201, 200, 200, 303, 303, 303]),
     ];
     let mut failures = Vec::new();
     for (row, (visibility, who, want)) in expected.iter().enumerate() {
@@ -246,6 +247,36 @@ async fn a_facilitator_assigns_work_in_the_browser_and_members_submit_and_review
     assert_eq!(statuses, ["submitted", "submitted"]);
     let (status, body) = fay.api_post(&format!("/assignments/{id}/allocation"), json!({})).await;
     assert_eq!(status, StatusCode::CONFLICT, "not due yet: {body}");
+    // The facilitator edits it in the browser; a bad time keeps what was typed.
+    let r = fay
+        .post_form(
+            &format!("/assignments/{id}/edit"),
+            &[
+                ("title", "Sketch two logos"),
+                ("body", "Two options."),
+                ("due_at", "soon"),
+                ("reviewers", "1"),
+                ("rubric", "Originality: Derivative | Fresh"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("page").contains("Sketch two logos"));
+    let r = fay
+        .post_form(
+            &format!("/assignments/{id}/edit"),
+            &[
+                ("title", "Sketch two logos"),
+                ("body", "Two options."),
+                ("due_at", "2099-06-02T09:00"),
+                ("reviewers", "1"),
+                ("rubric", "Originality: Derivative | Fresh"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, a) = fay.api_get(&format!("/assignments/{id}")).await;
+    assert_eq!((a["title"].as_str(), a["rubric"].as_array().map(Vec::len)), (Some("Sketch two logos"), Some(1)));
     let (_, page) = ana.text(&format!("/assignments/{id}")).await;
     assert!(page.contains("Ana&#39;s three sketches") || page.contains("Ana's three sketches"));
     assert!(!page.contains("Status board"), "members see no board");
