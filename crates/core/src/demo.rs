@@ -166,7 +166,7 @@ pub async fn load(app: &Stoa) -> Result<()> {
     reply(&app, chen, &t, "We tried a `toil` label on runbook steps last year. Counting the labels at each retro made the choice obvious:\n\n\
         | step | runs / quarter | minutes each |\n|---|---|---|\n| rotate certs | 6 | 25 |\n| drain node | 14 | 10 |\n| flush CDN | 2 | 5 |", None).await?;
     tick(2);
-    reply(&app, priya, &t, "Thanks, all. I'll draft a one-page rule from this and post it for comments next week. Chen, could you share the label query?", None).await?;
+    reply(&app, priya, &t, "Thanks, all. I'll draft a one-page rule from this and post it for comments next week. @chen, could you share the label query?", None).await?;
 
     tick(20);
     let t = thread(&app, ana, &guild.slug, "Reading list: Rust for backend services",
@@ -316,6 +316,9 @@ async fn facilitation(app: &Stoa, real_now: i64, guild: &str, commons: &str, peo
         facil::vote(app, who, post, 1).await?;
     }
     facil::endorse(app, priya, &burn, true).await?;
+    for (who, kind) in [(ana, "insightful"), (fatima, "insightful"), (jonas, "thanks"), (marcus, "helpful")] {
+        crate::social::react(app, who, &burn, kind, true).await?;
+    }
     facil::accept(app, ana, &q, Some(&burn)).await?;
 
     tick(4);

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
+use stoa_domain::reactions::Reaction;
 use stoa_domain::{Action, PostBody, Title, markdown};
 use stoa_store::events::{self, NewEvent, kind};
 use stoa_store::facilitation as facil_store;
@@ -67,6 +68,39 @@ pub struct Post {
     pub can_accept: bool,
     /// Whether the viewer may endorse it (a facilitator).
     pub can_endorse: bool,
+    /// Reactions it got, in the fixed order of [`Reaction::ALL`], with
+    /// whether the viewer gave each; only kinds someone gave.
+    pub reactions: Vec<ReactionCount>,
+}
+
+/// How many gave one reaction to a post, and whether the viewer did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReactionCount {
+    pub kind: &'static str,
+    pub emoji: &'static str,
+    pub count: i64,
+    pub mine: bool,
+}
+
+/// Reactions per post: `post id → counts`.
+type Reactions = HashMap<String, Vec<ReactionCount>>;
+
+fn group_reactions(rows: Vec<(String, String, i64, i64)>) -> Reactions {
+    let mut out: Reactions = HashMap::new();
+    for (post, kind, count, mine) in rows {
+        if let Ok(r) = Reaction::parse(&kind) {
+            out.entry(post).or_default().push(ReactionCount {
+                kind: r.as_str(),
+                emoji: r.emoji(),
+                count,
+                mine: mine != 0,
+            });
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by_key(|c| Reaction::ALL.iter().position(|r| r.as_str() == c.kind));
+    }
+    out
 }
 
 /// A post as every viewer sees it, before the viewer's own flags are added;
@@ -129,11 +163,12 @@ struct Reading<'a> {
     may_accept: bool,
     /// The viewer's votes in the thread.
     votes: &'a HashMap<String, i64>,
+    reactions: Option<&'a Reactions>,
 }
 
 impl<'a> Reading<'a> {
     fn plain(may: &'a Permissions, votes: &'a HashMap<String, i64>) -> Self {
-        Self { may, last_read: None, question: false, accepted: None, may_accept: false, votes }
+        Self { may, last_read: None, question: false, accepted: None, may_accept: false, votes, reactions: None }
     }
 }
 
@@ -166,6 +201,7 @@ fn to_post(row: &SharedPost, actor: &Actor, r: &Reading<'_>) -> Post {
         can_vote: answer && may.post && !own,
         can_accept: answer && r.may_accept,
         can_endorse: answer && may.facilitate,
+        reactions: r.reactions.and_then(|all| all.get(&row.id)).cloned().unwrap_or_default(),
         reply_to_id: row.reply_to_id.clone(),
         reply_to_number: row.reply_to_number,
         body: row.body.clone(),
@@ -465,6 +501,7 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
     } else {
         None
     };
+    let reactions = group_reactions(facil_store::reactions(&mut conn, &found.thread_id, actor.id()).await?);
     drop(conn);
     let own_thread = actor.id() == Some(found.thread_author_id.as_str());
     let reading = Reading {
@@ -474,6 +511,7 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
         accepted: found.thread_accepted_post_id.as_deref(),
         may_accept: (own_thread && may.post) || may.facilitate,
         votes: &votes,
+        reactions: Some(&reactions),
     };
     let me = actor.id();
     let mut hidden_replies = 0;
@@ -544,6 +582,14 @@ pub struct NewThreadInput {
     pub opens_at: Option<i64>,
     /// A facilitator's choice of post-first mode; by default the space's.
     pub post_first: Option<bool>,
+}
+
+/// Renders a post's Markdown, linking the `@mentions` of people who exist.
+pub(crate) async fn render_post(conn: &mut Conn, body: &str) -> Result<String> {
+    let candidates = markdown::mention_candidates(body);
+    let known: std::collections::HashSet<String> =
+        stoa_store::users::existing_usernames(conn, &candidates).await?.into_iter().collect();
+    Ok(markdown::render_with_mentions(body, &|name| known.contains(name)))
 }
 
 /// The result of a write: the thread and the post written.
@@ -623,7 +669,7 @@ pub async fn create_thread(app: &Stoa, actor: &Actor, slug: &str, input: NewThre
     if !may.facilitate {
         check_slow_mode(&mut tx, &me.id, &view, None, now).await?;
     }
-    let body_html = markdown::render(body.as_str());
+    let body_html = render_post(&mut tx, body.as_str()).await?;
     let thread = NewThread {
         id: &new_id(),
         space_id: &view.space.id,
@@ -736,7 +782,6 @@ pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput
     // Parsing and rendering are pure work: done before the write lock is
     // taken, but reported only after the policy has had its say.
     let body = PostBody::parse(&input.body);
-    let body_html = body.as_ref().map(|b| markdown::render(b.as_str())).unwrap_or_default();
     let mut tx = app.store.begin().await?;
     let found = load_thread(&mut tx, actor, thread_id, Action::Post).await?;
     let may = Permissions::of(actor, &found.space);
@@ -753,6 +798,7 @@ pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput
         }
     }
     let body = body.map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
+    let body_html = render_post(&mut tx, body.as_str()).await?;
     if input.anonymous && found.space.space.allow_anonymous == 0 {
         return Err(CoreError::field("anonymous", "anonymous-not-allowed"));
     }
@@ -810,13 +856,14 @@ pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput
         can_vote: false,
         can_accept: question && (found.thread_author_id == me.id || may.facilitate),
         can_endorse: question && may.facilitate,
+        reactions: Vec::new(),
     };
     Ok(Written { thread_id: found.thread_id, space_slug: found.space.space.slug.clone(), post })
 }
 
 /// A post as `actor` may see it: refused as not found in a scheduled prompt
 /// they do not facilitate, or when post-first mode still hides it from them.
-async fn visible_post(
+pub(crate) async fn visible_post(
     conn: &mut Conn,
     actor: &Actor,
     post_id: &str,
@@ -841,6 +888,7 @@ pub async fn post(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Post> {
         Some(me) if question => facil_store::votes_of(&mut conn, &found.thread_id, me).await?.into_iter().collect(),
         _ => HashMap::new(),
     };
+    let reactions = group_reactions(facil_store::reactions(&mut conn, &found.thread_id, actor.id()).await?);
     let reading = Reading {
         may: &may,
         last_read: None,
@@ -848,6 +896,7 @@ pub async fn post(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Post> {
         accepted: found.thread_accepted_post_id.as_deref(),
         may_accept: (actor.id() == Some(found.thread_author_id.as_str()) && may.post) || may.facilitate,
         votes: &votes,
+        reactions: Some(&reactions),
     };
     Ok(to_post(&row.into(), actor, &reading))
 }
@@ -874,7 +923,7 @@ pub async fn edit_post(
     let body = PostBody::parse(body).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
     let version = expected_version.unwrap_or(row.version);
     let now = app.now();
-    let html = markdown::render(body.as_str());
+    let html = render_post(&mut tx, body.as_str()).await?;
     if !store::edit_post(&mut tx, &row.id, version, body.as_str(), &html, now).await? {
         return Err(CoreError::Conflict("edit-conflict"));
     }

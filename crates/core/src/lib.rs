@@ -28,6 +28,7 @@ pub mod library;
 pub mod quests;
 pub mod search;
 mod secrets;
+pub mod social;
 pub mod spaces;
 pub mod teams;
 mod visits;

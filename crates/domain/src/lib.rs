@@ -8,6 +8,7 @@
 pub mod markdown;
 pub mod names;
 pub mod policy;
+pub mod reactions;
 pub mod review;
 pub mod space;
 pub mod wiki;

@@ -53,6 +53,128 @@ pub fn render(source: &str) -> String {
     with_alt_text(&sanitizer().clean(&html).to_string())
 }
 
+/// Renders Markdown like [`render`], turning `@name` into a link to the
+/// person's profile when `is_person(name)` says they exist. Mentions in
+/// code and inside links stay text; so does an address like `a@b.org`.
+pub fn render_with_mentions(source: &str, is_person: &dyn Fn(&str) -> bool) -> String {
+    let events = Mentions::new(Linkify::new(Parser::new_ext(source, options())), is_person);
+    let mut html = String::with_capacity(source.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    with_alt_text(&sanitizer().clean(&html).to_string())
+}
+
+/// The usernames `@mentioned` anywhere in `source`, lower-cased, each once
+/// (code included: this is only the list of names to look up).
+pub fn mention_candidates(source: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, name) in mentions_in(source) {
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// `(byte offset of the @, name)` for each `@name` in `text` that could be
+/// a username and is not part of a word or an e-mail address.
+fn mentions_in(text: &str) -> Vec<(usize, String)> {
+    let bytes = text.as_bytes();
+    let name_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'@' && (i == 0 || !(name_char(bytes[i - 1]) || bytes[i - 1] == b'.' || bytes[i - 1] == b'@')) {
+            let start = i + 1;
+            let mut end = start;
+            while end < bytes.len() && name_char(bytes[end]) {
+                end += 1;
+            }
+            // A trailing hyphen or underscore is punctuation, not the name.
+            while end > start && matches!(bytes[end - 1], b'-' | b'_') {
+                end -= 1;
+            }
+            let followed_by_domain = end < bytes.len()
+                && bytes[end] == b'.'
+                && bytes.get(end + 1).is_some_and(|b| b.is_ascii_alphanumeric());
+            if !followed_by_domain && let Ok(name) = crate::Username::parse(&text[start..end]) {
+                out.push((i, name.into_inner()));
+            }
+            i = end.max(start);
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Turns known `@name`s in text (outside links and code) into profile links.
+struct Mentions<'a, 'f, I: Iterator<Item = Event<'a>>> {
+    inner: I,
+    is_person: &'f dyn Fn(&str) -> bool,
+    pending: std::collections::VecDeque<Event<'a>>,
+    link_depth: usize,
+    code_depth: usize,
+}
+
+impl<'a, 'f, I: Iterator<Item = Event<'a>>> Mentions<'a, 'f, I> {
+    fn new(inner: I, is_person: &'f dyn Fn(&str) -> bool) -> Self {
+        Self { inner, is_person, pending: Default::default(), link_depth: 0, code_depth: 0 }
+    }
+
+    fn split(&mut self, text: &str) -> bool {
+        let found: Vec<(usize, String)> = mentions_in(text).into_iter().filter(|(_, n)| (self.is_person)(n)).collect();
+        if found.is_empty() {
+            return false;
+        }
+        let mut at = 0;
+        for (offset, name) in found {
+            // The name as written: its length in the text is the name's.
+            let end = offset + 1 + name.len();
+            if offset > at {
+                self.pending.push_back(Event::Text(CowStr::from(text[at..offset].to_owned())));
+            }
+            self.pending.push_back(Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url: CowStr::from(format!("/u/{name}")),
+                title: CowStr::from(""),
+                id: CowStr::from(""),
+            }));
+            self.pending.push_back(Event::Text(CowStr::from(text[offset..end].to_owned())));
+            self.pending.push_back(Event::End(TagEnd::Link));
+            at = end;
+        }
+        if at < text.len() {
+            self.pending.push_back(Event::Text(CowStr::from(text[at..].to_owned())));
+        }
+        true
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Mentions<'a, '_, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.pending.pop_front() {
+            return Some(event);
+        }
+        let event = self.inner.next()?;
+        match &event {
+            Event::Start(Tag::Link { .. }) => self.link_depth += 1,
+            Event::End(TagEnd::Link) => self.link_depth = self.link_depth.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => self.code_depth += 1,
+            Event::End(TagEnd::CodeBlock) => self.code_depth = self.code_depth.saturating_sub(1),
+            Event::Text(text) if self.link_depth == 0 && self.code_depth == 0 => {
+                let text = text.clone();
+                if self.split(&text) {
+                    return self.pending.pop_front();
+                }
+            }
+            _ => {}
+        }
+        Some(event)
+    }
+}
+
 /// A wiki page rendered: its HTML and the pages it links to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WikiRendered {
@@ -367,5 +489,20 @@ mod tests {
     fn plain_text_is_short_and_has_no_markup() {
         assert_eq!(plain_text("# Title\n\nSome **bold** text", 100), "Title Some bold text");
         assert_eq!(plain_text("word ".repeat(50).as_str(), 12), "word word…");
+    }
+
+    #[test]
+    fn known_mentions_become_profile_links_and_nothing_else_does() {
+        let known = |n: &str| n == "ana" || n == "bo-b";
+        let html = render_with_mentions(
+            "Thanks @Ana and @bo-b, ask @nobody. Mail ana@example.org, see `@ana` and [@ana](https://x.org).",
+            &known,
+        );
+        assert!(html.contains(r#"<a href="/u/ana" rel="noopener noreferrer nofollow ugc">@Ana</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="/u/bo-b" rel="noopener noreferrer nofollow ugc">@bo-b</a>"#), "{html}");
+        assert!(html.contains("@nobody") && !html.contains("/u/nobody"));
+        assert!(html.contains("ana@example.org") && html.matches("/u/ana").count() == 1, "{html}");
+        assert!(html.contains("<code>@ana</code>"));
+        assert_eq!(mention_candidates("@Ana @ana x@y.org @bo-b, @x @nobody-"), ["ana", "bo-b", "nobody"]);
     }
 }

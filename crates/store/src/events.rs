@@ -46,6 +46,7 @@ pub mod kind {
     pub const ANSWER_ACCEPTED: &str = "answer.accepted";
     pub const POST_CREATED: &str = "post.created";
     pub const POST_VOTED: &str = "post.voted";
+    pub const POST_REACTED: &str = "post.reacted";
     pub const POST_ENDORSED: &str = "post.endorsed";
     pub const SPACE_RULES_CHANGED: &str = "space.rules_changed";
     pub const TEAM_SET_CREATED: &str = "team_set.created";

@@ -112,6 +112,58 @@ async fn bump_thread_of_post(conn: &mut AnyConnection, post_id: &str) -> Result<
     Ok(())
 }
 
+// ---------------------------------------------------------------- reactions
+
+/// Adds (`on`) or takes back a reaction; false when nothing changed.
+pub async fn react(
+    conn: &mut AnyConnection,
+    post_id: &str,
+    user_id: &str,
+    kind: &str,
+    on: bool,
+    now: i64,
+) -> Result<bool> {
+    let done = if on {
+        sqlx::query(
+            "INSERT INTO post_reactions (post_id, user_id, kind, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (post_id, user_id, kind) DO NOTHING",
+        )
+        .bind(post_id)
+        .bind(user_id)
+        .bind(kind)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+    } else {
+        sqlx::query("DELETE FROM post_reactions WHERE post_id = $1 AND user_id = $2 AND kind = $3")
+            .bind(post_id)
+            .bind(user_id)
+            .bind(kind)
+            .execute(&mut *conn)
+            .await?
+    };
+    Ok(done.rows_affected() > 0)
+}
+
+/// `(post id, kind, count, whether `viewer_id` is among them)` for a thread's posts.
+pub async fn reactions(
+    conn: &mut AnyConnection,
+    thread_id: &str,
+    viewer_id: Option<&str>,
+) -> Result<Vec<(String, String, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT r.post_id, r.kind, COUNT(*) AS n,
+                MAX(CASE WHEN r.user_id = $2 THEN 1 ELSE 0 END) AS mine
+         FROM post_reactions r JOIN posts p ON p.id = r.post_id
+         WHERE p.thread_id = $1
+         GROUP BY r.post_id, r.kind",
+    )
+    .bind(thread_id)
+    .bind(viewer_id)
+    .fetch_all(conn)
+    .await?)
+}
+
 // ---------------------------------------------------------------- thread state
 
 pub async fn set_state(conn: &mut AnyConnection, thread_id: &str, state: &ThreadState) -> Result<()> {

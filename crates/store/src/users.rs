@@ -413,3 +413,19 @@ pub async fn names_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Ve
     }
     Ok(query.fetch_all(conn).await?)
 }
+
+/// Which of `usernames` belong to active accounts (for linking @mentions).
+pub async fn existing_usernames(conn: &mut AnyConnection, usernames: &[String]) -> Result<Vec<String>> {
+    if usernames.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT username FROM users WHERE username IN ({}) AND suspended_at IS NULL",
+        crate::placeholders(1, usernames.len())
+    );
+    let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+    for name in usernames {
+        query = query.bind(name.as_str());
+    }
+    Ok(query.fetch_all(conn).await?)
+}

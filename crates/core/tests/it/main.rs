@@ -7,6 +7,7 @@ mod facilitation;
 mod learning;
 mod library;
 mod search;
+mod social;
 mod spaces;
 mod wiki;
 

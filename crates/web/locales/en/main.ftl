@@ -875,3 +875,11 @@ assignment-edit = Edit this assignment
 assignment-save = Save changes
 flash-assignment-updated = The assignment is updated.
 assignment-times-help = Times are in your browser's time zone (UTC without JavaScript).
+
+## Social
+reactions = Reactions
+reaction-helpful = Helpful
+reaction-insightful = Insightful
+reaction-thanks = Thanks
+reaction-celebrate = Celebrate
+reaction-curious = Curious, tell me more

@@ -881,3 +881,11 @@ assignment-edit = Editar esta tarea
 assignment-save = Guardar los cambios
 flash-assignment-updated = La tarea se ha actualizado.
 assignment-times-help = Las horas están en la zona horaria de tu navegador (UTC sin JavaScript).
+
+## Social
+reactions = Reacciones
+reaction-helpful = Útil
+reaction-insightful = Revelador
+reaction-thanks = Gracias
+reaction-celebrate = ¡Enhorabuena!
+reaction-curious = Curiosidad, cuéntame más

@@ -396,6 +396,17 @@ pub struct PostDto {
     pub endorsed_by: Option<String>,
     /// The question's accepted answer.
     pub accepted: bool,
+    /// Reactions given, with whether you gave each.
+    pub reactions: Vec<ReactionDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReactionDto {
+    /// `helpful`, `insightful`, `thanks`, `celebrate` or `curious`.
+    pub kind: String,
+    pub emoji: String,
+    pub count: i64,
+    pub mine: bool,
 }
 
 impl From<Post> for PostDto {
@@ -420,6 +431,11 @@ impl From<Post> for PostDto {
             my_vote: p.my_vote,
             endorsed_by: p.endorsed_by,
             accepted: p.accepted,
+            reactions: p
+                .reactions
+                .into_iter()
+                .map(|r| ReactionDto { kind: r.kind.into(), emoji: r.emoji.into(), count: r.count, mine: r.mine })
+                .collect(),
         }
     }
 }

@@ -23,6 +23,7 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(split))
         .routes(routes!(merge))
         .routes(routes!(open_now))
+        .routes(routes!(add_reaction, remove_reaction))
         .routes(routes!(set_rules))
 }
 
@@ -140,6 +141,30 @@ async fn open_now(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     facilitation::open_now(&s.app, &actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Reacts to a post: `helpful`, `insightful`, `thanks`, `celebrate` or `curious`.
+#[utoipa::path(put, path = "/posts/{id}/reactions/{kind}", tag = "posts", params(("id" = String, Path), ("kind" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_reaction(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath((id, kind)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    stoa_core::social::react(&s.app, &actor, &id, &kind, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Takes a reaction back.
+#[utoipa::path(delete, path = "/posts/{id}/reactions/{kind}", tag = "posts", params(("id" = String, Path), ("kind" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn remove_reaction(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath((id, kind)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    stoa_core::social::react(&s.app, &actor, &id, &kind, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

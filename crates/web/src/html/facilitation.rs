@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/t/{id}/split", post(split))
         .route("/t/{id}/merge", post(merge))
         .route("/t/{id}/open", post(open_now))
+        .route("/p/{id}/react", post(react))
         .route("/s/{slug}/facilitate", get(facilitate_page).post(save_rules))
 }
 
@@ -196,6 +197,27 @@ async fn merge(
         Err(e) => {
             thread_again(&state, ctx, &id, e, ThreadExtras { merge_into: form.into, ..ThreadExtras::default() }).await
         }
+    }
+}
+
+#[derive(Deserialize)]
+struct ReactForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    on: Option<String>,
+}
+
+async fn react(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    Form(form): Form<ReactForm>,
+) -> Response {
+    let on = flag(&form.on).unwrap_or(true);
+    match stoa_core::social::react(&state.app, &ctx.actor(), &id, &form.kind, on).await {
+        Ok(()) => Redirect::to(&format!("/p/{id}")).into_response(),
+        Err(e) => errors::render_error(&ctx, e),
     }
 }
 

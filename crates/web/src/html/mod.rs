@@ -430,6 +430,18 @@ pub(crate) fn local_time(value: &str, tz_offset_minutes: &str) -> Result<Option<
     Ok(Some(utc * 1000))
 }
 
+/// Every reaction kind in order as `(kind, emoji, count, given by the
+/// viewer)`, for a post's reaction buttons.
+pub fn reaction_bar(given: &[stoa_core::discussions::ReactionCount]) -> Vec<(&'static str, &'static str, i64, bool)> {
+    stoa_domain::reactions::Reaction::ALL
+        .iter()
+        .map(|r| {
+            let c = given.iter().find(|c| c.kind == r.as_str());
+            (r.as_str(), r.emoji(), c.map_or(0, |c| c.count), c.is_some_and(|c| c.mine))
+        })
+        .collect()
+}
+
 /// A CSV download.
 pub(crate) fn csv_response(file_name: &str, body: &str) -> Response {
     let disposition = format!("attachment; filename=\"{}\"", file_name.replace(['"', '\\', '\r', '\n'], "_"));

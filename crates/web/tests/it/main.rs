@@ -11,6 +11,7 @@ mod learning;
 mod pages;
 mod robustness;
 mod security;
+mod social;
 
 use std::net::SocketAddr;
 
