@@ -883,3 +883,4 @@ reaction-insightful = Insightful
 reaction-thanks = Thanks
 reaction-celebrate = Celebrate
 reaction-curious = Curious, tell me more
+reaction-add = Add a reaction

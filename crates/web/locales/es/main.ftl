@@ -889,3 +889,4 @@ reaction-insightful = Revelador
 reaction-thanks = Gracias
 reaction-celebrate = ¡Enhorabuena!
 reaction-curious = Curiosidad, cuéntame más
+reaction-add = Añadir una reacción
