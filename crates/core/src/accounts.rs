@@ -399,6 +399,9 @@ pub struct Profile {
     pub is_admin: bool,
     /// The spaces this person belongs to that the viewer may read.
     pub spaces: Vec<spaces::SpaceSummary>,
+    /// What they know, and what they want to learn.
+    pub skills: Vec<String>,
+    pub interests: Vec<String>,
 }
 
 /// The profile of `username`, with only the memberships `actor` may see.
@@ -417,7 +420,11 @@ pub async fn profile(app: &Stoa, actor: &Actor, username: &str) -> Result<Profil
         .filter(|v| theirs.contains(&v.space.id) && spaces::allowed(actor, v, stoa_domain::Action::ReadContent))
         .map(spaces::SpaceSummary::of)
         .collect();
+    let tags = users::tags_of(&mut conn, std::slice::from_ref(&row.id)).await?;
+    let of = |kind: &str| tags.iter().filter(|t| t.1 == kind).map(|t| t.2.clone()).collect();
     Ok(Profile {
+        skills: of(SKILL),
+        interests: of(INTEREST),
         id: row.id,
         username: row.username,
         display_name: row.display_name,
@@ -427,6 +434,102 @@ pub async fn profile(app: &Stoa, actor: &Actor, username: &str) -> Result<Profil
         is_admin: row.is_admin != 0,
         spaces: visible,
     })
+}
+
+const SKILL: &str = "skill";
+const INTEREST: &str = "interest";
+
+/// Sets what the signed-in person knows and wants to learn: up to ten tags
+/// each, separated by spaces or commas (`#` optional).
+pub async fn set_expertise(app: &Stoa, actor: &Actor, skills: &str, interests: &str) -> Result<()> {
+    let me = actor.require()?;
+    let mut errors = Vec::new();
+    let skills = field(&mut errors, "skills", stoa_domain::wiki::parse_tags(skills));
+    let interests = field(&mut errors, "interests", stoa_domain::wiki::parse_tags(interests));
+    let (Some(skills), Some(interests)) = (skills, interests) else {
+        return Err(CoreError::Invalid(errors));
+    };
+    let mut tx = app.store.begin().await?;
+    users::set_user_tags(&mut tx, &me.id, SKILL, &skills).await?;
+    users::set_user_tags(&mut tx, &me.id, INTEREST, &interests).await?;
+    events::append(
+        &mut tx,
+        NewEvent {
+            kind: kind::USER_UPDATED,
+            actor_id: Some(&me.id),
+            space_id: None,
+            subject_id: Some(&me.id),
+            data: serde_json::json!({"skills": skills, "interests": interests}),
+        },
+        app.now(),
+    )
+    .await?;
+    stoa_store::commit(tx).await?;
+    Ok(())
+}
+
+/// Who to look for in the people directory.
+#[derive(Debug, Clone, Default)]
+pub struct PeopleFilter {
+    pub skill: Option<String>,
+    pub interest: Option<String>,
+    /// Part of a name.
+    pub text: Option<String>,
+}
+
+/// A person as the directory lists them.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonSummary {
+    pub username: String,
+    pub display_name: String,
+    /// The first line of their bio, as plain text.
+    pub headline: String,
+    pub skills: Vec<String>,
+    pub interests: Vec<String>,
+}
+
+/// People per page in the directory.
+pub const PEOPLE_PER_PAGE: i64 = 30;
+
+/// The people directory, filtered by a skill, an interest or a name, for
+/// signed-in people (a list of everyone is not for the open web).
+pub async fn people(app: &Stoa, actor: &Actor, filter: &PeopleFilter, page: i64) -> Result<(Vec<PersonSummary>, bool)> {
+    actor.require()?;
+    let page = page.max(1);
+    let clean = |t: &Option<String>| {
+        t.as_deref().map(|t| t.trim().trim_start_matches('#').to_lowercase()).filter(|t| !t.is_empty())
+    };
+    let by_tag = match (clean(&filter.skill), clean(&filter.interest)) {
+        (Some(s), _) => Some((SKILL, s)),
+        (None, Some(i)) => Some((INTEREST, i)),
+        (None, None) => None,
+    };
+    let text = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let mut conn = app.store.read().await?;
+    let rows = users::people(
+        &mut conn,
+        by_tag.as_ref().map(|(k, t)| (*k, t.as_str())),
+        text,
+        PEOPLE_PER_PAGE + 1,
+        (page - 1).saturating_mul(PEOPLE_PER_PAGE),
+    )
+    .await?;
+    let has_more = rows.len() as i64 > PEOPLE_PER_PAGE;
+    let rows: Vec<users::PersonRow> = rows.into_iter().take(PEOPLE_PER_PAGE as usize).collect();
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let tags = users::tags_of(&mut conn, &ids).await?;
+    let of = |id: &str, kind: &str| tags.iter().filter(|t| t.0 == id && t.1 == kind).map(|t| t.2.clone()).collect();
+    let people = rows
+        .iter()
+        .map(|r| PersonSummary {
+            username: r.username.clone(),
+            display_name: r.display_name.clone(),
+            headline: markdown::plain_text(r.bio.lines().next().unwrap_or_default(), 140),
+            skills: of(&r.id, SKILL),
+            interests: of(&r.id, INTEREST),
+        })
+        .collect();
+    Ok((people, has_more))
 }
 
 /// The signed-in person's own account, with the private fields.

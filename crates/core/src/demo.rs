@@ -101,6 +101,16 @@ pub async fn load(app: &Stoa) -> Result<()> {
         accounts::update_profile(&app, who, accounts::ProfileInput { bio: Some(bio.into()), ..Default::default() })
             .await?;
     }
+    for (who, skills, interests) in [
+        (priya, "sre incident-review error-budgets facilitation", "rust"),
+        (ana, "payments postgres", "rust observability"),
+        (jonas, "incident-review tls", "automation"),
+        (chen, "observability prometheus", "rust"),
+        (fatima, "async tokio", "deployments"),
+        (diego, "webhooks python", "rate-limits"),
+    ] {
+        accounts::set_expertise(&app, who, skills, interests).await?;
+    }
 
     tick(2);
     let guild = spaces::create_space(

@@ -9,3 +9,13 @@ CREATE TABLE post_reactions (
     created_at BIGINT NOT NULL,
     PRIMARY KEY (post_id, user_id, kind)
 );
+
+-- What people know (skills) and want to learn (interests), as tags.
+CREATE TABLE user_tags (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    -- `skill` or `interest`.
+    kind    TEXT NOT NULL,
+    tag     TEXT NOT NULL,
+    PRIMARY KEY (user_id, kind, tag)
+);
+CREATE INDEX user_tags_by_tag ON user_tags (kind, tag);

@@ -429,3 +429,74 @@ pub async fn existing_usernames(conn: &mut AnyConnection, usernames: &[String]) 
     }
     Ok(query.fetch_all(conn).await?)
 }
+
+/// Replaces a person's tags of one kind (`skill` or `interest`).
+pub async fn set_user_tags(conn: &mut AnyConnection, user_id: &str, kind: &str, tags: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM user_tags WHERE user_id = $1 AND kind = $2")
+        .bind(user_id)
+        .bind(kind)
+        .execute(&mut *conn)
+        .await?;
+    for tag in tags {
+        sqlx::query("INSERT INTO user_tags (user_id, kind, tag) VALUES ($1, $2, $3)")
+            .bind(user_id)
+            .bind(kind)
+            .bind(tag.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// `(user id, kind, tag)` for the given people, sorted by tag.
+pub async fn tags_of(conn: &mut AnyConnection, user_ids: &[String]) -> Result<Vec<(String, String, String)>> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT user_id, kind, tag FROM user_tags WHERE user_id IN ({}) ORDER BY tag",
+        crate::placeholders(1, user_ids.len())
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in user_ids {
+        query = query.bind(id.as_str());
+    }
+    Ok(query.fetch_all(conn).await?)
+}
+
+/// A person in the directory.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct PersonRow {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub bio: String,
+}
+
+/// People who may sign in, optionally only those with the tag `tag` of
+/// `kind`, or whose name contains `text`; by display name.
+pub async fn people(
+    conn: &mut AnyConnection,
+    kind_and_tag: Option<(&str, &str)>,
+    text: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<PersonRow>> {
+    let pattern = text.map(|t| format!("%{}%", t.to_lowercase().replace(['%', '_'], "")));
+    let (kind, tag) = kind_and_tag.unzip();
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.username, u.display_name, u.bio FROM users u
+         WHERE u.suspended_at IS NULL
+           AND ($1 IS NULL OR EXISTS (SELECT 1 FROM user_tags t WHERE t.user_id = u.id AND t.kind = $1 AND t.tag = $2))
+           AND ($3 IS NULL OR LOWER(u.display_name) LIKE $3 OR u.username LIKE $3)
+         ORDER BY LOWER(u.display_name), u.username
+         LIMIT $4 OFFSET $5",
+    )
+    .bind(kind)
+    .bind(tag)
+    .bind(pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?)
+}

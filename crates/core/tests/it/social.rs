@@ -92,3 +92,41 @@ async fn mentions_of_people_who_exist_link_to_their_profiles() {
         discussions::edit_post(&app, &boris, &reply.post.id, "Now with @ghost and @ana", None).await.expect("edit");
     assert!(edited.body_html.contains(r#"<a href="/u/ana""#) && !edited.body_html.contains("/u/ghost"));
 }
+
+#[tokio::test]
+async fn people_are_found_by_what_they_know_and_want_to_learn() {
+    use stoa_core::accounts::{self, PeopleFilter};
+    let app = app().await;
+    let ana = person(&app, "ana").await;
+    let boris = person(&app, "boris").await;
+    let cleo = person(&app, "cleo").await;
+    accounts::set_expertise(&app, &ana, "#Rust, postgres", "kubernetes").await.expect("ana");
+    accounts::set_expertise(&app, &boris, "kubernetes", "rust").await.expect("boris");
+    let bad = accounts::set_expertise(&app, &cleo, "c++", "").await;
+    assert!(matches!(bad, Err(CoreError::Invalid(ref f)) if f[0].field == "skills"));
+    let too_many = (0..11).map(|i| format!("t{i}")).collect::<Vec<_>>().join(" ");
+    assert!(matches!(accounts::set_expertise(&app, &cleo, "", &too_many).await, Err(CoreError::Invalid(_))));
+
+    let profile = accounts::profile(&app, &cleo, "ana").await.expect("profile");
+    assert_eq!(
+        (profile.skills.clone(), profile.interests.clone()),
+        (vec!["postgres".to_owned(), "rust".to_owned()], vec!["kubernetes".to_owned()])
+    );
+    let names =
+        |(people, _): (Vec<accounts::PersonSummary>, bool)| people.into_iter().map(|p| p.username).collect::<Vec<_>>();
+    let by = |skill: Option<&str>, interest: Option<&str>, text: Option<&str>| PeopleFilter {
+        skill: skill.map(str::to_owned),
+        interest: interest.map(str::to_owned),
+        text: text.map(str::to_owned),
+    };
+    assert_eq!(names(accounts::people(&app, &cleo, &by(Some("rust"), None, None), 1).await.expect("q")), ["ana"]);
+    assert_eq!(names(accounts::people(&app, &cleo, &by(None, Some("#Rust"), None), 1).await.expect("q")), ["boris"]);
+    assert_eq!(names(accounts::people(&app, &cleo, &by(None, None, Some("cle")), 1).await.expect("q")), ["cleo"]);
+    assert_eq!(names(accounts::people(&app, &cleo, &by(None, None, None), 1).await.expect("q")).len(), 3);
+    assert!(matches!(
+        accounts::people(&app, &stoa_core::Actor::ANONYMOUS, &by(None, None, None), 1).await,
+        Err(CoreError::SignInRequired)
+    ));
+    accounts::set_expertise(&app, &ana, "", "").await.expect("clear");
+    assert!(names(accounts::people(&app, &cleo, &by(Some("rust"), None, None), 1).await.expect("q")).is_empty());
+}

@@ -25,6 +25,8 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(decline_invite))
         .routes(routes!(my_spaces))
         .routes(routes!(get_user))
+        .routes(routes!(list_people))
+        .routes(routes!(set_expertise))
         .routes(routes!(recent_activity))
         .routes(routes!(admin_users, admin_create_user))
         .routes(routes!(admin_update_user))
@@ -234,4 +236,41 @@ async fn admin_update_settings(
         admin::update_settings(&s.app, &actor, body.registration.as_deref(), body.instance_name.as_deref()).await?;
     s.forget_instance_name();
     Ok(ApiJson(settings.into()))
+}
+
+/// The people directory (signed in): filter by a skill, an interest or a name.
+#[utoipa::path(get, path = "/people", tag = "users", params(PeopleParams),
+    responses((status = 200, body = PeopleDto), (status = 401, body = ErrorBody)))]
+async fn list_people(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiQuery(q): ApiQuery<PeopleParams>,
+) -> ApiResult<ApiJson<PeopleDto>> {
+    let filter = stoa_core::accounts::PeopleFilter { skill: q.skill, interest: q.interest, text: q.q };
+    let (people, has_more) = stoa_core::accounts::people(&s.app, &actor, &filter, q.page.unwrap_or(1)).await?;
+    Ok(ApiJson(PeopleDto {
+        people: people
+            .into_iter()
+            .map(|p| PersonDto {
+                username: p.username,
+                display_name: p.display_name,
+                headline: p.headline,
+                skills: p.skills,
+                interests: p.interests,
+            })
+            .collect(),
+        has_more,
+    }))
+}
+
+/// Sets your skills and interests (each replaces the list).
+#[utoipa::path(put, path = "/me/expertise", tag = "me", request_body = ExpertiseBody,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_expertise(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<ExpertiseBody>,
+) -> ApiResult<StatusCode> {
+    stoa_core::accounts::set_expertise(&s.app, &actor, &body.skills.join(" "), &body.interests.join(" ")).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -58,6 +58,9 @@ pub struct ProfileDto {
     pub created_at: i64,
     /// Spaces this person belongs to that you may read.
     pub spaces: Vec<SpaceDto>,
+    /// What they know about, and want to learn.
+    pub skills: Vec<String>,
+    pub interests: Vec<String>,
 }
 
 impl From<Profile> for ProfileDto {
@@ -71,6 +74,8 @@ impl From<Profile> for ProfileDto {
             is_admin: p.is_admin,
             created_at: p.created_at,
             spaces: p.spaces.into_iter().map(SpaceDto::from).collect(),
+            skills: p.skills,
+            interests: p.interests,
         }
     }
 }
@@ -1498,4 +1503,39 @@ impl From<stoa_core::health::Health> for HealthDto {
             never_posted: h.never_posted.into_iter().map(quiet).collect(),
         }
     }
+}
+
+/// Your skills and interests: up to ten tags each.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ExpertiseBody {
+    #[serde(default)]
+    pub skills: Vec<String>,
+    #[serde(default)]
+    pub interests: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct PeopleParams {
+    /// People who know about this tag.
+    pub skill: Option<String>,
+    /// People who want to learn this tag.
+    pub interest: Option<String>,
+    /// Part of a name.
+    pub q: Option<String>,
+    pub page: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonDto {
+    pub username: String,
+    pub display_name: String,
+    pub headline: String,
+    pub skills: Vec<String>,
+    pub interests: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeopleDto {
+    pub people: Vec<PersonDto>,
+    pub has_more: bool,
 }

@@ -14,6 +14,7 @@ mod facilitation;
 mod home;
 mod learning;
 mod library;
+mod people;
 mod search;
 mod spaces;
 mod threads;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(threads::router())
         .merge(facilitation::router())
         .merge(learning::router())
+        .merge(people::router())
         .merge(admin::router())
         .merge(wiki::router())
         .merge(library::router())

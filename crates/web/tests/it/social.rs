@@ -52,3 +52,34 @@ async fn reactions_by_role_in_the_api_and_the_page() {
         (Some(1), Some(false))
     );
 }
+
+#[tokio::test]
+async fn skills_and_interests_are_set_in_a_form_and_found_in_the_directory() {
+    let app = spawn_app().await;
+    let ana = app.person("ana").await;
+    let boris = app.person("boris").await.with_token().await;
+    let r = ana.post_form("/settings/expertise", &[("skills", "rust, bad tag!"), ("interests", "kubernetes")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("page").contains("bad tag!"), "what was typed stays");
+    let r = ana.post_form("/settings/expertise", &[("skills", "rust postgres"), ("interests", "kubernetes")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, profile) = ana.text("/u/ana").await;
+    assert!(profile.contains(r#"href="/people?skill=rust""#));
+    let (status, html) = boris.text("/people?skill=rust").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"href="/u/ana""#));
+    let (status, _) = app.visitor().text("/people").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the directory is for signed-in people");
+    let (status, body) = boris
+        .api_send(
+            Method::PUT,
+            "/me/expertise",
+            Some(serde_json::json!({"skills": ["kubernetes"], "interests": ["rust"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (_, found) = boris.api_get("/people?interest=rust").await;
+    assert_eq!(found["people"][0]["username"], "boris");
+    let (_, user) = boris.api_get("/users/ana").await;
+    assert_eq!(user["skills"], serde_json::json!(["postgres", "rust"]));
+}
