@@ -16,6 +16,7 @@
 //! feeds it, and decides the readable spaces with the permission policy.
 //! The query language is described on [`ParsedQuery`].
 
+mod exclude;
 mod facets;
 mod highlight;
 mod rank;
@@ -404,7 +405,18 @@ impl SearchIndex {
         let inner = &*self.inner;
         let fields = &inner.fields;
 
-        let text = parsed.has_text().then(|| inner.search_parser.parse_query_lenient(&parsed.tantivy_text()).0);
+        let text = parsed.has_text().then(|| {
+            let mut parts: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
+            let positive = parsed.tantivy_text();
+            if !positive.is_empty() {
+                parts.push((Occur::Must, inner.search_parser.parse_query_lenient(&positive).0));
+            }
+            for excluded in parsed.tantivy_excluded() {
+                let query = inner.search_parser.parse_query_lenient(&excluded).0;
+                parts.push((Occur::MustNot, Box::new(exclude::Excluded(query))));
+            }
+            Box::new(BooleanQuery::new(parts)) as Box<dyn tantivy::query::Query>
+        });
         let mut clauses = vec![(Occur::Must, inner.permission(&query.readable_spaces))];
         if let Some(text) = &text {
             clauses.push((Occur::Must, text.box_clone()));

@@ -15,7 +15,8 @@
 //! and `*` are ordinary characters. tantivy's own grammar is richer, but it
 //! drops words it cannot place (`error: foo` loses `foo`) and recurses once
 //! per parenthesis, so a line of `(((` overflows the stack. Instead this
-//! module writes a query string of its own ([`ParsedQuery::tantivy_text`]) in
+//! module writes query strings of its own ([`ParsedQuery::tantivy_text`] and
+//! [`ParsedQuery::tantivy_excluded`]) in
 //! which every word is plain lowercase letters and digits, and that string is
 //! what tantivy parses.
 
@@ -93,14 +94,20 @@ impl ParsedQuery {
         !(self.words.is_empty() && self.phrases.is_empty() && self.excluded.is_empty())
     }
 
-    /// The text part as a query string for tantivy's parser, in the subset of
-    /// its grammar that cannot go wrong: lowercase letter-and-digit terms,
-    /// double-quoted phrases and `-` exclusions.
+    /// The words and phrases to match as a query string for tantivy's
+    /// parser, in the subset of its grammar that cannot go wrong: lowercase
+    /// letter-and-digit terms and double-quoted phrases. Empty when there
+    /// are only exclusions.
     pub(crate) fn tantivy_text(&self) -> String {
         let words = self.words.iter().map(|word| term_or_phrase(word));
         let phrases = self.phrases.iter().map(|phrase| format!("\"{}\"", alphanumeric_runs(phrase).join(" ")));
-        let excluded = self.excluded.iter().map(|word| format!("-{}", term_or_phrase(word)));
-        words.chain(phrases).chain(excluded).collect::<Vec<_>>().join(" ")
+        words.chain(phrases).collect::<Vec<_>>().join(" ")
+    }
+
+    /// Each exclusion as a query string for tantivy's parser (a term or a
+    /// quoted phrase), to be wrapped as a `MustNot` clause of its own.
+    pub(crate) fn tantivy_excluded(&self) -> Vec<String> {
+        self.excluded.iter().map(|word| term_or_phrase(word)).collect()
     }
 
     fn word(&mut self, word: &str) {
@@ -279,7 +286,8 @@ mod tests {
         assert_eq!(parsed.spaces, strings(&["guild"]));
         assert_eq!(parsed.kinds, vec![Kind::Thread]);
         assert!(parsed.ignored.is_empty());
-        assert_eq!(parsed.tantivy_text(), r#"borrow "mutable reference" -unsafe"#);
+        assert_eq!(parsed.tantivy_text(), r#"borrow "mutable reference""#);
+        assert_eq!(parsed.tantivy_excluded(), ["unsafe"]);
     }
 
     #[test]
