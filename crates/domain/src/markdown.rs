@@ -10,7 +10,7 @@
 //! Sanitizing runs on the rendered HTML, so raw HTML in the source gets the
 //! same treatment: no scripts, no event handlers, no `javascript:` URLs.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -47,7 +47,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 
 /// Renders Markdown to HTML that is safe to embed in a page as is.
 pub fn render(source: &str) -> String {
-    let events = Linkify::new(Parser::new_ext(source, options()));
+    let events = linkify(Parser::new_ext(source, options()));
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
     with_alt_text(&sanitizer().clean(&html).to_string())
@@ -57,7 +57,10 @@ pub fn render(source: &str) -> String {
 /// person's profile when `is_person(name)` says they exist. Mentions in
 /// code and inside links stay text; so does an address like `a@b.org`.
 pub fn render_with_mentions(source: &str, is_person: &dyn Fn(&str) -> bool) -> String {
-    let events = Mentions::new(Linkify::new(Parser::new_ext(source, options())), is_person);
+    let events =
+        SplitText::new(linkify(Parser::new_ext(source, options())), |text: &str, pending: &mut VecDeque<Event<'_>>| {
+            link_mentions(text, is_person, pending)
+        });
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
     with_alt_text(&sanitizer().clean(&html).to_string())
@@ -107,72 +110,33 @@ fn mentions_in(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// Turns known `@name`s in text (outside links and code) into profile links.
-struct Mentions<'a, 'f, I: Iterator<Item = Event<'a>>> {
-    inner: I,
-    is_person: &'f dyn Fn(&str) -> bool,
-    pending: std::collections::VecDeque<Event<'a>>,
-    link_depth: usize,
-    code_depth: usize,
-}
-
-impl<'a, 'f, I: Iterator<Item = Event<'a>>> Mentions<'a, 'f, I> {
-    fn new(inner: I, is_person: &'f dyn Fn(&str) -> bool) -> Self {
-        Self { inner, is_person, pending: Default::default(), link_depth: 0, code_depth: 0 }
+/// Replaces the known `@name`s in `text` with profile links.
+fn link_mentions<'a>(text: &str, is_person: &dyn Fn(&str) -> bool, pending: &mut VecDeque<Event<'a>>) -> bool {
+    let found: Vec<(usize, String)> = mentions_in(text).into_iter().filter(|(_, n)| is_person(n)).collect();
+    if found.is_empty() {
+        return false;
     }
-
-    fn split(&mut self, text: &str) -> bool {
-        let found: Vec<(usize, String)> = mentions_in(text).into_iter().filter(|(_, n)| (self.is_person)(n)).collect();
-        if found.is_empty() {
-            return false;
+    let mut at = 0;
+    for (offset, name) in found {
+        // The name as written: its length in the text is the name's.
+        let end = offset + 1 + name.len();
+        if offset > at {
+            pending.push_back(Event::Text(CowStr::from(text[at..offset].to_owned())));
         }
-        let mut at = 0;
-        for (offset, name) in found {
-            // The name as written: its length in the text is the name's.
-            let end = offset + 1 + name.len();
-            if offset > at {
-                self.pending.push_back(Event::Text(CowStr::from(text[at..offset].to_owned())));
-            }
-            self.pending.push_back(Event::Start(Tag::Link {
-                link_type: LinkType::Inline,
-                dest_url: CowStr::from(format!("/u/{name}")),
-                title: CowStr::from(""),
-                id: CowStr::from(""),
-            }));
-            self.pending.push_back(Event::Text(CowStr::from(text[offset..end].to_owned())));
-            self.pending.push_back(Event::End(TagEnd::Link));
-            at = end;
-        }
-        if at < text.len() {
-            self.pending.push_back(Event::Text(CowStr::from(text[at..].to_owned())));
-        }
-        true
+        pending.push_back(Event::Start(Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url: CowStr::from(format!("/u/{name}")),
+            title: CowStr::from(""),
+            id: CowStr::from(""),
+        }));
+        pending.push_back(Event::Text(CowStr::from(text[offset..end].to_owned())));
+        pending.push_back(Event::End(TagEnd::Link));
+        at = end;
     }
-}
-
-impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Mentions<'a, '_, I> {
-    type Item = Event<'a>;
-
-    fn next(&mut self) -> Option<Event<'a>> {
-        if let Some(event) = self.pending.pop_front() {
-            return Some(event);
-        }
-        let event = self.inner.next()?;
-        match &event {
-            Event::Start(Tag::Link { .. }) => self.link_depth += 1,
-            Event::End(TagEnd::Link) => self.link_depth = self.link_depth.saturating_sub(1),
-            Event::Start(Tag::CodeBlock(_)) => self.code_depth += 1,
-            Event::End(TagEnd::CodeBlock) => self.code_depth = self.code_depth.saturating_sub(1),
-            Event::Text(text) if self.link_depth == 0 && self.code_depth == 0 => {
-                let text = text.clone();
-                if self.split(&text) {
-                    return self.pending.pop_front();
-                }
-            }
-            _ => {}
-        }
-        Some(event)
+    if at < text.len() {
+        pending.push_back(Event::Text(CowStr::from(text[at..].to_owned())));
     }
+    true
 }
 
 /// A wiki page rendered: its HTML and the pages it links to.
@@ -203,7 +167,7 @@ pub fn render_wiki(source: &str, base: &str) -> WikiRendered {
         }
         other => other,
     });
-    let events = Linkify::new(parser);
+    let events = linkify(parser);
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
     let html = with_alt_text(&sanitizer().clean(&html).to_string());
@@ -303,69 +267,26 @@ pub fn plain_text(source: &str, max_chars: usize) -> String {
     }
 }
 
-/// Turns bare `http://` and `https://` URLs in text into links, as GitHub does.
-///
-/// Text inside links and code is left alone. A URL ends at whitespace, and
-/// trailing punctuation that usually closes a sentence is not part of it.
-struct Linkify<'a, I: Iterator<Item = Event<'a>>> {
+/// An event adapter that hands each run of text outside links and code
+/// blocks to `split`, which may replace it with other events (pushed onto
+/// the queue) and says whether it did.
+struct SplitText<'a, I: Iterator<Item = Event<'a>>, F: FnMut(&str, &mut VecDeque<Event<'a>>) -> bool> {
     inner: I,
-    pending: std::collections::VecDeque<Event<'a>>,
+    split: F,
+    pending: VecDeque<Event<'a>>,
     link_depth: usize,
     code_depth: usize,
 }
 
-impl<'a, I: Iterator<Item = Event<'a>>> Linkify<'a, I> {
-    fn new(inner: I) -> Self {
-        Self { inner, pending: Default::default(), link_depth: 0, code_depth: 0 }
-    }
-
-    fn split(&mut self, text: &str) -> bool {
-        let mut rest = text;
-        let mut found = false;
-        while let Some(start) = find_url_start(rest) {
-            let tail = &rest[start..];
-            let end = tail.find(|c: char| c.is_whitespace() || c == '<' || c == '>').unwrap_or(tail.len());
-            let url = tail[..end].trim_end_matches(['.', ',', ':', ';', '!', '?', ')', '\'', '"']);
-            if url.len() <= "https://".len() {
-                self.pending.push_back(Event::Text(CowStr::from(rest[..start + end].to_owned())));
-                rest = &rest[start + end..];
-                continue;
-            }
-            found = true;
-            if start > 0 {
-                self.pending.push_back(Event::Text(CowStr::from(rest[..start].to_owned())));
-            }
-            let dest = CowStr::from(url.to_owned());
-            self.pending.push_back(Event::Start(Tag::Link {
-                link_type: LinkType::Autolink,
-                dest_url: dest.clone(),
-                title: CowStr::from(""),
-                id: CowStr::from(""),
-            }));
-            self.pending.push_back(Event::Text(dest));
-            self.pending.push_back(Event::End(TagEnd::Link));
-            rest = &rest[start + url.len()..];
-        }
-        if found && !rest.is_empty() {
-            self.pending.push_back(Event::Text(CowStr::from(rest.to_owned())));
-        }
-        if !found {
-            self.pending.clear();
-        }
-        found
+impl<'a, I: Iterator<Item = Event<'a>>, F: FnMut(&str, &mut VecDeque<Event<'a>>) -> bool> SplitText<'a, I, F> {
+    fn new(inner: I, split: F) -> Self {
+        Self { inner, split, pending: VecDeque::new(), link_depth: 0, code_depth: 0 }
     }
 }
 
-fn find_url_start(text: &str) -> Option<usize> {
-    let http = text.find("http://");
-    let https = text.find("https://");
-    match (http, https) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Linkify<'a, I> {
+impl<'a, I: Iterator<Item = Event<'a>>, F: FnMut(&str, &mut VecDeque<Event<'a>>) -> bool> Iterator
+    for SplitText<'a, I, F>
+{
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
@@ -380,7 +301,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Linkify<'a, I> {
             Event::End(TagEnd::CodeBlock) => self.code_depth = self.code_depth.saturating_sub(1),
             Event::Text(text) if self.link_depth == 0 && self.code_depth == 0 => {
                 let text = text.clone();
-                if self.split(&text) {
+                if (self.split)(&text, &mut self.pending) {
                     return self.pending.pop_front();
                 }
             }
@@ -388,6 +309,59 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Linkify<'a, I> {
         }
         Some(event)
     }
+}
+
+/// Turns bare `http://` and `https://` URLs in text into links, as GitHub does.
+///
+/// Text inside links and code is left alone. A URL ends at whitespace, and
+/// trailing punctuation that usually closes a sentence is not part of it.
+fn linkify<'a>(inner: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    SplitText::new(inner, link_urls)
+}
+
+fn find_url_start(text: &str) -> Option<usize> {
+    let http = text.find("http://");
+    let https = text.find("https://");
+    match (http, https) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn link_urls<'a>(text: &str, pending: &mut VecDeque<Event<'a>>) -> bool {
+    let mut rest = text;
+    let mut found = false;
+    while let Some(start) = find_url_start(rest) {
+        let tail = &rest[start..];
+        let end = tail.find(|c: char| c.is_whitespace() || c == '<' || c == '>').unwrap_or(tail.len());
+        let url = tail[..end].trim_end_matches(['.', ',', ':', ';', '!', '?', ')', '\'', '"']);
+        if url.len() <= "https://".len() {
+            pending.push_back(Event::Text(CowStr::from(rest[..start + end].to_owned())));
+            rest = &rest[start + end..];
+            continue;
+        }
+        found = true;
+        if start > 0 {
+            pending.push_back(Event::Text(CowStr::from(rest[..start].to_owned())));
+        }
+        let dest = CowStr::from(url.to_owned());
+        pending.push_back(Event::Start(Tag::Link {
+            link_type: LinkType::Autolink,
+            dest_url: dest.clone(),
+            title: CowStr::from(""),
+            id: CowStr::from(""),
+        }));
+        pending.push_back(Event::Text(dest));
+        pending.push_back(Event::End(TagEnd::Link));
+        rest = &rest[start + url.len()..];
+    }
+    if found && !rest.is_empty() {
+        pending.push_back(Event::Text(CowStr::from(rest.to_owned())));
+    }
+    if !found {
+        pending.clear();
+    }
+    found
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use stoa_core::CoreError;
 use stoa_core::facilitation::{self, ThreadChanges};
 use stoa_core::spaces::{self, DiscussionRules, SpaceDetail};
 
-use super::threads::{ThreadExtras, thread_again};
+use super::threads::{SLOW_MODE_CHOICES, ThreadExtras, thread_again};
 use super::{Form, FormErrors, PageCtx, errors, page, redirect_with, render};
 use crate::AppState;
 
@@ -238,8 +238,6 @@ struct FacilitatePage {
     slow_mode_choices: &'static [i64],
     errors: FormErrors,
 }
-
-const SLOW_MODE_CHOICES: &[i64] = &[0, 30, 60, 300, 900, 3600, 86_400];
 
 async fn facilitate_page(State(state): State<AppState>, ctx: PageCtx, Path(slug): Path<String>) -> Response {
     if ctx.user.is_none() {

@@ -222,7 +222,8 @@ pub(super) struct ThreadExtras {
     pub merge_into: String,
 }
 
-const SLOW_MODE_CHOICES: &[i64] = &[0, 30, 60, 300, 900, 3600, 86_400];
+/// The slow-mode intervals offered, in seconds (0: off).
+pub(super) const SLOW_MODE_CHOICES: &[i64] = &[0, 30, 60, 300, 900, 3600, 86_400];
 
 async fn thread_view(state: &AppState, ctx: PageCtx, tp: ThreadPage, extras: ThreadExtras) -> ThreadView {
     let move_targets = if tp.may.facilitate {
