@@ -325,6 +325,11 @@ async fn slow_mode_keeps_the_text_and_says_how_long_to_wait() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(body["error"]["code"], "slow_mode");
 
+    // An interval that is not a number is refused with a message.
+    let r = facilitator.post_form(&format!("/t/{thread}/state"), &[("slow_mode_secs", "soon")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("body").contains("Choose between 0 and 604800 seconds."));
+
     // A close without a reason re-renders with the message, nothing changed.
     let r = facilitator.post_form(&format!("/t/{thread}/state"), &[("closed", "true"), ("close_reason", "  ")]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
