@@ -37,7 +37,7 @@ pub async fn recent(app: &Stoa, actor: &Actor, limit: i64) -> Result<Vec<Activit
         Some(me) => store_spaces::views_of_member(&mut conn, me).await?,
         None => store_spaces::all_views(&mut conn, None).await?,
     };
-    let readable: HashMap<String, (String, String, bool)> = views
+    let readable: Readable = views
         .iter()
         .filter(|v| allowed(actor, v, Action::ReadContent))
         .map(|v| {
@@ -47,7 +47,21 @@ pub async fn recent(app: &Stoa, actor: &Actor, limit: i64) -> Result<Vec<Activit
     let ids: Vec<String> = readable.keys().cloned().collect();
     let kinds = [kind::THREAD_CREATED, kind::POST_CREATED, kind::MEMBER_JOINED];
     let events = events::latest_in_spaces(&mut conn, &ids, &kinds, None, limit.clamp(1, 200)).await?;
+    describe(&mut conn, actor, &readable, events).await
+}
 
+/// The spaces `actor` may read, by id: `(slug, name, whether they facilitate it)`.
+pub(crate) type Readable = HashMap<String, (String, String, bool)>;
+
+/// Labels events for a list: each thread as it is now, only in spaces the
+/// viewer may read now, anonymous authors hidden from all but the author
+/// and the space's facilitators.
+pub(crate) async fn describe(
+    conn: &mut stoa_store::Conn,
+    actor: &Actor,
+    readable: &Readable,
+    events: Vec<events::Event>,
+) -> Result<Vec<ActivityItem>> {
     let mut thread_ids = Vec::new();
     let mut actor_ids = Vec::new();
     let parsed: Vec<(events::Event, serde_json::Value)> = events
@@ -69,14 +83,14 @@ pub async fn recent(app: &Stoa, actor: &Actor, limit: i64) -> Result<Vec<Activit
     actor_ids.dedup();
     // A thread is labelled as it is now, and only if the viewer may still
     // read the space it is in now (it may have moved somewhere private).
-    let titles: HashMap<String, String> = threads::titles_by_ids(&mut conn, &thread_ids)
+    let titles: HashMap<String, String> = threads::titles_by_ids(conn, &thread_ids)
         .await?
         .into_iter()
         .filter(|(_, _, space)| readable.contains_key(space))
         .map(|(id, title, _)| (id, title))
         .collect();
     let names: HashMap<String, (String, String)> =
-        users::names_by_ids(&mut conn, &actor_ids).await?.into_iter().map(|(id, u, d)| (id, (u, d))).collect();
+        users::names_by_ids(conn, &actor_ids).await?.into_iter().map(|(id, u, d)| (id, (u, d))).collect();
 
     Ok(parsed
         .into_iter()

@@ -584,12 +584,16 @@ pub struct NewThreadInput {
     pub post_first: Option<bool>,
 }
 
-/// Renders a post's Markdown, linking the `@mentions` of people who exist.
-pub(crate) async fn render_post(conn: &mut Conn, body: &str) -> Result<String> {
+/// Renders a post's Markdown, linking `#tags` and the `@mentions` of people
+/// who exist and have not blocked the author.
+pub(crate) async fn render_post(conn: &mut Conn, body: &str, author_id: &str) -> Result<String> {
     let candidates = markdown::mention_candidates(body);
-    let known: std::collections::HashSet<String> =
-        stoa_store::users::existing_usernames(conn, &candidates).await?.into_iter().collect();
-    Ok(markdown::render_with_mentions(body, &|name| known.contains(name)))
+    let known: std::collections::HashSet<String> = stoa_store::users::mentionable(conn, &candidates, author_id)
+        .await?
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
+    Ok(markdown::render_social(body, &|name| known.contains(name)))
 }
 
 /// The result of a write: the thread and the post written.
@@ -669,7 +673,7 @@ pub async fn create_thread(app: &Stoa, actor: &Actor, slug: &str, input: NewThre
     if !may.facilitate {
         check_slow_mode(&mut tx, &me.id, &view, None, now).await?;
     }
-    let body_html = render_post(&mut tx, body.as_str()).await?;
+    let body_html = render_post(&mut tx, body.as_str(), &me.id).await?;
     let thread = NewThread {
         id: &new_id(),
         space_id: &view.space.id,
@@ -710,6 +714,7 @@ pub(crate) async fn write_thread(
         anonymous: thread.anonymous,
     };
     store::insert_post(tx, &post).await?;
+    stoa_store::social::set_content_tags(tx, "post", &post_id, &markdown::hashtags(body)).await?;
     let event_kind = if thread.opens_at.is_some() { kind::THREAD_SCHEDULED } else { kind::THREAD_CREATED };
     events::append(
         tx,
@@ -733,6 +738,7 @@ pub(crate) async fn write_thread(
 /// `tx`; returns its number.
 pub(crate) async fn write_reply(tx: &mut Conn, space_id: &str, post: &NewPost<'_>) -> Result<i64> {
     let number = store::insert_post(tx, post).await?;
+    stoa_store::social::set_content_tags(tx, "post", post.id, &markdown::hashtags(post.body)).await?;
     events::append(
         tx,
         NewEvent {
@@ -798,7 +804,7 @@ pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput
         }
     }
     let body = body.map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
-    let body_html = render_post(&mut tx, body.as_str()).await?;
+    let body_html = render_post(&mut tx, body.as_str(), &me.id).await?;
     if input.anonymous && found.space.space.allow_anonymous == 0 {
         return Err(CoreError::field("anonymous", "anonymous-not-allowed"));
     }
@@ -923,10 +929,11 @@ pub async fn edit_post(
     let body = PostBody::parse(body).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
     let version = expected_version.unwrap_or(row.version);
     let now = app.now();
-    let html = render_post(&mut tx, body.as_str()).await?;
+    let html = render_post(&mut tx, body.as_str(), &me.id).await?;
     if !store::edit_post(&mut tx, &row.id, version, body.as_str(), &html, now).await? {
         return Err(CoreError::Conflict("edit-conflict"));
     }
+    stoa_store::social::set_content_tags(&mut tx, "post", &row.id, &markdown::hashtags(body.as_str())).await?;
     events::append(
         &mut tx,
         NewEvent {
@@ -958,6 +965,7 @@ pub async fn delete_post(app: &Stoa, actor: &Actor, post_id: &str) -> Result<()>
     if !store::soft_delete_post(&mut tx, &row.id, &me.id, app.now()).await? {
         return Ok(());
     }
+    stoa_store::social::set_content_tags(&mut tx, "post", &row.id, &[]).await?;
     events::append(
         &mut tx,
         NewEvent {

@@ -22,15 +22,20 @@ pub mod demo;
 pub mod discussions;
 mod error;
 pub mod facilitation;
+pub mod feed;
 pub mod files;
 pub mod health;
 pub mod library;
+pub mod mail;
+pub mod notifications;
 pub mod quests;
 pub mod search;
 mod secrets;
 pub mod social;
 pub mod spaces;
 pub mod teams;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod visits;
 pub mod wiki;
 
@@ -165,6 +170,9 @@ pub struct Stoa {
     visits: Arc<visits::VisitBuffer>,
     posts: Arc<cache::PostsCache>,
     sessions: Arc<accounts::SessionCache>,
+    /// Sends email; `None` when no mail server is configured (then no mail
+    /// is queued at all).
+    pub mail: Option<Arc<mail::Mailer>>,
 }
 
 impl Stoa {
@@ -190,7 +198,14 @@ impl Stoa {
             visits: Arc::default(),
             posts: Arc::default(),
             sessions: Arc::default(),
+            mail: None,
         }
+    }
+
+    /// The same application sending email through `mailer`.
+    pub fn with_mail(mut self, mailer: mail::Mailer) -> Self {
+        self.mail = Some(Arc::new(mailer));
+        self
     }
 
     /// The same application searching with `index` (an index on disk).
@@ -239,8 +254,42 @@ impl Stoa {
                 }
             }
         });
+        // Notifications follow the event log about once a second; the mail
+        // they call for goes out from the job queue, in a task of its own so
+        // a slow mail server delays nothing else.
+        let notifier = self.clone();
+        let notifying = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = notifications::catch_up(&notifier).await {
+                    tracing::warn!(error = %e, "could not write notifications");
+                }
+            }
+        });
+        let postman = self.clone();
+        let mailing = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut ticks: u64 = 0;
+            loop {
+                tick.tick().await;
+                if ticks.is_multiple_of(60)
+                    && let Err(e) = mail::queue_digests(&postman).await
+                {
+                    tracing::warn!(error = %e, "could not queue digests");
+                }
+                if let Err(e) = mail::deliver_due(&postman).await {
+                    tracing::warn!(error = %e, "could not send email");
+                }
+                ticks += 1;
+            }
+        });
         tokio::spawn(async move {
             let _indexing = AbortOnDrop(indexing);
+            let _notifying = AbortOnDrop(notifying);
+            let _mailing = AbortOnDrop(mailing);
             let mut tick = tokio::time::interval(Duration::from_secs(2));
             let mut ticks: u64 = 0;
             loop {

@@ -341,6 +341,7 @@ pub async fn create(app: &Stoa, actor: &Actor, space_slug: &str, input: PageInpu
         },
     )
     .await?;
+    stoa_store::social::set_content_tags(&mut tx, "wiki", &page_id, &rendered.tags).await?;
     page_event(&mut tx, kind::WIKI_PAGE_CREATED, &me.id, &view.space.id, &page_id, &slug, 1, now).await?;
     stoa_store::commit(tx).await?;
     Ok(Saved::Saved { slug, revision: 1, merged: false, unchanged: false })
@@ -490,6 +491,7 @@ async fn write_revision(
         // The page lock makes this unreachable; refuse rather than guess.
         return Err(CoreError::Conflict("wiki-changed"));
     }
+    stoa_store::social::set_content_tags(tx, "wiki", &row.id, &rendered.tags).await?;
     page_event(tx, kind::WIKI_PAGE_EDITED, &me.id, &view.space.id, &row.id, &row.slug, number, now).await
 }
 

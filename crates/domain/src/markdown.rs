@@ -54,16 +54,121 @@ pub fn render(source: &str) -> String {
 }
 
 /// Renders Markdown like [`render`], turning `@name` into a link to the
-/// person's profile when `is_person(name)` says they exist. Mentions in
-/// code and inside links stay text; so does an address like `a@b.org`.
-pub fn render_with_mentions(source: &str, is_person: &dyn Fn(&str) -> bool) -> String {
-    let events =
-        SplitText::new(linkify(Parser::new_ext(source, options())), |text: &str, pending: &mut VecDeque<Event<'_>>| {
-            link_mentions(text, is_person, pending)
-        });
+/// person's profile when `is_person(name)` says they exist, and `#tag` into
+/// a link to the tag's page. Mentions and tags in code and inside links stay
+/// text; so do an address like `a@b.org` and `issue#12`.
+pub fn render_social(source: &str, is_person: &dyn Fn(&str) -> bool) -> String {
+    let events = social_links(linkify(Parser::new_ext(source, options())), is_person);
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
     with_alt_text(&sanitizer().clean(&html).to_string())
+}
+
+fn social_links<'a>(
+    inner: impl Iterator<Item = Event<'a>>,
+    is_person: &dyn Fn(&str) -> bool,
+) -> impl Iterator<Item = Event<'a>> {
+    SplitText::new(inner, |text: &str, pending: &mut VecDeque<Event<'_>>| {
+        let mut found: Vec<(usize, usize, String)> = mentions_in(text)
+            .into_iter()
+            .filter(|(_, n)| is_person(n))
+            .map(|(at, name)| (at, at + 1 + name.len(), format!("/u/{name}")))
+            .collect();
+        found.extend(
+            hashtags_in(text).into_iter().map(|(at, len, tag)| (at, at + len, format!("/tags/{}", percent_encode_path(&tag)))),
+        );
+        if found.is_empty() {
+            return false;
+        }
+        found.sort_by_key(|(at, _, _)| *at);
+        let mut at = 0;
+        for (start, end, href) in found {
+            if start < at {
+                continue;
+            }
+            if start > at {
+                pending.push_back(Event::Text(CowStr::from(text[at..start].to_owned())));
+            }
+            pending.push_back(Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url: CowStr::from(href),
+                title: CowStr::from(""),
+                id: CowStr::from(""),
+            }));
+            pending.push_back(Event::Text(CowStr::from(text[start..end].to_owned())));
+            pending.push_back(Event::End(TagEnd::Link));
+            at = end;
+        }
+        if at < text.len() {
+            pending.push_back(Event::Text(CowStr::from(text[at..].to_owned())));
+        }
+        true
+    })
+}
+
+/// The `#tags` written in `source` outside code and links, lower-cased,
+/// each once, at most [`crate::wiki::MAX_TAGS`] times two.
+pub fn hashtags(source: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut links = 0usize;
+    let mut code = 0usize;
+    for event in Parser::new_ext(source, options()) {
+        match event {
+            Event::Start(Tag::Link { .. }) => links += 1,
+            Event::End(TagEnd::Link) => links = links.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => code += 1,
+            Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
+            Event::Text(text) if links == 0 && code == 0 => {
+                for (_, _, tag) in hashtags_in(&text) {
+                    if !out.contains(&tag) && out.len() < crate::wiki::MAX_TAGS * 2 {
+                        out.push(tag);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `(byte offset of the #, length written, tag)` for each `#tag` in `text`:
+/// a `#` not preceded by a letter, digit or `&`, then up to
+/// [`crate::wiki::TAG_MAX`] letters, digits, `-` or `_` with at least one
+/// letter (so `#1` stays a number).
+fn hashtags_in(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut prev: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let starts = c == '#' && !prev.is_some_and(|p| p.is_alphanumeric() || p == '&' || p == '#' || p == '_');
+        prev = Some(c);
+        if !starts {
+            continue;
+        }
+        let mut end = i + 1;
+        let mut has_letter = false;
+        let mut count = 0;
+        while let Some(&(j, d)) = chars.peek() {
+            if d.is_alphanumeric() || d == '-' || d == '_' {
+                has_letter |= d.is_alphabetic();
+                count += 1;
+                end = j + d.len_utf8();
+                prev = Some(d);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        // A trailing hyphen or underscore is punctuation, not the tag.
+        let mut written = &text[i + 1..end];
+        while written.ends_with(['-', '_']) {
+            written = &written[..written.len() - 1];
+        }
+        if has_letter && count <= crate::wiki::TAG_MAX && !written.is_empty() {
+            out.push((i, written.len() + 1, written.to_lowercase()));
+        }
+    }
+    out
 }
 
 /// The usernames `@mentioned` anywhere in `source`, lower-cased, each once
@@ -110,41 +215,14 @@ fn mentions_in(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// Replaces the known `@name`s in `text` with profile links.
-fn link_mentions<'a>(text: &str, is_person: &dyn Fn(&str) -> bool, pending: &mut VecDeque<Event<'a>>) -> bool {
-    let found: Vec<(usize, String)> = mentions_in(text).into_iter().filter(|(_, n)| is_person(n)).collect();
-    if found.is_empty() {
-        return false;
-    }
-    let mut at = 0;
-    for (offset, name) in found {
-        // The name as written: its length in the text is the name's.
-        let end = offset + 1 + name.len();
-        if offset > at {
-            pending.push_back(Event::Text(CowStr::from(text[at..offset].to_owned())));
-        }
-        pending.push_back(Event::Start(Tag::Link {
-            link_type: LinkType::Inline,
-            dest_url: CowStr::from(format!("/u/{name}")),
-            title: CowStr::from(""),
-            id: CowStr::from(""),
-        }));
-        pending.push_back(Event::Text(CowStr::from(text[offset..end].to_owned())));
-        pending.push_back(Event::End(TagEnd::Link));
-        at = end;
-    }
-    if at < text.len() {
-        pending.push_back(Event::Text(CowStr::from(text[at..].to_owned())));
-    }
-    true
-}
-
 /// A wiki page rendered: its HTML and the pages it links to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WikiRendered {
     pub html: String,
     /// The page addresses that `[[Page name]]` links point at, each once.
     pub links: Vec<String>,
+    /// The `#tags` written on the page.
+    pub tags: Vec<String>,
 }
 
 /// Renders the Markdown of a wiki page, where `[[Page name]]` and
@@ -167,11 +245,11 @@ pub fn render_wiki(source: &str, base: &str) -> WikiRendered {
         }
         other => other,
     });
-    let events = linkify(parser);
+    let events = social_links(linkify(parser), &|_| false);
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
     let html = with_alt_text(&sanitizer().clean(&html).to_string());
-    WikiRendered { html, links }
+    WikiRendered { html, links, tags: hashtags(source) }
 }
 
 /// Marks links to wiki pages that do not exist (yet) with the class
@@ -468,7 +546,7 @@ mod tests {
     #[test]
     fn known_mentions_become_profile_links_and_nothing_else_does() {
         let known = |n: &str| n == "ana" || n == "bo-b";
-        let html = render_with_mentions(
+        let html = render_social(
             "Thanks @Ana and @bo-b, ask @nobody. Mail ana@example.org, see `@ana` and [@ana](https://x.org).",
             &known,
         );
@@ -478,5 +556,21 @@ mod tests {
         assert!(html.contains("ana@example.org") && html.matches("/u/ana").count() == 1, "{html}");
         assert!(html.contains("<code>@ana</code>"));
         assert_eq!(mention_candidates("@Ana @ana x@y.org @bo-b, @x @nobody-"), ["ana", "bo-b", "nobody"]);
+    }
+
+    #[test]
+    fn hashtags_link_to_their_page_and_are_collected_once() {
+        let src = "Learning #Rust and #rust-async, not issue#12, &#35; or #42.\n\n`#code` [#link](https://x.org) ##double #tail-";
+        let html = render_social(src, &|_| false);
+        assert!(html.contains(r#"<a href="/tags/rust" rel="noopener noreferrer nofollow ugc">#Rust</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="/tags/rust-async""#), "{html}");
+        assert!(html.contains(r#"<a href="/tags/tail" rel="noopener noreferrer nofollow ugc">#tail</a>-"#), "{html}");
+        assert!(!html.contains("/tags/12") && !html.contains("/tags/42") && !html.contains("/tags/code"), "{html}");
+        assert!(!html.contains("/tags/link") && !html.contains("/tags/double"), "{html}");
+        assert_eq!(hashtags(src), ["rust", "rust-async", "tail"]);
+        assert_eq!(hashtags("# Heading\n\n#Café #über"), ["café", "über"]);
+        let mixed = render_social("@ana likes #go", &|n| n == "ana");
+        assert!(mixed.contains(r#"href="/u/ana""#) && mixed.contains(r#"href="/tags/go""#), "{mixed}");
+        assert_eq!(render_wiki("See #ops and [[Runbook]]", "/w/").tags, ["ops"]);
     }
 }

@@ -186,3 +186,25 @@ pub async fn set_cursor(conn: &mut AnyConnection, consumer: &str, seq: i64) -> R
     .await?;
     Ok(())
 }
+
+/// Moves `consumer` from `from` to `to`, only if nobody moved it meanwhile;
+/// returns whether it moved. Run it in the transaction that writes what the
+/// consumer made of the events, so the work and the cursor commit together
+/// and two nodes never both do the same work.
+pub async fn advance_cursor(conn: &mut AnyConnection, consumer: &str, from: i64, to: i64) -> Result<bool> {
+    let done = if from == 0 {
+        sqlx::query("INSERT INTO event_cursors (consumer, seq) VALUES ($1, $2) ON CONFLICT (consumer) DO NOTHING")
+            .bind(consumer)
+            .bind(to)
+            .execute(conn)
+            .await?
+    } else {
+        sqlx::query("UPDATE event_cursors SET seq = $3 WHERE consumer = $1 AND seq = $2")
+            .bind(consumer)
+            .bind(from)
+            .bind(to)
+            .execute(conn)
+            .await?
+    };
+    Ok(done.rows_affected() == 1)
+}

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "facilitation", include_str!("../migrations/0003_facilitation.sql")),
     (4, "learning", include_str!("../migrations/0004_learning.sql")),
     (5, "social", include_str!("../migrations/0005_social.sql")),
+    (6, "network", include_str!("../migrations/0006_network.sql")),
 ];
 
 /// Applies what has not been applied and returns how many migrations ran.

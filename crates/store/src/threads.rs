@@ -339,6 +339,12 @@ pub async fn post(conn: &mut AnyConnection, id: &str) -> Result<Option<PostView>
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
 }
 
+/// The post numbered `number` in a thread (1: the opening post).
+pub async fn post_by_number(conn: &mut AnyConnection, thread_id: &str, number: i64) -> Result<Option<PostView>> {
+    let sql = format!("{POST_SELECT} WHERE p.thread_id = $1 AND p.number = $2");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(thread_id).bind(number).fetch_optional(conn).await?)
+}
+
 /// Replaces a post's body, first keeping the current body as a version.
 /// `expected_version` guards against two edits crossing: when the post has
 /// moved on (or is deleted), nothing changes and `false` comes back.

@@ -430,6 +430,24 @@ pub async fn existing_usernames(conn: &mut AnyConnection, usernames: &[String]) 
     Ok(query.fetch_all(conn).await?)
 }
 
+/// Which of `usernames` an `@mention` by `author_id` reaches: active
+/// accounts that have not blocked the author.
+pub async fn mentionable(conn: &mut AnyConnection, usernames: &[String], author_id: &str) -> Result<Vec<(String, String)>> {
+    if usernames.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, username FROM users u WHERE username IN ({}) AND suspended_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id AND b.blocked_id = $1)",
+        crate::placeholders(2, usernames.len())
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(author_id);
+    for name in usernames {
+        query = query.bind(name.as_str());
+    }
+    Ok(query.fetch_all(conn).await?)
+}
+
 /// Replaces a person's tags of one kind (`skill` or `interest`).
 pub async fn set_user_tags(conn: &mut AnyConnection, user_id: &str, kind: &str, tags: &[String]) -> Result<()> {
     sqlx::query("DELETE FROM user_tags WHERE user_id = $1 AND kind = $2")

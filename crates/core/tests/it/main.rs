@@ -6,6 +6,7 @@ mod discussions;
 mod facilitation;
 mod learning;
 mod library;
+mod network;
 mod search;
 mod social;
 mod spaces;

@@ -4,6 +4,7 @@
 
 mod events;
 mod facilitation;
+mod jobs;
 mod spaces;
 mod threads;
 mod users;

@@ -1,0 +1,215 @@
+//! The home feed (what followed people, spaces, threads and tags and the
+//! spaces one belongs to produced) and the pages of tags.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use stoa_domain::Action;
+use stoa_store::events::{self, kind};
+use stoa_store::{social as store, spaces as store_spaces, users};
+
+use crate::activity::{ActivityItem, Readable, describe};
+use crate::social::{PERSON, SPACE, TAG, THREAD, one_tag};
+use crate::spaces::allowed;
+use crate::{Actor, Result, Stoa};
+
+/// One page of the home feed.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedPage {
+    pub items: Vec<ActivityItem>,
+    /// Pass as `before` for the next, older page; `None` at the end.
+    pub next_before: Option<i64>,
+}
+
+/// How many events one page may look through before it stops, so a quiet
+/// feed in a busy site costs a bounded amount of work.
+const SCAN_BATCHES: usize = 20;
+const BATCH: i64 = 200;
+
+/// The spaces the actor may read, as [`describe`] labels them.
+async fn readable_spaces(conn: &mut stoa_store::Conn, actor: &Actor) -> Result<Readable> {
+    Ok(store_spaces::all_views(conn, actor.id())
+        .await?
+        .iter()
+        .filter(|v| allowed(actor, v, Action::ReadContent))
+        .map(|v| {
+            (v.space.id.clone(), (v.space.slug.clone(), v.space.name.clone(), allowed(actor, v, Action::Facilitate)))
+        })
+        .collect())
+}
+
+/// The signed-in person's home feed, newest first: new threads and replies
+/// in the spaces they belong to or follow, in threads they follow, carrying
+/// tags they follow, or written by people they follow (never an anonymous
+/// post: following its author must not reveal who wrote it). Everything is
+/// in a space they may read now.
+pub async fn home(app: &Stoa, actor: &Actor, before: Option<i64>, limit: i64) -> Result<FeedPage> {
+    let me = actor.require()?;
+    let limit = limit.clamp(1, 100);
+    let mut conn = app.store.read().await?;
+    let readable = readable_spaces(&mut conn, actor).await?;
+    let mut spaces: HashSet<String> =
+        store_spaces::views_of_member(&mut conn, &me.id).await?.into_iter().map(|v| v.space.id).collect();
+    let (mut people, mut threads, mut tags) = (HashSet::new(), HashSet::new(), HashSet::new());
+    for (kind, target) in store::follows_of(&mut conn, &me.id).await? {
+        match kind.as_str() {
+            PERSON => people.insert(target),
+            SPACE => spaces.insert(target),
+            THREAD => threads.insert(target),
+            TAG => tags.insert(target),
+            _ => false,
+        };
+    }
+    let ids: Vec<String> = readable.keys().cloned().collect();
+    let kinds = [kind::THREAD_CREATED, kind::POST_CREATED];
+    let mut chosen = Vec::new();
+    let mut cursor = before;
+    let mut exhausted = false;
+    for _ in 0..SCAN_BATCHES {
+        let batch = events::latest_in_spaces(&mut conn, &ids, &kinds, cursor, BATCH).await?;
+        exhausted = (batch.len() as i64) < BATCH;
+        cursor = batch.last().map(|e| e.seq).or(cursor);
+        // The posts each event is about, for their tags.
+        let posts: Vec<(i64, String)> = batch.iter().filter_map(|e| Some((e.seq, post_of(e)?))).collect();
+        let post_ids: Vec<String> = posts.iter().map(|(_, p)| p.clone()).collect();
+        let mut tagged: HashSet<String> = HashSet::new();
+        if !tags.is_empty() {
+            for (post, tag) in store::tags_of_subjects(&mut conn, &post_ids).await? {
+                if tags.contains(&tag) {
+                    tagged.insert(post);
+                }
+            }
+        }
+        for e in batch {
+            let data: serde_json::Value = serde_json::from_str(&e.data).unwrap_or_default();
+            let anonymous = data.get("anonymous").and_then(serde_json::Value::as_bool).unwrap_or(false);
+            let thread = data.get("thread_id").and_then(|t| t.as_str()).unwrap_or_default();
+            let by_followed_person = !anonymous && e.actor_id.as_ref().is_some_and(|a| people.contains(a));
+            let wanted = e.space_id.as_ref().is_some_and(|s| spaces.contains(s))
+                || threads.contains(thread)
+                || by_followed_person
+                || post_of(&e).is_some_and(|p| tagged.contains(&p));
+            if wanted && e.actor_id.as_deref() != Some(me.id.as_str()) {
+                chosen.push(e);
+            }
+        }
+        if chosen.len() as i64 > limit || exhausted {
+            break;
+        }
+    }
+    let next_before = if chosen.len() as i64 > limit {
+        chosen.truncate(usize::try_from(limit).unwrap_or(0));
+        chosen.last().map(|e| e.seq)
+    } else if exhausted {
+        None
+    } else {
+        // The scan budget ran out: the next page goes on from where it stopped.
+        cursor
+    };
+    let items = describe(&mut conn, actor, &readable, chosen).await?;
+    Ok(FeedPage { items, next_before })
+}
+
+/// The post an event is about: a reply, or a new thread's opening post.
+fn post_of(e: &events::Event) -> Option<String> {
+    match e.kind.as_str() {
+        kind::POST_CREATED => e.subject_id.clone(),
+        _ => serde_json::from_str::<serde_json::Value>(&e.data)
+            .ok()?
+            .get("post_id")
+            .and_then(|p| p.as_str())
+            .map(str::to_owned),
+    }
+}
+
+/// Something carrying a tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaggedItem {
+    /// `post` or `wiki`.
+    pub kind: String,
+    pub title: String,
+    pub path: String,
+    pub space_slug: String,
+    pub space_name: String,
+    /// Empty when the post was anonymous.
+    pub author_username: String,
+    pub author_display_name: String,
+    pub at: i64,
+}
+
+/// A person who knows about a tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct Expert {
+    pub username: String,
+    pub display_name: String,
+    pub accepted_answers: i64,
+    pub wiki_edits: i64,
+}
+
+/// A tag's page: what carries it, who knows about it, who lists it as a
+/// skill, and whether the viewer follows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagPage {
+    pub tag: String,
+    pub items: Vec<TaggedItem>,
+    pub has_more: bool,
+    pub experts: Vec<Expert>,
+    pub following: bool,
+}
+
+const TAG_PAGE: i64 = 30;
+
+/// The page of a tag, with only what the actor may read.
+pub async fn tag(app: &Stoa, actor: &Actor, raw: &str, page: i64) -> Result<TagPage> {
+    let tag = one_tag(raw)?;
+    let mut conn = app.store.read().await?;
+    let readable = readable_spaces(&mut conn, actor).await?;
+    let ids: Vec<String> = readable.keys().cloned().collect();
+    let offset = (page.max(1) - 1) * TAG_PAGE;
+    let mut rows = store::tagged(&mut conn, &tag, &ids, TAG_PAGE + 1, offset).await?;
+    let has_more = rows.len() as i64 > TAG_PAGE;
+    rows.truncate(usize::try_from(TAG_PAGE).unwrap_or(0));
+    let experts = store::experts(&mut conn, &tag, &ids, 10).await?;
+    let mut people: Vec<String> = rows.iter().map(|r| r.author_id.clone()).collect();
+    people.extend(experts.iter().map(|e| e.user_id.clone()));
+    people.sort();
+    people.dedup();
+    let names: HashMap<String, (String, String)> =
+        users::names_by_ids(&mut conn, &people).await?.into_iter().map(|(id, u, d)| (id, (u, d))).collect();
+    let items = rows
+        .into_iter()
+        .filter_map(|r| {
+            let (slug, name, facilitates) = readable.get(&r.space_id)?.clone();
+            let hidden = r.anonymous != 0 && !facilitates && actor.id() != Some(r.author_id.as_str());
+            let (author_username, author_display_name) =
+                if hidden { Default::default() } else { names.get(&r.author_id).cloned().unwrap_or_default() };
+            let path = if r.kind == "post" {
+                format!("/s/{slug}/t/{}#post-{}", r.locator, r.number)
+            } else {
+                format!("/s/{slug}/wiki/{}", stoa_domain::markdown::percent_encode_path(&r.locator))
+            };
+            Some(TaggedItem {
+                kind: r.kind,
+                title: r.title,
+                path,
+                space_slug: slug,
+                space_name: name,
+                author_username,
+                author_display_name,
+                at: r.at,
+            })
+        })
+        .collect();
+    let experts = experts
+        .into_iter()
+        .filter_map(|e| {
+            let (username, display_name) = names.get(&e.user_id)?.clone();
+            Some(Expert { username, display_name, accepted_answers: e.accepted_answers, wiki_edits: e.wiki_edits })
+        })
+        .collect();
+    let following = match actor.id() {
+        Some(me) => store::is_following(&mut conn, me, TAG, &tag).await?,
+        None => false,
+    };
+    Ok(TagPage { tag, items, has_more, experts, following })
+}
