@@ -29,6 +29,54 @@ pub struct Settings {
     pub max_upload_mb: u64,
     pub database: DatabaseSettings,
     pub log: LogSettings,
+    pub mail: MailConfig,
+}
+
+/// Outgoing email. Without a `host`, Stoa sends no email at all.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct MailConfig {
+    /// The SMTP server.
+    pub host: Option<String>,
+    pub port: u16,
+    /// `starttls` (default), `tls` (TLS from the first byte, port 465) or
+    /// `none` (plain; only for a relay on the same host or network).
+    pub tls: String,
+    pub username: Option<String>,
+    #[serde(serialize_with = "hidden")]
+    pub password: Option<SecretString>,
+    /// The sender, as `Name <address>` or `address`.
+    pub from: String,
+    /// Seconds one SMTP exchange may take, and seconds a sender holds a job
+    /// before another may take it over after a crash.
+    pub timeout_secs: u64,
+    pub lease_secs: u64,
+    /// Seconds before a failed send is first tried again (then four times
+    /// longer each time, up to a day).
+    pub retry_secs: u64,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            host: None,
+            port: 587,
+            tls: "starttls".into(),
+            username: None,
+            password: None,
+            from: "Stoa <stoa@localhost>".into(),
+            timeout_secs: 30,
+            lease_secs: 120,
+            retry_secs: 30,
+        }
+    }
+}
+
+fn hidden<S: Serializer>(secret: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
+    match secret {
+        Some(_) => s.serialize_str("********"),
+        None => s.serialize_none(),
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -64,6 +112,7 @@ impl Default for Settings {
             max_upload_mb: 25,
             database: DatabaseSettings::default(),
             log: LogSettings::default(),
+            mail: MailConfig::default(),
         }
     }
 }
@@ -144,7 +193,15 @@ impl Settings {
         {
             anyhow::bail!("public_url must start with http:// or https://, not {url:?}");
         }
+        if !matches!(self.mail.tls.as_str(), "starttls" | "tls" | "none") {
+            anyhow::bail!("mail.tls must be `starttls`, `tls` or `none`, not {:?}", self.mail.tls);
+        }
         Ok(())
+    }
+
+    /// The address links in email point at: `public_url`, or the listening address.
+    pub fn link_base(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
     }
 
     /// The database URL: the configured one, or the SQLite file in the data directory.

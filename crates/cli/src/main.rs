@@ -151,6 +151,25 @@ async fn open(settings: &Settings, index: Index) -> Result<Stoa> {
     let files = settings.data_dir.join("files");
     let blobs = Blobs::local(&files).with_context(|| format!("opening the file store {}", files.display()))?;
     let mut app = Stoa::new(store, config).with_blobs(blobs);
+    if let Some(host) = &settings.mail.host {
+        let m = &settings.mail;
+        let mut mail = stoa_core::mail::MailSettings::new(host, m.port, &m.from, &settings.link_base());
+        mail.tls = match m.tls.as_str() {
+            "tls" => stoa_core::mail::Tls::Wrapper,
+            "none" => stoa_core::mail::Tls::None,
+            _ => stoa_core::mail::Tls::StartTls,
+        };
+        mail.username.clone_from(&m.username);
+        mail.password = m.password.as_ref().map(|p| secrecy::ExposeSecret::expose_secret(p).to_owned());
+        mail.timeout = std::time::Duration::from_secs(m.timeout_secs.max(1));
+        // A lease shorter than a send could hand a message still being sent to another sender.
+        mail.lease = std::time::Duration::from_secs(m.lease_secs.max(m.timeout_secs + 1));
+        mail.retry_after = std::time::Duration::from_secs(m.retry_secs.max(1));
+        let site = stoa_core::admin::DEFAULT_INSTANCE_NAME.to_owned();
+        let letters = std::sync::Arc::new(stoa_web::mail::CatalogLetters { site });
+        let mailer = stoa_core::mail::Mailer::new(mail, letters).context("setting up mail")?;
+        app = app.with_mail(mailer);
+    }
     if index == Index::Open {
         let dir = settings.data_dir.join("search");
         let search = SearchIndex::open(&dir).with_context(|| {

@@ -390,6 +390,9 @@ pub async fn authenticate_token(app: &Stoa, token: &str) -> Result<Option<Curren
 /// A person's profile as others see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Profile {
+    /// Whether the viewer follows them, and has blocked them.
+    pub following: bool,
+    pub blocked: bool,
     pub id: String,
     pub username: String,
     pub display_name: String,
@@ -421,6 +424,13 @@ pub async fn profile(app: &Stoa, actor: &Actor, username: &str) -> Result<Profil
         .map(spaces::SpaceSummary::of)
         .collect();
     let tags = users::tags_of(&mut conn, std::slice::from_ref(&row.id)).await?;
+    let (following, blocked) = match actor.id() {
+        Some(me) => (
+            stoa_store::social::is_following(&mut conn, me, crate::social::PERSON, &row.id).await?,
+            stoa_store::social::blocking(&mut conn, &row.id, &[me.to_owned()]).await?.len() == 1,
+        ),
+        None => (false, false),
+    };
     let of = |kind: &str| tags.iter().filter(|t| t.1 == kind).map(|t| t.2.clone()).collect();
     Ok(Profile {
         skills: of(SKILL),
@@ -433,6 +443,8 @@ pub async fn profile(app: &Stoa, actor: &Actor, username: &str) -> Result<Profil
         created_at: row.created_at,
         is_admin: row.is_admin != 0,
         spaces: visible,
+        following,
+        blocked,
     })
 }
 

@@ -362,6 +362,8 @@ pub struct ThreadPage {
     /// The first post the viewer has not seen, if any are new since their last visit.
     pub first_new: Option<i64>,
     pub new_count: i64,
+    /// Whether the viewer follows the thread.
+    pub following: bool,
 }
 
 /// A thread's own fields as shown.
@@ -502,6 +504,10 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
         None
     };
     let reactions = group_reactions(facil_store::reactions(&mut conn, &found.thread_id, actor.id()).await?);
+    let following = match actor.id() {
+        Some(me) => stoa_store::social::is_following(&mut conn, me, crate::social::THREAD, &found.thread_id).await?,
+        None => false,
+    };
     drop(conn);
     let own_thread = actor.id() == Some(found.thread_author_id.as_str());
     let reading = Reading {
@@ -535,6 +541,7 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
     let open = found.state.locked_at.is_none() && found.state.closed_at.is_none();
     let rules = DiscussionRules::of(&view.space);
     Ok(ThreadPage {
+        following,
         space: SpaceSummary::of(view),
         thread: ThreadInfo {
             can_rename: (own_thread && may.post) || may.moderate,
@@ -588,11 +595,8 @@ pub struct NewThreadInput {
 /// who exist and have not blocked the author.
 pub(crate) async fn render_post(conn: &mut Conn, body: &str, author_id: &str) -> Result<String> {
     let candidates = markdown::mention_candidates(body);
-    let known: std::collections::HashSet<String> = stoa_store::users::mentionable(conn, &candidates, author_id)
-        .await?
-        .into_iter()
-        .map(|(_, name)| name)
-        .collect();
+    let known: std::collections::HashSet<String> =
+        stoa_store::users::mentionable(conn, &candidates, author_id).await?.into_iter().map(|(_, name)| name).collect();
     Ok(markdown::render_social(body, &|name| known.contains(name)))
 }
 

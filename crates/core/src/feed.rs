@@ -89,7 +89,7 @@ pub async fn home(app: &Stoa, actor: &Actor, before: Option<i64>, limit: i64) ->
                 || threads.contains(thread)
                 || by_followed_person
                 || post_of(&e).is_some_and(|p| tagged.contains(&p));
-            if wanted && e.actor_id.as_deref() != Some(me.id.as_str()) {
+            if wanted {
                 chosen.push(e);
             }
         }

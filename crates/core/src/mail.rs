@@ -62,8 +62,10 @@ pub struct MailSettings {
     /// job before another may take it over (longer than the timeout).
     pub timeout: Duration,
     pub lease: Duration,
-    /// Attempts before a job is given up.
+    /// Attempts before a job is given up, and the wait before the first
+    /// retry (each further one waits four times longer, up to a day).
     pub max_attempts: i64,
+    pub retry_after: Duration,
 }
 
 impl MailSettings {
@@ -79,6 +81,7 @@ impl MailSettings {
             timeout: Duration::from_secs(30),
             lease: Duration::from_secs(120),
             max_attempts: 8,
+            retry_after: Duration::from_secs(30),
         }
     }
 }
@@ -142,15 +145,15 @@ impl Mailer {
         let bad = |what: &str, e: &dyn std::fmt::Display| CoreError::Internal(format!("mail settings: {what}: {e}"));
         let builder = match settings.tls {
             Tls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&settings.host),
-            Tls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.host)
-                .map_err(|e| bad("host", &e))?,
-            Tls::Wrapper => {
-                AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.host).map_err(|e| bad("host", &e))?
+            Tls::StartTls => {
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.host).map_err(|e| bad("host", &e))?
             }
+            Tls::Wrapper => AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.host).map_err(|e| bad("host", &e))?,
         };
         let mut builder = builder.port(settings.port).timeout(Some(settings.timeout));
         if let Some(user) = &settings.username {
-            builder = builder.credentials(Credentials::new(user.clone(), settings.password.clone().unwrap_or_default()));
+            builder =
+                builder.credentials(Credentials::new(user.clone(), settings.password.clone().unwrap_or_default()));
         }
         let from: Mailbox = settings.from.parse().map_err(|e| bad("from", &e))?;
         Ok(Self { transport: builder.build(), from, letters, settings })
@@ -227,7 +230,9 @@ pub async fn deliver_due(app: &Stoa) -> Result<usize> {
             }
         };
         let outcome = match compose(app, &mailer, &job).await {
-            Ok(Some(message)) => mailer.transport.send(message).await.map(|_| true).map_err(|e| (e.is_permanent(), e.to_string())),
+            Ok(Some(message)) => {
+                mailer.transport.send(message).await.map(|_| true).map_err(|e| (e.is_permanent(), e.to_string()))
+            }
             // Nothing left the recipient may read, or no address: done.
             Ok(None) => Ok(false),
             Err(e) => Err((true, e.to_string())),
@@ -244,8 +249,9 @@ pub async fn deliver_due(app: &Stoa) -> Result<usize> {
                 jobs::fail(&mut tx, &job.id, &token, now, &error).await?;
             }
             Err((_, error)) => {
-                // 30 s, 2 min, 8 min, ... up to a day.
-                let backoff = (30_000_i64 << (2 * job.attempts.clamp(0, 8))).min(24 * 3600 * 1000);
+                // 30 s, 2 min, 8 min, ... up to a day (by default).
+                let first = i64::try_from(mailer.settings.retry_after.as_millis()).unwrap_or(30_000);
+                let backoff = first.saturating_mul(1 << (2 * (job.attempts - 1).clamp(0, 8))).min(24 * 3600 * 1000);
                 tracing::info!(job = %job.id, %error, "an email will be tried again");
                 jobs::retry(&mut tx, &job.id, &token, now + backoff, &error).await?;
             }

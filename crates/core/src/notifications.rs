@@ -213,7 +213,11 @@ async fn candidates(tx: &mut Conn, e: &Event) -> Result<Option<(About, Vec<Candi
         kind::THREAD_CREATED | kind::POST_CREATED => {
             let (Some(thread_id), Some(post_id)) = (
                 str_of(&data, "thread_id").map(str::to_owned),
-                if e.kind == kind::POST_CREATED { e.subject_id.clone() } else { str_of(&data, "post_id").map(str::to_owned) },
+                if e.kind == kind::POST_CREATED {
+                    e.subject_id.clone()
+                } else {
+                    str_of(&data, "post_id").map(str::to_owned)
+                },
             ) else {
                 return Ok(None);
             };
@@ -236,7 +240,9 @@ async fn candidates(tx: &mut Conn, e: &Event) -> Result<Option<(About, Vec<Candi
                 if let Some(p) = replied.filter(|p| p.deleted_at.is_none()) {
                     out.push(Candidate { user_id: p.author_id, kind: REPLY, check: check() });
                 }
-                for (user_id, _) in social::followers(tx, crate::social::THREAD, std::slice::from_ref(&thread_id)).await? {
+                for (user_id, _) in
+                    social::followers(tx, crate::social::THREAD, std::slice::from_ref(&thread_id)).await?
+                {
                     out.push(Candidate { user_id, kind: THREAD, check: check() });
                 }
             } else if let Some(space) = &space_id {
@@ -263,7 +269,11 @@ async fn candidates(tx: &mut Conn, e: &Event) -> Result<Option<(About, Vec<Candi
             let Some(post) = threads::post(tx, post_id).await? else {
                 return Ok(None);
             };
-            out.push(Candidate { user_id: post.author_id.clone(), kind: ACCEPTED, check: Check::Post(post_id.to_owned()) });
+            out.push(Candidate {
+                user_id: post.author_id.clone(),
+                kind: ACCEPTED,
+                check: Check::Post(post_id.to_owned()),
+            });
             let title = threads::titles_by_ids(tx, &[thread_id.to_owned()]).await?;
             About {
                 space_id: space_id.clone(),
@@ -333,7 +343,8 @@ async fn candidates(tx: &mut Conn, e: &Event) -> Result<Option<(About, Vec<Candi
             let mut data = space_data(tx, Some(space)).await?;
             data["what"] = what.into();
             data["subject_id"] = e.subject_id.clone().unwrap_or_default().into();
-            data["slug"] = str_of(&serde_json::from_str(&e.data).unwrap_or_default(), "slug").unwrap_or_default().into();
+            data["slug"] =
+                str_of(&serde_json::from_str(&e.data).unwrap_or_default(), "slug").unwrap_or_default().into();
             About { space_id: space_id.clone(), data, ..About::default() }
         }
         _ => return Ok(None),
@@ -482,7 +493,10 @@ pub(crate) async fn path_of(conn: &mut Conn, actor: &Actor, row: &NotificationRo
         (REVIEW, _) => format!("/s/{slug}/assignments/{}", str_of(&data, "assignment_id").unwrap_or_default()),
         (JOIN_REQUEST, _) => format!("/s/{slug}/members"),
         (_, Some("wiki")) => {
-            format!("/s/{slug}/wiki/{}", stoa_domain::markdown::percent_encode_path(str_of(&data, "slug").unwrap_or_default()))
+            format!(
+                "/s/{slug}/wiki/{}",
+                stoa_domain::markdown::percent_encode_path(str_of(&data, "slug").unwrap_or_default())
+            )
         }
         (_, Some("library")) => format!("/s/{slug}/library/{}", str_of(&data, "subject_id").unwrap_or_default()),
         _ => format!("/s/{slug}"),

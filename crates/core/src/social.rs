@@ -185,9 +185,8 @@ pub async fn following(app: &Stoa, actor: &Actor) -> Result<Vec<Followed>> {
 pub async fn block(app: &Stoa, actor: &Actor, username: &str, on: bool) -> Result<()> {
     let me = actor.require()?;
     let mut tx = app.store.begin().await?;
-    let other = stoa_store::users::by_username(&mut tx, &username.trim().to_lowercase())
-        .await?
-        .ok_or(CoreError::NotFound)?;
+    let other =
+        stoa_store::users::by_username(&mut tx, &username.trim().to_lowercase()).await?.ok_or(CoreError::NotFound)?;
     if other.id == me.id {
         return Err(CoreError::Conflict("block-self"));
     }

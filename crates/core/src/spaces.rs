@@ -168,6 +168,8 @@ pub struct SpaceDetail {
     pub teams: Vec<SpaceSummary>,
     pub pending_request: bool,
     pub pending_invite: Option<InviteSummary>,
+    /// Whether the viewer follows the space.
+    pub following: bool,
 }
 
 /// An invitation as shown to people.
@@ -456,7 +458,12 @@ pub async fn space(app: &Stoa, actor: &Actor, slug: &str) -> Result<SpaceDetail>
         }
         _ => (false, None),
     };
+    let following = match actor.id() {
+        Some(me) => stoa_store::social::is_following(&mut conn, me, crate::social::SPACE, &view.space.id).await?,
+        None => false,
+    };
     Ok(SpaceDetail {
+        following,
         space: SpaceSummary::of(&view),
         may: Permissions::of(actor, &view),
         teams,

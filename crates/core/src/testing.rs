@@ -134,10 +134,8 @@ impl Drop for SmtpSink {
 async fn serve(socket: tokio::net::TcpStream, peer: IpAddr, inbox: Inbox) -> io::Result<()> {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
-    let mut session = mailin::SessionBuilder::new("sink.test").build(
-        peer,
-        Collect { inbox, from: String::new(), to: Vec::new(), data: Vec::new() },
-    );
+    let mut session = mailin::SessionBuilder::new("sink.test")
+        .build(peer, Collect { inbox, from: String::new(), to: Vec::new(), data: Vec::new() });
     write.write_all(&session.greeting().buffer()?).await?;
     let mut line = Vec::new();
     loop {

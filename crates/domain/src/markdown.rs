@@ -75,7 +75,9 @@ fn social_links<'a>(
             .map(|(at, name)| (at, at + 1 + name.len(), format!("/u/{name}")))
             .collect();
         found.extend(
-            hashtags_in(text).into_iter().map(|(at, len, tag)| (at, at + len, format!("/tags/{}", percent_encode_path(&tag)))),
+            hashtags_in(text)
+                .into_iter()
+                .map(|(at, len, tag)| (at, at + len, format!("/tags/{}", percent_encode_path(&tag)))),
         );
         if found.is_empty() {
             return false;

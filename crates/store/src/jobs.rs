@@ -32,7 +32,14 @@ const COLUMNS: &str =
     "id, kind, payload, created_at, run_at, attempts, leased_until, lease_token, done_at, failed_at, last_error";
 
 /// Queues a job to run at `run_at`.
-pub async fn enqueue(conn: &mut AnyConnection, id: &str, kind: &str, payload: &str, now: i64, run_at: i64) -> Result<()> {
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    id: &str,
+    kind: &str,
+    payload: &str,
+    now: i64,
+    run_at: i64,
+) -> Result<()> {
     sqlx::query("INSERT INTO jobs (id, kind, payload, created_at, run_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(id)
         .bind(kind)
@@ -147,9 +154,11 @@ pub async fn pending(conn: &mut AnyConnection) -> Result<i64> {
 
 /// Deletes finished jobs older than `before`.
 pub async fn prune(conn: &mut AnyConnection, before: i64) -> Result<u64> {
-    let done = sqlx::query("DELETE FROM jobs WHERE (done_at IS NOT NULL AND done_at < $1) OR (failed_at IS NOT NULL AND failed_at < $1)")
-        .bind(before)
-        .execute(conn)
-        .await?;
+    let done = sqlx::query(
+        "DELETE FROM jobs WHERE (done_at IS NOT NULL AND done_at < $1) OR (failed_at IS NOT NULL AND failed_at < $1)",
+    )
+    .bind(before)
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected())
 }

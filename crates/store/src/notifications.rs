@@ -129,12 +129,7 @@ pub async fn mark_read(conn: &mut AnyConnection, user_id: &str, ids: Option<&[St
 /// `(user id, the oldest undigested notification's time)` for the people
 /// who have notifications waiting for a digest and want digests at `every`,
 /// whose last digest went out before `sent_before`.
-pub async fn digest_due(
-    conn: &mut AnyConnection,
-    every: &str,
-    sent_before: i64,
-    limit: i64,
-) -> Result<Vec<String>> {
+pub async fn digest_due(conn: &mut AnyConnection, every: &str, sent_before: i64, limit: i64) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar(
         "SELECT u.id FROM users u
          WHERE u.digest_every = $1 AND COALESCE(u.digest_sent_at, 0) < $2 AND u.suspended_at IS NULL

@@ -43,5 +43,7 @@ pub async fn get_or_insert(conn: &mut AnyConnection, key: &str, value: &str) -> 
 
 /// Every setting but the secret ones.
 pub async fn all(conn: &mut AnyConnection) -> Result<Vec<(String, String)>> {
-    Ok(sqlx::query_as("SELECT key, value FROM instance_settings WHERE key NOT LIKE 'secret.%' ORDER BY key").fetch_all(conn).await?)
+    Ok(sqlx::query_as("SELECT key, value FROM instance_settings WHERE key NOT LIKE 'secret.%' ORDER BY key")
+        .fetch_all(conn)
+        .await?)
 }

@@ -432,7 +432,11 @@ pub async fn existing_usernames(conn: &mut AnyConnection, usernames: &[String]) 
 
 /// Which of `usernames` an `@mention` by `author_id` reaches: active
 /// accounts that have not blocked the author.
-pub async fn mentionable(conn: &mut AnyConnection, usernames: &[String], author_id: &str) -> Result<Vec<(String, String)>> {
+pub async fn mentionable(
+    conn: &mut AnyConnection,
+    usernames: &[String],
+    author_id: &str,
+) -> Result<Vec<(String, String)>> {
     if usernames.is_empty() {
         return Ok(Vec::new());
     }

@@ -155,7 +155,10 @@ pub async fn context(State(state): State<AppState>, request: Request, next: Next
 
     // Check the CSRF token of state-changing requests that ride on the cookie.
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let needs_token = unsafe_method && !via_token && (!api || session.is_some() || session_expired);
+    // An unsubscribe link carries its own signed proof, and mail programs
+    // post to it in one click (RFC 8058) with no cookie or token.
+    let unsubscribe = parts.uri.path().starts_with("/unsubscribe/");
+    let needs_token = unsafe_method && !via_token && !unsubscribe && (!api || session.is_some() || session_expired);
     let body = if needs_token {
         let (ok, body) = match check_csrf(&parts.headers, parts.uri.query(), body, existing_csrf.as_deref()).await {
             Ok(result) => result,

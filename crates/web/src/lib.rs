@@ -17,6 +17,7 @@ pub mod error;
 mod files;
 pub mod html;
 pub mod i18n;
+pub mod mail;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
@@ -103,8 +104,9 @@ pub fn router(state: AppState) -> Router {
 
     let csrf = CsrfLayer::new()
         // The API answers cross-site requests only with a bearer token or the
-        // X-CSRF-Token header, which a cross-site form cannot send.
-        .with_insecure_bypass(|_, uri| uri.path().starts_with("/api/"))
+        // X-CSRF-Token header, which a cross-site form cannot send. Unsubscribe
+        // links are posted to by mail programs (RFC 8058), from no site at all.
+        .with_insecure_bypass(|_, uri| uri.path().starts_with("/api/") || uri.path().starts_with("/unsubscribe/"))
         .with_rejection_response(|_| {
             (StatusCode::FORBIDDEN, "This request came from another site and was refused.").into_response()
         });

@@ -38,26 +38,7 @@ impl Instance {
 
     /// Starts `stoa serve` on a free port and returns it with its address.
     async fn serve(&self) -> (Child, String) {
-        let mut child = self
-            .command()
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("stoa serve starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let addr = tokio::time::timeout(Duration::from_secs(60), async {
-            while let Some(line) = lines.next_line().await.expect("read") {
-                if let Some(rest) = line.strip_prefix("Stoa is running at ") {
-                    return rest.split_whitespace().next().expect("address").to_owned();
-                }
-            }
-            panic!("stoa serve exited without announcing its address");
-        })
-        .await
-        .expect("stoa serve announces its address in time");
-        (child, addr)
+        serve_with(self.command()).await
     }
 }
 
@@ -228,4 +209,139 @@ async fn the_search_index_is_rebuilt_by_reindex_or_by_deleting_it() {
     let (mut server, addr) = instance.serve().await;
     assert_eq!(search_when_ready(&addr, "webhooks").await, before, "rebuilt on start: the same results");
     server.kill().await.expect("stop");
+}
+
+/// Signs a person up with an email address; returns their client and CSRF token.
+async fn sign_up(base: &str, username: &str) -> (reqwest::Client, String) {
+    let http = client();
+    let page = http.get(format!("{base}/signup")).send().await.expect("GET /signup");
+    let csrf = csrf_from(&page).expect("a CSRF cookie");
+    let email = format!("{username}@example.org");
+    let r = http
+        .post(format!("{base}/signup"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("username", username),
+            ("email", email.as_str()),
+            ("password", "a long enough password"),
+        ])
+        .send()
+        .await
+        .expect("sign up");
+    assert_eq!(r.status(), 303);
+    (http, csrf)
+}
+
+/// An SMTP server that accepts connections and never answers, so every
+/// send hangs until the sender's timeout.
+async fn stalled_smtp() -> (tokio::task::JoinHandle<()>, u16) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let task = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    (task, port)
+}
+
+#[tokio::test]
+async fn pending_email_is_delivered_exactly_once_after_kill_9() {
+    let instance = Instance::new().await;
+    let (stalled, stalled_port) = stalled_smtp().await;
+    let mail_env = |c: &mut Command, port: u16| {
+        c.env("STOA_MAIL__HOST", "127.0.0.1")
+            .env("STOA_MAIL__PORT", port.to_string())
+            .env("STOA_MAIL__TLS", "none")
+            .env("STOA_MAIL__FROM", "Stoa <stoa@example.org>")
+            .env("STOA_MAIL__TIMEOUT_SECS", "2")
+            .env("STOA_MAIL__LEASE_SECS", "3")
+            .env("STOA_MAIL__RETRY_SECS", "1");
+    };
+    let start = |port: u16| {
+        let mut c = instance.command();
+        mail_env(&mut c, port);
+        c
+    };
+    let (mut server, base) = serve_with(start(stalled_port)).await;
+    let (ana, ana_csrf) = sign_up(&base, "ana").await;
+    let (boris, boris_csrf) = sign_up(&base, "boris").await;
+    let api = |path: &str| format!("{base}/api/v1{path}");
+    let r = ana
+        .post(api("/spaces"))
+        .header("x-csrf-token", &ana_csrf)
+        .json(&serde_json::json!({"kind": "community", "name": "Mailroom", "visibility": "public", "join_policy": "open"}))
+        .send()
+        .await
+        .expect("space");
+    assert_eq!(r.status(), 201);
+    let r = boris.post(api("/spaces/mailroom/join")).header("x-csrf-token", &boris_csrf).send().await.expect("join");
+    assert!(r.status().is_success(), "{}", r.status());
+    let r = ana
+        .post(api("/spaces/mailroom/threads"))
+        .header("x-csrf-token", &ana_csrf)
+        .json(&serde_json::json!({"title": "Post room", "body": "Letters for Boris follow."}))
+        .send()
+        .await
+        .expect("thread");
+    let thread: serde_json::Value = r.json().await.expect("json");
+    let thread_id = thread["thread_id"].as_str().expect("id").to_owned();
+    for n in 1..=3 {
+        let r = ana
+            .post(api(&format!("/threads/{thread_id}/posts")))
+            .header("x-csrf-token", &ana_csrf)
+            .json(&serde_json::json!({"body": format!("@boris letter number {n}")}))
+            .send()
+            .await
+            .expect("reply");
+        assert_eq!(r.status(), 201);
+    }
+    // Let the notifications be written and the sender get stuck on the
+    // silent server with one of the jobs leased.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    server.start_kill().expect("kill -9");
+    server.wait().await.expect("the server died");
+    stalled.abort();
+
+    let sink = stoa_core::testing::SmtpSink::start().await.expect("smtp sink");
+    let (_server, _base) = serve_with(start(sink.addr.port())).await;
+    let got = sink.wait_for(3, Duration::from_secs(30)).await;
+    // Anything sent twice would arrive within a lease and a retry or two.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let got = if sink.messages().len() > got.len() { sink.messages() } else { got };
+    let mut letters: Vec<String> = got
+        .iter()
+        .map(|m| {
+            assert_eq!(m.to, ["boris@example.org"]);
+            (1..=3).find(|n| m.data.contains(&format!("letter number {n}"))).map(|n| n.to_string()).unwrap_or_default()
+        })
+        .collect();
+    letters.sort();
+    assert_eq!(letters, ["1", "2", "3"], "each pending email exactly once");
+    let ids: std::collections::HashSet<Option<String>> = got.iter().map(|m| m.header("Message-ID")).collect();
+    assert_eq!(ids.len(), 3);
+}
+
+/// Starts `stoa serve` from a prepared command on a free port.
+async fn serve_with(mut command: Command) -> (Child, String) {
+    let mut child = command
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("stoa serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.expect("read") {
+            if let Some(rest) = line.strip_prefix("Stoa is running at ") {
+                return rest.split_whitespace().next().expect("address").to_owned();
+            }
+        }
+        panic!("stoa serve exited without announcing its address");
+    })
+    .await
+    .expect("stoa serve announces its address in time");
+    (child, addr)
 }

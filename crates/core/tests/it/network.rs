@@ -9,7 +9,7 @@ use stoa_core::notifications;
 use stoa_core::social::{self, FollowTarget};
 use stoa_core::spaces::{self, DiscussionRules};
 use stoa_core::testing::SmtpSink;
-use stoa_core::{Actor, CoreError, feed, facilitation};
+use stoa_core::{Actor, CoreError, facilitation, feed};
 
 use crate::{TestApp, app, community, person};
 
@@ -137,7 +137,10 @@ async fn a_tag_page_lists_readable_content_and_the_people_who_know() {
     let got: Vec<(&str, &str)> = page.items.iter().map(|i| (i.kind.as_str(), i.title.as_str())).collect();
     assert_eq!(got, [("wiki", "Rust notes"), ("post", "How do lifetimes work?")]);
     assert_eq!(page.experts.len(), 1);
-    assert_eq!((page.experts[0].username.as_str(), page.experts[0].accepted_answers, page.experts[0].wiki_edits), ("boris", 1, 1));
+    assert_eq!(
+        (page.experts[0].username.as_str(), page.experts[0].accepted_answers, page.experts[0].wiki_edits),
+        ("boris", 1, 1)
+    );
     let for_owner = feed::tag(&app, &ana, "#RUST", 1).await.expect("tag page");
     assert_eq!(for_owner.items.len(), 3, "the owner of the secret space sees its post too");
     assert!(matches!(feed::tag(&app, &ana, "two tags", 1).await, Err(CoreError::Invalid(_))));
@@ -201,7 +204,11 @@ async fn notifications_follow_replies_mentions_and_follows_and_respect_blocks_an
     spaces::leave(&app, &cleo, &slug).await.expect("leave");
     let _ = spaces::leave(&app, &boris, &slug).await;
     let open_space = notifications::list(&app, &cleo, None, 20).await.expect("list");
-    assert_eq!(kinds_of(&open_space), [("mention".into(), "boris".into())], "a public space stays readable after leaving");
+    assert_eq!(
+        kinds_of(&open_space),
+        [("mention".into(), "boris".into())],
+        "a public space stays readable after leaving"
+    );
 
     // Preferences: "off" stops a kind; bad values are refused.
     let prefs = notifications::set_preferences(&app, &ana, &[("reply".into(), "off".into())], Some("weekly"))

@@ -15,7 +15,10 @@ async fn a_job_is_held_by_one_worker_until_its_lease_runs_out() {
         let mut c = store.begin().await.expect("begin");
         let first = jobs::claim(&mut c, 2_000, 60_000, "worker-a").await.expect("claim").expect("a due job");
         assert_eq!((first.id.as_str(), first.attempts), ("j1", 1));
-        assert!(jobs::claim(&mut c, 2_000, 60_000, "worker-b").await.expect("claim").is_none(), "j1 is leased, j2 not due");
+        assert!(
+            jobs::claim(&mut c, 2_000, 60_000, "worker-b").await.expect("claim").is_none(),
+            "j1 is leased, j2 not due"
+        );
         // Worker A dies; once the lease has run out, B takes the job over.
         let taken = jobs::claim(&mut c, 70_000, 60_000, "worker-b").await.expect("claim").expect("taken over");
         assert_eq!((taken.id.as_str(), taken.attempts), ("j1", 2));

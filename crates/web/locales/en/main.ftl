@@ -898,3 +898,102 @@ expertise-title = Skills and interests
 expertise-intro = Tell others what you can help with and what you would like to learn: the people directory finds you by them.
 expertise-help = Up to ten of each, separated by spaces or commas, such as rust postgres incident-review.
 flash-expertise-saved = Your skills and interests are saved.
+
+## Networked learning: follows, tags, notifications, email
+
+nav-notifications = Notifications
+nav-notifications-unread = { $n ->
+    [one] Notifications, 1 unread
+   *[other] Notifications, { $n } unread
+}
+home-feed = Your feed
+home-feed-empty = Nothing here yet. Join spaces, or follow people, threads and tags, and what they produce will show up here.
+follow-follow = Follow
+follow-following = Following
+follow-kind-person = person
+follow-kind-space = space
+follow-kind-thread = thread
+follow-kind-tag = tag
+flash-followed = You follow this now.
+flash-unfollowed = You no longer follow this.
+flash-blocked = Blocked. Nothing this person writes will mention, message or notify you.
+flash-unblocked = Unblocked.
+flash-notifications-read = All notifications are marked read.
+flash-saved = Saved.
+block-block = Block
+block-undo = Unblock
+block-explain = Blocking stops their mentions, messages and notifications reaching you. They are not told.
+tag-content = Tagged content
+tag-empty = Nothing you can read carries this tag yet.
+tag-kind-wiki = wiki page
+tag-kind-post = post
+tag-experts = Who knows about this
+tag-no-experts = Nobody yet: accepted answers and wiki edits on this tag will show who knows.
+tag-accepted-answers = { $n ->
+    [one] 1 accepted answer
+   *[other] { $n } accepted answers
+}
+tag-wiki-edits = { $n ->
+    [one] 1 wiki edit
+   *[other] { $n } wiki edits
+}
+tag-people-with-skill = People who list this as a skill
+notifications-title = Notifications
+notifications-mark-read = Mark all read
+notifications-settings = Settings
+notifications-empty = No notifications yet. Replies, mentions and news from what you follow will appear here.
+notifications-unread = Unread
+notification-mention = { $actor } mentioned you in “{ $title }”
+notification-reply = { $actor } replied to you in “{ $title }”
+notification-accepted = Your answer in “{ $title }” was accepted
+notification-review = { $actor } reviewed your submission to “{ $title }”
+notification-invitation = { $actor } invited you to { $title }
+notification-join_request = { $actor } asked to join { $title }
+notification-thread = { $actor } replied in “{ $title }”, which you follow
+notification-space = { $actor } posted “{ $title }” in a space you follow
+notification-settings-title = Notification settings
+notification-settings-no-email = Email is not available: add an email address to your account, and ask your administrator to set up mail. Email choices then take effect.
+notification-settings-kind = What happened
+notification-settings-delivery = How to tell you
+notification-settings-digest = How often the digest comes
+notification-kind-mention = Someone mentions you
+notification-kind-reply = Someone replies to you
+notification-kind-accepted = Your answer is accepted
+notification-kind-review = Your work is reviewed
+notification-kind-invitation = You are invited to a space
+notification-kind-join_request = Someone asks to join a space you run
+notification-kind-thread = Replies in threads you follow
+notification-kind-space = New threads and pages in spaces you follow
+delivery-app = In Stoa only
+delivery-email = Email at once
+delivery-digest = In the digest
+delivery-off = Not at all
+digest-daily = Daily
+digest-weekly = Weekly
+digest-never = Never
+following-title = What you follow
+following-none = You follow nothing yet. Follow people, spaces, threads and tags from their pages.
+blocked-title = People you blocked
+blocked-none = You have blocked nobody.
+unsubscribe-title = Unsubscribe
+unsubscribe-ask = { $name }, stop email for: { $what }?
+unsubscribe-confirm = Stop these emails
+unsubscribe-done = Done, { $name }: no more email for { $what }. You still see them in Stoa.
+unsubscribe-settings = All notification settings
+unsubscribe-what-digest = the digest
+unsubscribe-what-mention = mentions
+unsubscribe-what-reply = replies to you
+unsubscribe-what-accepted = accepted answers
+unsubscribe-what-review = reviews of your work
+unsubscribe-what-invitation = invitations
+unsubscribe-what-join_request = requests to join
+unsubscribe-what-thread = replies in threads you follow
+unsubscribe-what-space = news from spaces you follow
+mail-greeting = Hello { $name },
+mail-open = Open in Stoa
+mail-why = You get this because of your notification settings.
+mail-unsubscribe = Stop these emails
+mail-settings = Notification settings
+mail-subject-digest-daily = Your daily digest from { $site }
+mail-subject-digest-weekly = Your weekly digest from { $site }
+mail-digest-intro = Here is what happened since your last digest.

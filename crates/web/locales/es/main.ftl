@@ -904,3 +904,102 @@ expertise-title = Habilidades e intereses
 expertise-intro = Cuenta a los demás en qué puedes ayudar y qué te gustaría aprender: el directorio de personas te encuentra por ello.
 expertise-help = Hasta diez de cada uno, separados por espacios o comas, como rust postgres incident-review.
 flash-expertise-saved = Tus habilidades e intereses se han guardado.
+
+## Networked learning: follows, tags, notifications, email
+
+nav-notifications = Notificaciones
+nav-notifications-unread = { $n ->
+    [one] Notificaciones, 1 sin leer
+   *[other] Notificaciones, { $n } sin leer
+}
+home-feed = Tus novedades
+home-feed-empty = Todavía no hay nada aquí. Únete a espacios o sigue a personas, hilos y etiquetas, y lo que publiquen aparecerá aquí.
+follow-follow = Seguir
+follow-following = Siguiendo
+follow-kind-person = persona
+follow-kind-space = espacio
+follow-kind-thread = hilo
+follow-kind-tag = etiqueta
+flash-followed = Ahora lo sigues.
+flash-unfollowed = Ya no lo sigues.
+flash-blocked = Persona bloqueada. Nada de lo que escriba te llegará como mención, mensaje ni notificación.
+flash-unblocked = Persona desbloqueada.
+flash-notifications-read = Todas las notificaciones están marcadas como leídas.
+flash-saved = Guardado.
+block-block = Bloquear
+block-undo = Desbloquear
+block-explain = Al bloquear a alguien, dejan de llegarte sus menciones, mensajes y notificaciones. No se le avisa.
+tag-content = Contenido con esta etiqueta
+tag-empty = Todavía no hay nada que puedas leer con esta etiqueta.
+tag-kind-wiki = página wiki
+tag-kind-post = publicación
+tag-experts = Quién sabe de esto
+tag-no-experts = Nadie todavía: las respuestas aceptadas y las ediciones de la wiki con esta etiqueta mostrarán quién sabe.
+tag-accepted-answers = { $n ->
+    [one] 1 respuesta aceptada
+   *[other] { $n } respuestas aceptadas
+}
+tag-wiki-edits = { $n ->
+    [one] 1 edición de la wiki
+   *[other] { $n } ediciones de la wiki
+}
+tag-people-with-skill = Personas que lo tienen como habilidad
+notifications-title = Notificaciones
+notifications-mark-read = Marcar todo como leído
+notifications-settings = Configuración
+notifications-empty = Aún no tienes notificaciones. Aquí aparecerán las respuestas, las menciones y las novedades de lo que sigues.
+notifications-unread = Sin leer
+notification-mention = { $actor } te mencionó en “{ $title }”
+notification-reply = { $actor } te respondió en “{ $title }”
+notification-accepted = Se aceptó tu respuesta en “{ $title }”
+notification-review = { $actor } revisó tu entrega de “{ $title }”
+notification-invitation = { $actor } te invitó a { $title }
+notification-join_request = { $actor } pidió unirse a { $title }
+notification-thread = { $actor } respondió en “{ $title }”, que sigues
+notification-space = { $actor } publicó “{ $title }” en un espacio que sigues
+notification-settings-title = Configuración de notificaciones
+notification-settings-no-email = El correo electrónico no está disponible: añade una dirección de correo a tu cuenta y pide a tu administrador que configure el envío de correo. Entonces se aplicarán tus opciones de correo.
+notification-settings-kind = Qué pasó
+notification-settings-delivery = Cómo avisarte
+notification-settings-digest = Con qué frecuencia llega el resumen
+notification-kind-mention = Alguien te menciona
+notification-kind-reply = Alguien te responde
+notification-kind-accepted = Se acepta tu respuesta
+notification-kind-review = Se revisa tu trabajo
+notification-kind-invitation = Te invitan a un espacio
+notification-kind-join_request = Alguien pide unirse a un espacio que gestionas
+notification-kind-thread = Respuestas en hilos que sigues
+notification-kind-space = Nuevos hilos y páginas en espacios que sigues
+delivery-app = Solo en Stoa
+delivery-email = Correo al momento
+delivery-digest = En el resumen
+delivery-off = No avisarme
+digest-daily = Diario
+digest-weekly = Semanal
+digest-never = Nunca
+following-title = Lo que sigues
+following-none = Todavía no sigues nada. Sigue a personas, espacios, hilos y etiquetas desde sus páginas.
+blocked-title = Personas que bloqueaste
+blocked-none = No has bloqueado a nadie.
+unsubscribe-title = Cancelar suscripción
+unsubscribe-ask = { $name }, ¿dejar de recibir correos de: { $what }?
+unsubscribe-confirm = Dejar de recibir estos correos
+unsubscribe-done = Listo, { $name }: ya no recibirás correos de { $what }. Seguirás viéndolo todo en Stoa.
+unsubscribe-settings = Toda la configuración de notificaciones
+unsubscribe-what-digest = el resumen
+unsubscribe-what-mention = menciones
+unsubscribe-what-reply = respuestas a tus mensajes
+unsubscribe-what-accepted = respuestas aceptadas
+unsubscribe-what-review = revisiones de tu trabajo
+unsubscribe-what-invitation = invitaciones
+unsubscribe-what-join_request = solicitudes para unirse
+unsubscribe-what-thread = respuestas en hilos que sigues
+unsubscribe-what-space = novedades de espacios que sigues
+mail-greeting = Hola, { $name }:
+mail-open = Abrir en Stoa
+mail-why = Recibes esto por tu configuración de notificaciones.
+mail-unsubscribe = Dejar de recibir estos correos
+mail-settings = Configuración de notificaciones
+mail-subject-digest-daily = Tu resumen diario de { $site }
+mail-subject-digest-weekly = Tu resumen semanal de { $site }
+mail-digest-intro = Esto es lo que pasó desde tu último resumen.

@@ -86,6 +86,7 @@ pub fn simple_page(lang: &LanguageIdentifier, status: StatusCode, title: &str, m
         flash: None,
         session_expired: false,
         memo: Default::default(),
+        unread: 0,
     };
     let page = ErrorPage { title: ctx.t(title), message: ctx.t(message), ctx, show_sign_in: false, kept: None };
     render(status, &page)

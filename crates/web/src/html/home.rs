@@ -40,13 +40,28 @@ struct HomePage {
     ctx: PageCtx,
     invites: Vec<InviteSummary>,
     activity: Vec<ActivityItem>,
+    /// For the signed-in person's feed: where the next, older page starts.
+    next_before: Option<i64>,
     spaces: Vec<SpaceSummary>,
 }
 
-async fn home(State(state): State<AppState>, ctx: PageCtx) -> PageResult {
+#[derive(Deserialize, Default)]
+struct FeedQuery {
+    #[serde(default)]
+    before: Option<i64>,
+}
+
+/// The home page: for a signed-in person their feed (what they follow and
+/// the spaces they belong to), for everyone else recent public activity.
+async fn home(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<FeedQuery>) -> PageResult {
     let actor = ctx.actor();
     let app = &state.app;
-    let activity = activity::recent(app, &actor, 30).await.map_err(|e| ctx.fail(e))?;
+    let (activity, next_before) = if actor.user.is_some() {
+        let page = stoa_core::feed::home(app, &actor, q.before, 30).await.map_err(|e| ctx.fail(e))?;
+        (page.items, page.next_before)
+    } else {
+        (activity::recent(app, &actor, 30).await.map_err(|e| ctx.fail(e))?, None)
+    };
     let (spaces, invites) = if actor.user.is_some() {
         let invites = spaces::my_invites(app, &actor).await.map_err(|e| ctx.fail(e))?;
         (spaces::my_spaces(app, &actor).await.map_err(|e| ctx.fail(e))?, invites)
@@ -54,7 +69,7 @@ async fn home(State(state): State<AppState>, ctx: PageCtx) -> PageResult {
         let all = spaces::directory(app, &actor, &Default::default()).await.map_err(|e| ctx.fail(e))?;
         (all.into_iter().filter(|s| s.visibility == stoa_domain::Visibility::Public).take(12).collect(), Vec::new())
     };
-    Ok(page(&HomePage { ctx, invites, activity, spaces }))
+    Ok(page(&HomePage { ctx, invites, activity, next_before, spaces }))
 }
 
 /// A `next` target that stays on this site: a path of plain URL characters.

@@ -14,6 +14,7 @@ mod facilitation;
 mod home;
 mod learning;
 mod library;
+pub(crate) mod network;
 mod people;
 mod search;
 mod spaces;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(wiki::router())
         .merge(library::router())
         .merge(search::router())
+        .merge(network::router())
 }
 
 /// Notices that may be shown once after a redirect (the flash cookie holds one of these ids).
@@ -129,6 +131,8 @@ pub struct PageCtx {
     pub flash: Option<String>,
     pub session_expired: bool,
     pub memo: Memo,
+    /// Unread notifications of the signed-in person.
+    pub unread: i64,
 }
 
 impl FromRequestParts<AppState> for PageCtx {
@@ -136,7 +140,11 @@ impl FromRequestParts<AppState> for PageCtx {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, StatusCode> {
         let rc = RequestContext::from_request_parts(parts, state).await?;
-        Ok(Self::new(&rc, state.instance_name().await))
+        let mut ctx = Self::new(&rc, state.instance_name().await);
+        if rc.actor.user.is_some() {
+            ctx.unread = stoa_core::notifications::unread_count(&state.app, &rc.actor).await.unwrap_or(0);
+        }
+        Ok(ctx)
     }
 }
 
@@ -151,6 +159,7 @@ impl PageCtx {
             flash: rc.flash.clone(),
             session_expired: rc.session_expired,
             memo: Memo::default(),
+            unread: 0,
         }
     }
 

@@ -8,6 +8,7 @@ mod browser;
 mod facilitation;
 mod knowledge;
 mod learning;
+mod network;
 mod pages;
 mod robustness;
 mod security;
