@@ -69,26 +69,32 @@ pub async fn home(app: &Stoa, actor: &Actor, before: Option<i64>, limit: i64) ->
         let batch = events::latest_in_spaces(&mut conn, &ids, &kinds, cursor, BATCH).await?;
         exhausted = (batch.len() as i64) < BATCH;
         cursor = batch.last().map(|e| e.seq).or(cursor);
-        // The posts each event is about, for their tags.
-        let posts: Vec<(i64, String)> = batch.iter().filter_map(|e| Some((e.seq, post_of(e)?))).collect();
-        let post_ids: Vec<String> = posts.iter().map(|(_, p)| p.clone()).collect();
+        // Each event with its data and the post it is about (for its tags).
+        let parsed: Vec<(events::Event, serde_json::Value, Option<String>)> = batch
+            .into_iter()
+            .map(|e| {
+                let data: serde_json::Value = serde_json::from_str(&e.data).unwrap_or_default();
+                let post = post_of(&e, &data);
+                (e, data, post)
+            })
+            .collect();
         let mut tagged: HashSet<String> = HashSet::new();
         if !tags.is_empty() {
+            let post_ids: Vec<String> = parsed.iter().filter_map(|(_, _, p)| p.clone()).collect();
             for (post, tag) in store::tags_of_subjects(&mut conn, &post_ids).await? {
                 if tags.contains(&tag) {
                     tagged.insert(post);
                 }
             }
         }
-        for e in batch {
-            let data: serde_json::Value = serde_json::from_str(&e.data).unwrap_or_default();
+        for (e, data, post) in parsed {
             let anonymous = data.get("anonymous").and_then(serde_json::Value::as_bool).unwrap_or(false);
             let thread = data.get("thread_id").and_then(|t| t.as_str()).unwrap_or_default();
             let by_followed_person = !anonymous && e.actor_id.as_ref().is_some_and(|a| people.contains(a));
             let wanted = e.space_id.as_ref().is_some_and(|s| spaces.contains(s))
                 || threads.contains(thread)
                 || by_followed_person
-                || post_of(&e).is_some_and(|p| tagged.contains(&p));
+                || post.is_some_and(|p| tagged.contains(&p));
             if wanted {
                 chosen.push(e);
             }
@@ -111,14 +117,10 @@ pub async fn home(app: &Stoa, actor: &Actor, before: Option<i64>, limit: i64) ->
 }
 
 /// The post an event is about: a reply, or a new thread's opening post.
-fn post_of(e: &events::Event) -> Option<String> {
+fn post_of(e: &events::Event, data: &serde_json::Value) -> Option<String> {
     match e.kind.as_str() {
         kind::POST_CREATED => e.subject_id.clone(),
-        _ => serde_json::from_str::<serde_json::Value>(&e.data)
-            .ok()?
-            .get("post_id")
-            .and_then(|p| p.as_str())
-            .map(str::to_owned),
+        _ => data.get("post_id").and_then(|p| p.as_str()).map(str::to_owned),
     }
 }
 

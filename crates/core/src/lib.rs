@@ -173,6 +173,8 @@ pub struct Stoa {
     /// Sends email; `None` when no mail server is configured (then no mail
     /// is queued at all).
     pub mail: Option<Arc<mail::Mailer>>,
+    /// The key that signs links sent by email, once read (see `mail`).
+    signing_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl Stoa {
@@ -199,6 +201,7 @@ impl Stoa {
             posts: Arc::default(),
             sessions: Arc::default(),
             mail: None,
+            signing_key: Arc::default(),
         }
     }
 

@@ -275,7 +275,8 @@ async fn compose(app: &Stoa, mailer: &Mailer, job: &jobs::JobRow) -> Result<Opti
     let reader = Actor::signed_in(CurrentUser::from_row(&user));
     let base = &mailer.settings.public_url;
     let settings_link = format!("{base}/settings/notifications");
-    let letter = match job.kind.as_str() {
+    // The letter, and the unsubscribe link its headers carry.
+    let (letter, unsubscribe) = match job.kind.as_str() {
         NOTICE_JOB => {
             let Some(row) = store::by_id(&mut conn, &user.id, &field("notification_id")).await? else {
                 return Ok(None);
@@ -283,7 +284,7 @@ async fn compose(app: &Stoa, mailer: &Mailer, job: &jobs::JobRow) -> Result<Opti
             let Some(notice) = notice(app, &mut conn, &reader, &user, &row, base).await? else {
                 return Ok(None);
             };
-            mailer.letters.notice(&notice)
+            (mailer.letters.notice(&notice), notice.unsubscribe)
         }
         DIGEST_JOB => {
             let ids: Vec<String> = payload
@@ -302,14 +303,15 @@ async fn compose(app: &Stoa, mailer: &Mailer, job: &jobs::JobRow) -> Result<Opti
             if items.is_empty() {
                 return Ok(None);
             }
-            mailer.letters.digest(&DigestNotice {
+            let digest = DigestNotice {
                 recipient_name: user.display_name.clone(),
                 locale: user.locale.clone(),
                 every: field("every"),
                 items,
                 unsubscribe: format!("{base}/unsubscribe/{}", unsubscribe_token(app, &user.id, DIGEST).await?),
                 settings: settings_link,
-            })
+            };
+            (mailer.letters.digest(&digest), digest.unsubscribe)
         }
         _ => return Err(CoreError::Internal(format!("unknown job kind {}", job.kind))),
     };
@@ -317,23 +319,13 @@ async fn compose(app: &Stoa, mailer: &Mailer, job: &jobs::JobRow) -> Result<Opti
         .parse::<lettre::Address>()
         .map(|a| Mailbox::new(Some(user.display_name.clone()), a))
         .map_err(|e| CoreError::Internal(format!("bad address: {e}")))?;
-    let unsubscribe = match job.kind.as_str() {
-        DIGEST_JOB => unsubscribe_token(app, &user.id, DIGEST).await?,
-        _ => {
-            let kind = store::by_id(&mut conn, &user.id, &field("notification_id")).await?.map(|r| r.kind);
-            unsubscribe_token(app, &user.id, kind.as_deref().unwrap_or_default()).await?
-        }
-    };
     let domain = mailer.from.email.domain().to_owned();
     let message = Message::builder()
         .from(mailer.from.clone())
         .to(to)
         .subject(letter.subject)
         .message_id(Some(format!("<{}@{domain}>", job.id)))
-        .raw_header(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe"),
-            format!("<{base}/unsubscribe/{unsubscribe}>"),
-        ))
+        .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe"), format!("<{unsubscribe}>")))
         .raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
             "List-Unsubscribe=One-Click".to_owned(),
@@ -399,12 +391,20 @@ fn percent(path: &str) -> String {
 /// The digest, for unsubscribe links.
 pub const DIGEST: &str = "digest";
 
-async fn signing_key(app: &Stoa) -> Result<Vec<u8>> {
-    let mut tx = app.store.begin().await?;
-    let fresh = crate::secrets::generate("")?;
-    let key = settings::get_or_insert(&mut tx, settings::key::SIGNING_KEY, &fresh).await?;
-    stoa_store::commit(tx).await?;
-    Ok(key.into_bytes())
+/// The key that signs unsubscribe links: made once per instance, read once
+/// per process.
+async fn signing_key(app: &Stoa) -> Result<&[u8]> {
+    let key = app
+        .signing_key
+        .get_or_try_init(|| async {
+            let mut tx = app.store.begin().await?;
+            let fresh = crate::secrets::generate("")?;
+            let key = settings::get_or_insert(&mut tx, settings::key::SIGNING_KEY, &fresh).await?;
+            stoa_store::commit(tx).await?;
+            Ok::<_, CoreError>(key.into_bytes())
+        })
+        .await?;
+    Ok(key)
 }
 
 fn mac(key: &[u8], message: &str) -> Result<Hmac<Sha256>> {
@@ -418,7 +418,7 @@ fn mac(key: &[u8], message: &str) -> Result<Hmac<Sha256>> {
 /// person, signed so nobody can make one for someone else.
 pub async fn unsubscribe_token(app: &Stoa, user_id: &str, kind: &str) -> Result<String> {
     let message = format!("{user_id}:{kind}");
-    let tag = mac(&signing_key(app).await?, &message)?.finalize().into_bytes();
+    let tag = mac(signing_key(app).await?, &message)?.finalize().into_bytes();
     Ok(format!("{}.{}", URL_SAFE_NO_PAD.encode(message), URL_SAFE_NO_PAD.encode(tag)))
 }
 
@@ -435,7 +435,7 @@ async fn verify(app: &Stoa, token: &str) -> Result<(UserRow, String)> {
     let message = URL_SAFE_NO_PAD.decode(message).map_err(|_| CoreError::NotFound)?;
     let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| CoreError::NotFound)?;
     let message = String::from_utf8(message).map_err(|_| CoreError::NotFound)?;
-    mac(&signing_key(app).await?, &message)?.verify_slice(&tag).map_err(|_| CoreError::NotFound)?;
+    mac(signing_key(app).await?, &message)?.verify_slice(&tag).map_err(|_| CoreError::NotFound)?;
     let (user_id, kind) = message.split_once(':').ok_or(CoreError::NotFound)?;
     if kind != DIGEST && !notifications::KINDS.contains(&kind) {
         return Err(CoreError::NotFound);

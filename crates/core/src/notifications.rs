@@ -340,12 +340,11 @@ async fn candidates(tx: &mut Conn, e: &Event) -> Result<Option<(About, Vec<Candi
                 return Ok(None);
             }
             let what = if e.kind == kind::WIKI_PAGE_CREATED { "wiki" } else { "library" };
-            let mut data = space_data(tx, Some(space)).await?;
-            data["what"] = what.into();
-            data["subject_id"] = e.subject_id.clone().unwrap_or_default().into();
-            data["slug"] =
-                str_of(&serde_json::from_str(&e.data).unwrap_or_default(), "slug").unwrap_or_default().into();
-            About { space_id: space_id.clone(), data, ..About::default() }
+            let mut about = space_data(tx, Some(space)).await?;
+            about["what"] = what.into();
+            about["subject_id"] = e.subject_id.clone().unwrap_or_default().into();
+            about["slug"] = str_of(&data, "slug").unwrap_or_default().into();
+            About { space_id: space_id.clone(), data: about, ..About::default() }
         }
         _ => return Ok(None),
     };
@@ -436,7 +435,7 @@ pub async fn list(app: &Stoa, actor: &Actor, before: Option<i64>, limit: i64) ->
             }
         })
         .collect();
-    let unread = unread_count(app, actor).await?;
+    let unread = count_unread(&mut conn, &me.id, &spaces).await?;
     Ok(NotificationPage { items, unread, next_before })
 }
 
@@ -446,12 +445,17 @@ pub async fn unread_count(app: &Stoa, actor: &Actor) -> Result<i64> {
         return Ok(0);
     };
     let mut conn = app.store.read().await?;
-    let rows = store::unread(&mut conn, me, 100).await?;
-    if rows.is_empty() {
+    // Most page views have nothing unread: then the spaces need not be read.
+    if store::unread(&mut conn, me, 1).await?.is_empty() {
         return Ok(0);
     }
     let spaces = readable(&mut conn, actor).await?;
-    Ok(rows.iter().filter(|r| still_readable(r, &spaces)).count() as i64)
+    count_unread(&mut conn, me, &spaces).await
+}
+
+async fn count_unread(conn: &mut Conn, user_id: &str, spaces: &HashMap<String, String>) -> Result<i64> {
+    let rows = store::unread(conn, user_id, 100).await?;
+    Ok(rows.iter().filter(|r| still_readable(r, spaces)).count() as i64)
 }
 
 /// Marks the given notifications, or all, read.

@@ -7,6 +7,7 @@ use fluent_templates::fluent_bundle::FluentValue;
 use stoa_core::mail::{DigestNotice, Letter, Letters, Notice};
 use unic_langid::LanguageIdentifier;
 
+use crate::html::escape;
 use crate::i18n;
 
 /// [`Letters`] from the Fluent catalogs.
@@ -17,21 +18,6 @@ pub struct CatalogLetters {
 
 fn lang_of(locale: Option<&str>) -> LanguageIdentifier {
     i18n::negotiate(locale, None)
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// "Ana mentioned you in “Title”", in `lang`.

@@ -339,3 +339,25 @@ async fn a_digest_leaves_out_spaces_the_recipient_has_left() {
     assert!(got[0].data.contains("Still yours to read"), "{}", got[0].data);
     assert!(!got[0].data.contains("space you left") && !got[0].data.contains("removed from"), "{}", got[0].data);
 }
+
+#[tokio::test]
+async fn a_new_wiki_page_in_a_followed_space_notifies_and_leads_to_the_page() {
+    let app = app().await;
+    let ana = person(&app, "ana").await;
+    let boris = person(&app, "boris").await;
+    let slug = community(&app, &ana, "Circle", "public", "open").await;
+    social::follow(&app, &boris, &FollowTarget::Space(slug.clone()), true).await.expect("follow");
+    stoa_core::wiki::create(
+        &app,
+        &ana,
+        &slug,
+        stoa_core::wiki::PageInput { title: "Field notes".into(), body: "What we saw".into(), ..Default::default() },
+    )
+    .await
+    .expect("page");
+    notifications::catch_up(&app).await.expect("catch up");
+    let page = notifications::list(&app, &boris, None, 10).await.expect("list");
+    assert_eq!(kinds_of(&page), [("space".into(), "ana".into())]);
+    let path = notifications::open(&app, &boris, &page.items[0].id).await.expect("open");
+    assert_eq!(path, format!("/s/{slug}/wiki/field-notes"));
+}

@@ -8,9 +8,7 @@ use std::fmt::Write;
 
 use stoa_core::health::Edge;
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
+use super::escape;
 
 /// Weekly posts as bars, oldest first; `labels` names each bar (its week),
 /// `title` describes the chart to screen readers.

@@ -299,6 +299,11 @@ fn stoa_store_now() -> i64 {
     i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// Escapes text for HTML built outside a template (SVG charts, emails).
+pub(crate) fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
 /// Up to two initials of a name, for avatars.
 pub fn initials(name: &str) -> String {
     let mut out: String = name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
