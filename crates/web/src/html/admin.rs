@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -11,7 +11,7 @@ use stoa_core::CoreError;
 use stoa_core::accounts::{self, SignUpInput};
 use stoa_core::admin::{self, AdminUser, Authority};
 
-use super::{Form, FormErrors, PageCtx, errors, redirect_with, render};
+use super::{Form, FormErrors, PageCtx, Query, errors, redirect_with, render};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderValue;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
@@ -14,7 +14,7 @@ use stoa_core::activity::{self, ActivityItem};
 use stoa_core::spaces::{self, InviteSummary, SpaceSummary};
 use stoa_core::{Actor, CoreError};
 
-use super::{Form, FormErrors, PageCtx, PageResult, errors, page, redirect_with, render};
+use super::{Form, FormErrors, PageCtx, PageResult, Query, errors, page, redirect_with, render};
 use crate::AppState;
 use crate::ctx::{RequestContext, session_cookie};
 

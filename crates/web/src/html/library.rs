@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -13,7 +13,7 @@ use stoa_core::files::FileInfo;
 use stoa_core::library::{self, Collection, CollectionInput, CollectionView, ItemInput, ItemView, Library};
 use stoa_core::spaces::SpaceSummary;
 
-use super::{Form, FormErrors, PageCtx, errors, page, redirect_with, render};
+use super::{Form, FormErrors, PageCtx, Query, errors, page, redirect_with, render};
 use crate::AppState;
 use crate::files::{self as uploads, UploadError};
 

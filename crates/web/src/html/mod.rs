@@ -425,6 +425,30 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Form<T> {
     }
 }
 
+/// A page's query string whose rejections (`?page=abc`) are a readable
+/// error page rather than plain text.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Query<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Query(value)),
+            Err(rejection) => {
+                tracing::debug!(%rejection, "query string rejected");
+                let rc = RequestContext::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+                Err(errors::simple_page(
+                    &rc.lang,
+                    StatusCode::BAD_REQUEST,
+                    "error-bad-query-title",
+                    "error-bad-query-body",
+                ))
+            }
+        }
+    }
+}
+
 /// A form with no fields of its own (only the CSRF token, checked by the middleware).
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct Empty {}

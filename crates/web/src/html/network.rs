@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -13,7 +13,7 @@ use stoa_core::social::{self, FollowTarget, Followed, PersonRef};
 use stoa_core::{CoreError, mail};
 
 use super::home::safe_next;
-use super::{Empty, Form, PageCtx, errors, page, redirect_with};
+use super::{Empty, Form, PageCtx, Query, errors, page, redirect_with};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

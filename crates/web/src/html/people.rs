@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -10,7 +10,7 @@ use serde::Deserialize;
 use stoa_core::CoreError;
 use stoa_core::accounts::{self, PeopleFilter, PersonSummary};
 
-use super::{Form, FormErrors, PageCtx, errors, page, redirect_with, render};
+use super::{Form, FormErrors, PageCtx, Query, errors, page, redirect_with, render};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

@@ -3,14 +3,14 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 use stoa_core::search::{self, SearchPage};
 use stoa_search::Hit;
 
-use super::{PageCtx, errors, page};
+use super::{PageCtx, Query, errors, page};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

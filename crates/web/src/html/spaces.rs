@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -16,7 +16,7 @@ use stoa_core::spaces::{
 };
 use stoa_domain::{Role, SpaceKind};
 
-use super::{Form, FormErrors, PageCtx, PageResult, errors, page, redirect_with, render};
+use super::{Form, FormErrors, PageCtx, PageResult, Query, errors, page, redirect_with, render};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

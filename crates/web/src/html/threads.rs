@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -13,7 +13,7 @@ use stoa_core::discussions::{self, NewThreadInput, POSTS_PER_PAGE, Post, ReplyIn
 use stoa_core::rows::PostVersion;
 use stoa_core::spaces::{self, Permissions, SpaceSummary};
 
-use super::{Form, FormErrors, PageCtx, errors, local_time, page, redirect_with, render};
+use super::{Form, FormErrors, PageCtx, Query, errors, local_time, page, redirect_with, render};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

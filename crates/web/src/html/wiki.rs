@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -16,7 +16,7 @@ use stoa_core::wiki::{
 };
 use stoa_domain::markdown::percent_encode_path;
 
-use super::{Form, FormErrors, PageCtx, errors, page, redirect_with, render};
+use super::{Form, FormErrors, PageCtx, Query, errors, page, redirect_with, render};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

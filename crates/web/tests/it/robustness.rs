@@ -96,6 +96,12 @@ async fn no_form_answers_500_to_odd_input() {
         "/s/%00/join".to_owned(),
         "/invites/%00/accept".to_owned(),
         "/p/%00/delete".to_owned(),
+        "/follow".to_owned(),
+        "/u/ana/block".to_owned(),
+        "/u/%00/block".to_owned(),
+        "/settings/notifications".to_owned(),
+        "/notifications/read".to_owned(),
+        "/unsubscribe/%00".to_owned(),
     ];
     let garbage: Vec<Vec<(&str, String)>> = vec![
         vec![],
@@ -121,6 +127,14 @@ async fn no_form_answers_500_to_odd_input() {
         ],
         vec![("reply_to", "'; DROP TABLE posts; --".into()), ("body", "ok".into()), ("version", "not a number".into())],
         vec![
+            ("kind", "thread".into()),
+            ("target", "\u{0}".into()),
+            ("on", "1".into()),
+            ("next", "//evil.example".into()),
+            ("kind.mention", "\u{0}".into()),
+            ("digest", "hourly".into()),
+        ],
+        vec![
             ("login", "ana\u{0}".into()),
             ("password", "\u{0}".into()),
             ("reply_to", "\u{0}".into()),
@@ -142,4 +156,23 @@ async fn no_form_answers_500_to_odd_input() {
     // The thread still renders after all that.
     assert_eq!(ana.get(&format!("/s/{slug}/t/{id}")).await.status(), StatusCode::OK);
     assert!(failures.is_empty(), "server errors:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn a_page_with_an_unreadable_query_string_answers_with_a_page() {
+    let app = spawn_app().await;
+    let ana = app.person("ana").await;
+    let slug = space(&ana, "guild", "public", "open").await;
+    for path in [
+        "/?before=abc".to_owned(),
+        "/notifications?before=x".to_owned(),
+        format!("/s/{slug}?page=abc"),
+        "/tags/rust?page=99999999999999999999".to_owned(),
+        "/search?q=x&page=-".to_owned(),
+    ] {
+        let r = ana.get(&path).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path}");
+        let html = r.text().await.expect("body");
+        assert!(html.contains("That address is not quite right"), "{path}: {html}");
+    }
 }
