@@ -16,6 +16,7 @@ use crate::admin::Authority;
 use crate::discussions::{self, NewThreadInput, ReplyInput};
 use crate::files;
 use crate::library::{self, CollectionInput, ItemInput};
+use crate::social::FollowTarget;
 use crate::spaces::{self, NewSpaceInput};
 use crate::wiki::{self, PageInput};
 use crate::{Actor, CoreError, CurrentUser, Result, Stoa, accounts};
@@ -167,7 +168,7 @@ pub async fn load(app: &Stoa) -> Result<()> {
          - the step has been run more than three times in a quarter\n\
          - the step is a copy-paste of a command with no judgement in it\n\
          - getting it wrong makes the incident worse\n\n\
-         What would you add or remove?").await?;
+         What would you add or remove? #runbooks #automation").await?;
     tick(3);
     reply(&app, ana, &t, "The third one matters most to me. If a typo in the step can page a second team, it should be a script with a dry-run flag, even if we only run it twice a year.", None).await?;
     tick(1);
@@ -181,7 +182,7 @@ pub async fn load(app: &Stoa) -> Result<()> {
     tick(20);
     let t = thread(&app, ana, &guild.slug, "Reading list: Rust for backend services",
         "A few of us are picking up Rust for the payments service. What helped you most?\n\n\
-         - [x] The Rust Book, chapters 1–10\n- [x] *Zero to Production*\n- [ ] Rust for Rustaceans\n- [ ] Tokio tutorial").await?;
+         - [x] The Rust Book, chapters 1–10\n- [x] *Zero to Production*\n- [ ] Rust for Rustaceans\n- [ ] Tokio tutorial\n\n#rust").await?;
     tick(2);
     reply(&app, fatima, &t, "The Tokio tutorial's *mini-redis* chapter is the fastest way to understand async. Pair it with `tokio-console` on a toy service.", None).await?;
     tick(6);
@@ -258,7 +259,7 @@ pub async fn load(app: &Stoa) -> Result<()> {
     tick(30);
     let t = thread(&app, diego, &commons.slug, "Retrying webhooks without duplicate orders",
         "Our webhook handler sometimes gets the same `order.created` event twice after a timeout. How do others make the handler idempotent?\n\n\
-         ```python\n@app.post(\"/hooks/lumen\")\ndef hook(event):\n    create_order(event[\"data\"])  # runs twice on retry\n```").await?;
+         ```python\n@app.post(\"/hooks/lumen\")\ndef hook(event):\n    create_order(event[\"data\"])  # runs twice on retry\n```\n\n#webhooks #idempotency").await?;
     tick(2);
     let answer = reply(&app, ana, &t, "Store the event's `id` in a table with a unique constraint and do the insert in the same transaction as `create_order`. A retry then fails the insert and you return 200 without doing the work twice.", None).await?;
     tick(1);
@@ -276,6 +277,21 @@ pub async fn load(app: &Stoa) -> Result<()> {
     tick(6);
     knowledge(&app, &guild.slug, &commons.slug, [priya, ana, jonas, chen, sofia, diego]).await?;
     facilitation(&app, real_now, &guild.slug, &commons.slug, [marcus, priya, ana, jonas, chen, fatima, sofia]).await?;
+
+    // Who follows what, so feeds and notifications have something to show.
+    let follows = [
+        (diego, FollowTarget::Person("ana".into())),
+        (diego, FollowTarget::Tag("webhooks".into())),
+        (ana, FollowTarget::Tag("rust".into())),
+        (chen, FollowTarget::Tag("rust".into())),
+        (fatima, FollowTarget::Person("priya".into())),
+        (marcus, FollowTarget::Space(commons.slug.clone())),
+    ];
+    for (who, target) in follows {
+        crate::social::follow(&app, who, &target, true).await?;
+    }
+    tick(1);
+    reply(&app, diego, &t, "Follow-up for anyone searching later: we also log the duplicate ids, so we can see how often retries happen. #webhooks", None).await?;
     Ok(())
 }
 

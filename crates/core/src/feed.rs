@@ -127,7 +127,7 @@ fn post_of(e: &events::Event, data: &serde_json::Value) -> Option<String> {
 /// Something carrying a tag.
 #[derive(Debug, Clone, Serialize)]
 pub struct TaggedItem {
-    /// `post` or `wiki`.
+    /// `post` (a thread's opening post), `reply` or `wiki`.
     pub kind: String,
     pub title: String,
     pub path: String,
@@ -185,13 +185,15 @@ pub async fn tag(app: &Stoa, actor: &Actor, raw: &str, page: i64) -> Result<TagP
             let hidden = r.anonymous != 0 && !facilitates && actor.id() != Some(r.author_id.as_str());
             let (author_username, author_display_name) =
                 if hidden { Default::default() } else { names.get(&r.author_id).cloned().unwrap_or_default() };
-            let path = if r.kind == "post" {
+            // A reply is told apart from the thread it answers.
+            let kind = if r.kind == "post" && r.number > 1 { "reply".to_owned() } else { r.kind };
+            let path = if kind != "wiki" {
                 format!("/s/{slug}/t/{}#post-{}", r.locator, r.number)
             } else {
                 format!("/s/{slug}/wiki/{}", stoa_domain::markdown::percent_encode_path(&r.locator))
             };
             Some(TaggedItem {
-                kind: r.kind,
+                kind,
                 title: r.title,
                 path,
                 space_slug: slug,
