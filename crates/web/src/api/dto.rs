@@ -61,6 +61,9 @@ pub struct ProfileDto {
     /// What they know about, and want to learn.
     pub skills: Vec<String>,
     pub interests: Vec<String>,
+    /// Whether you follow them, and have blocked them.
+    pub following: bool,
+    pub blocked: bool,
 }
 
 impl From<Profile> for ProfileDto {
@@ -76,6 +79,8 @@ impl From<Profile> for ProfileDto {
             spaces: p.spaces.into_iter().map(SpaceDto::from).collect(),
             skills: p.skills,
             interests: p.interests,
+            following: p.following,
+            blocked: p.blocked,
         }
     }
 }
@@ -174,6 +179,8 @@ pub struct SpaceDetailDto {
     pub teams: Vec<SpaceDto>,
     pub pending_request: bool,
     pub pending_invite: Option<InviteDto>,
+    /// Whether you follow the space.
+    pub following: bool,
 }
 
 impl From<SpaceDetail> for SpaceDetailDto {
@@ -184,6 +191,7 @@ impl From<SpaceDetail> for SpaceDetailDto {
             teams: d.teams.into_iter().map(SpaceDto::from).collect(),
             pending_request: d.pending_request,
             pending_invite: d.pending_invite.map(InviteDto::from),
+            following: d.following,
         }
     }
 }
@@ -1538,4 +1546,199 @@ pub struct PersonDto {
 pub struct PeopleDto {
     pub people: Vec<PersonDto>,
     pub has_more: bool,
+}
+
+/// A page of your home feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedDto {
+    pub items: Vec<ActivityDto>,
+    /// Pass as `before` for the next, older page; null at the end.
+    pub next_before: Option<i64>,
+}
+
+impl From<stoa_core::feed::FeedPage> for FeedDto {
+    fn from(f: stoa_core::feed::FeedPage) -> Self {
+        Self { items: f.items.into_iter().map(ActivityDto::from).collect(), next_before: f.next_before }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct BeforeParams {
+    /// Only what is older than this position (from `next_before`).
+    pub before: Option<i64>,
+    /// How many to return (1 to 100, default 30).
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct TagParams {
+    pub page: Option<i64>,
+}
+
+/// Something carrying a tag.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaggedDto {
+    /// `post` (a thread's opening post), `reply` or `wiki`.
+    pub kind: String,
+    pub title: String,
+    /// Where it is on the site.
+    pub path: String,
+    pub space_slug: String,
+    /// Null for an anonymous post whose author you may not know.
+    pub author_username: Option<String>,
+    pub at: i64,
+}
+
+/// A person who knows about a tag.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExpertDto {
+    pub username: String,
+    pub display_name: String,
+    pub accepted_answers: i64,
+    pub wiki_edits: i64,
+}
+
+/// A tag: what carries it that you may read, and who knows about it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TagDto {
+    pub tag: String,
+    pub items: Vec<TaggedDto>,
+    pub has_more: bool,
+    pub experts: Vec<ExpertDto>,
+    pub following: bool,
+}
+
+impl From<stoa_core::feed::TagPage> for TagDto {
+    fn from(t: stoa_core::feed::TagPage) -> Self {
+        Self {
+            tag: t.tag,
+            items: t
+                .items
+                .into_iter()
+                .map(|i| TaggedDto {
+                    kind: i.kind,
+                    title: i.title,
+                    path: i.path,
+                    space_slug: i.space_slug,
+                    author_username: Some(i.author_username).filter(|u| !u.is_empty()),
+                    at: i.at,
+                })
+                .collect(),
+            has_more: t.has_more,
+            experts: t
+                .experts
+                .into_iter()
+                .map(|e| ExpertDto {
+                    username: e.username,
+                    display_name: e.display_name,
+                    accepted_answers: e.accepted_answers,
+                    wiki_edits: e.wiki_edits,
+                })
+                .collect(),
+            following: t.following,
+        }
+    }
+}
+
+/// Something you follow.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowedDto {
+    /// `person`, `space`, `thread` or `tag`.
+    pub kind: String,
+    /// A username, space slug, thread id or tag: what `PUT /me/follows/{kind}/{target}` takes.
+    pub target: String,
+    pub label: String,
+    pub path: String,
+}
+
+impl From<stoa_core::social::Followed> for FollowedDto {
+    fn from(f: stoa_core::social::Followed) -> Self {
+        Self { kind: f.kind.into(), target: f.target, label: f.label, path: f.path }
+    }
+}
+
+/// A person, briefly.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonRefDto {
+    pub username: String,
+    pub display_name: String,
+}
+
+/// A notification.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationDto {
+    pub id: String,
+    /// `mention`, `reply`, `accepted`, `review`, `invitation`, `join_request`,
+    /// `thread` (a reply in a thread you follow) or `space` (something new in
+    /// a space you follow).
+    pub kind: String,
+    /// Null when the person wrote anonymously.
+    pub actor_username: Option<String>,
+    pub title: String,
+    pub space_name: String,
+    pub at: i64,
+    pub read: bool,
+    /// Opens it (marks it read and redirects to what it is about).
+    pub open_path: String,
+}
+
+/// A page of your notifications.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationsDto {
+    pub items: Vec<NotificationDto>,
+    pub unread: i64,
+    /// Pass as `before` for older ones; null at the end.
+    pub next_before: Option<i64>,
+}
+
+impl From<stoa_core::notifications::NotificationPage> for NotificationsDto {
+    fn from(p: stoa_core::notifications::NotificationPage) -> Self {
+        Self {
+            items: p
+                .items
+                .into_iter()
+                .map(|n| NotificationDto {
+                    open_path: format!("/n/{}", n.id),
+                    id: n.id,
+                    kind: n.kind,
+                    actor_username: Some(n.actor_username).filter(|u| !u.is_empty()),
+                    title: n.title,
+                    space_name: n.space_name,
+                    at: n.at,
+                    read: n.read,
+                })
+                .collect(),
+            unread: p.unread,
+            next_before: p.next_before,
+        }
+    }
+}
+
+/// Which notifications to mark read; all when `ids` is left out.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MarkReadBody {
+    pub ids: Option<Vec<String>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MarkedDto {
+    pub marked: u64,
+}
+
+/// How each kind of notification reaches you, and how often the digest comes.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NotificationSettingsDto {
+    /// Kind → `app`, `email`, `digest` or `off`. On update, kinds left out keep theirs.
+    pub kinds: std::collections::BTreeMap<String, String>,
+    /// `daily`, `weekly` or `never`; on update, left out keeps it.
+    pub digest: Option<String>,
+    /// Whether email can be sent at all (you have an address and mail is set up). Ignored on update.
+    #[serde(default)]
+    pub email_possible: bool,
+}
+
+impl From<stoa_core::notifications::Preferences> for NotificationSettingsDto {
+    fn from(p: stoa_core::notifications::Preferences) -> Self {
+        Self { kinds: p.kinds.into_iter().collect(), digest: Some(p.digest), email_possible: p.email_possible }
+    }
 }

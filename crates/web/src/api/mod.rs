@@ -14,6 +14,7 @@ pub mod dto;
 mod facilitation;
 mod knowledge;
 mod learning;
+mod network;
 mod spaces;
 mod threads;
 
@@ -59,6 +60,7 @@ use crate::error::ErrorBody;
         (name = "library", description = "Library items and collections"),
         (name = "files", description = "Uploaded files"),
         (name = "search", description = "Full-text search and duplicate suggestions"),
+        (name = "network", description = "Your feed, tags, follows, blocks and notifications"),
         (name = "admin", description = "Running the instance (admins only)")
     )
 )]
@@ -87,6 +89,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let router = knowledge::routes(router);
     let router = facilitation::routes(router);
     let router = learning::routes(router);
+    let router = network::routes(router);
     router.split_for_parts()
 }
 

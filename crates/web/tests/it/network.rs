@@ -88,3 +88,88 @@ async fn boris_actor(app: &crate::TestApp, id: &str) -> stoa_core::Actor {
         locale: None,
     })
 }
+
+#[tokio::test]
+async fn the_network_api_by_who_asks() {
+    use reqwest::Method;
+    let app = spawn_app().await;
+    let ana = app.person("ana").await.with_token().await;
+    let boris = app.person("boris").await.with_token().await;
+    let stranger = app.person("stranger").await.with_token().await;
+    let anonymous = app.visitor();
+    crate::space(&ana, "open-circle", "public", "open").await;
+    crate::space(&ana, "inner", "secret", "invite").await;
+    enrol(&ana, &boris, "open-circle", false).await;
+    let t = thread(&ana, "open-circle", "Tagged", "About #rust, @boris").await;
+    let hidden = thread(&ana, "inner", "Hidden", "secret #rust").await;
+
+    // Signed out: no feed, no notifications, no follows; tags are public.
+    for path in ["/feed", "/notifications", "/me/follows", "/me/blocks", "/me/notification-settings"] {
+        assert_eq!(anonymous.api_get(path).await.0, StatusCode::UNAUTHORIZED, "{path}");
+    }
+    let (status, tag) = anonymous.api_get("/tags/rust").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(tag["items"].as_array().map(Vec::len), Some(1), "the secret space's post stays hidden: {tag}");
+    assert_eq!(anonymous.api_send(Method::PUT, "/me/follows/tag/rust", None).await.0, StatusCode::UNAUTHORIZED);
+
+    // Following: what one may not see answers 404, oneself 409, nonsense 422.
+    assert_eq!(follow(&stranger, "space/inner".into()).await, StatusCode::NOT_FOUND);
+    assert_eq!(follow(&stranger, format!("thread/{hidden}")).await, StatusCode::NOT_FOUND);
+    assert_eq!(follow(&stranger, "person/stranger".into()).await, StatusCode::CONFLICT);
+    assert_eq!(follow(&stranger, "planet/mars".into()).await, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(follow(&stranger, "person/ana".into()).await, StatusCode::NO_CONTENT);
+    assert_eq!(follow(&stranger, format!("thread/{t}")).await, StatusCode::NO_CONTENT);
+    let (_, follows) = stranger.api_get("/me/follows").await;
+    assert_eq!(follows.as_array().map(Vec::len), Some(2), "{follows}");
+    let (status, feed) = stranger.api_get("/feed").await;
+    assert_eq!(status, StatusCode::OK);
+    let titles: Vec<&str> =
+        feed["items"].as_array().expect("items").iter().filter_map(|i| i["thread_title"].as_str()).collect();
+    assert_eq!(titles, ["Tagged"], "Ana's public thread, never her secret one");
+    assert_eq!(stranger.api_send(Method::DELETE, "/me/follows/person/ana", None).await.0, StatusCode::NO_CONTENT);
+
+    // Notifications and their settings.
+    stoa_core::notifications::catch_up(&app.app).await.expect("notifications");
+    let (status, list) = boris.api_get("/notifications").await;
+    assert_eq!(status, StatusCode::OK);
+    let kinds: Vec<&str> = list["items"].as_array().expect("items").iter().filter_map(|n| n["kind"].as_str()).collect();
+    assert_eq!(kinds, ["mention", "invitation"]);
+    assert_eq!(list["items"][0]["actor_username"], "ana");
+    let first = list["items"][0]["id"].as_str().expect("id").to_owned();
+    let (status, marked) = boris.api_post("/notifications/read", serde_json::json!({"ids": [first]})).await;
+    assert_eq!((status, marked["marked"].as_u64()), (StatusCode::OK, Some(1)));
+    let (_, list) = boris.api_get("/notifications").await;
+    assert_eq!(list["unread"], 1);
+    let (status, _) = boris.api_post("/notifications/read", serde_json::json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(boris.api_get("/notifications").await.1["unread"], 0);
+
+    let (status, prefs) = boris
+        .api_send(
+            Method::PUT,
+            "/me/notification-settings",
+            Some(serde_json::json!({"kinds": {"reply": "off"}, "digest": "weekly"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{prefs}");
+    assert_eq!((prefs["kinds"]["reply"].as_str(), prefs["kinds"]["mention"].as_str()), (Some("off"), Some("email")));
+    assert_eq!(prefs["digest"], "weekly");
+    let (status, _) = boris
+        .api_send(Method::PUT, "/me/notification-settings", Some(serde_json::json!({"kinds": {"reply": "pigeon"}})))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Blocks.
+    assert_eq!(boris.api_send(Method::PUT, "/me/blocks/boris", None).await.0, StatusCode::CONFLICT);
+    assert_eq!(boris.api_send(Method::PUT, "/me/blocks/nobody-here", None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(boris.api_send(Method::PUT, "/me/blocks/ana", None).await.0, StatusCode::NO_CONTENT);
+    let (_, blocks) = boris.api_get("/me/blocks").await;
+    assert_eq!(blocks[0]["username"], "ana");
+    let (_, profile) = boris.api_get("/users/ana").await;
+    assert_eq!((profile["blocked"].as_bool(), profile["following"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(boris.api_send(Method::DELETE, "/me/blocks/ana", None).await.0, StatusCode::NO_CONTENT);
+}
+
+async fn follow(v: &crate::Visitor, path: String) -> StatusCode {
+    v.api_send(reqwest::Method::PUT, &format!("/me/follows/{path}"), None).await.0
+}
