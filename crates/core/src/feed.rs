@@ -11,7 +11,7 @@ use stoa_store::{social as store, spaces as store_spaces, users};
 use crate::activity::{ActivityItem, Readable, describe};
 use crate::social::{PERSON, SPACE, TAG, THREAD, one_tag};
 use crate::spaces::allowed;
-use crate::{Actor, Result, Stoa};
+use crate::{Actor, CoreError, Result, Stoa};
 
 /// One page of the home feed.
 #[derive(Debug, Clone, Serialize)]
@@ -216,4 +216,110 @@ pub async fn tag(app: &Stoa, actor: &Actor, raw: &str, page: i64) -> Result<TagP
         None => false,
     };
     Ok(TagPage { tag, items, has_more, experts, following })
+}
+
+/// What a public web feed (Atom or RSS) carries: only what someone who is
+/// not signed in may read, as they would see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Syndication {
+    pub title: String,
+    pub description: String,
+    /// The page the feed follows, on this site.
+    pub path: String,
+    pub items: Vec<SyndicatedItem>,
+}
+
+/// One entry of a web feed.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyndicatedItem {
+    /// Stable for the life of the thing (a post's or page's id).
+    pub id: String,
+    pub title: String,
+    pub path: String,
+    /// Empty for an anonymous post.
+    pub author: String,
+    pub published: i64,
+    pub updated: i64,
+    /// Sanitized HTML, as the page shows it.
+    pub html: String,
+}
+
+const FEED_ITEMS: i64 = 30;
+
+/// The newest threads and replies of a public space, for its web feeds.
+/// Anything a signed-out visitor may not read answers as not found.
+pub async fn syndicate_space(app: &Stoa, slug: &str) -> Result<Syndication> {
+    let outsider = Actor::ANONYMOUS;
+    let mut conn = app.store.read().await?;
+    let view = crate::spaces::load(&mut conn, &outsider, slug, Action::ReadContent).await.map_err(|e| match e {
+        CoreError::Forbidden | CoreError::SignInRequired => CoreError::NotFound,
+        e => e,
+    })?;
+    let kinds = [kind::THREAD_CREATED, kind::POST_CREATED];
+    let events =
+        events::latest_in_spaces(&mut conn, std::slice::from_ref(&view.space.id), &kinds, None, FEED_ITEMS).await?;
+    let mut items = Vec::new();
+    for e in events {
+        let data: serde_json::Value = serde_json::from_str(&e.data).unwrap_or_default();
+        let Some(post_id) = post_of(&e, &data) else { continue };
+        if let Some(item) = public_post(&mut conn, &post_id).await? {
+            items.push(item);
+        }
+    }
+    Ok(Syndication {
+        title: view.space.name.clone(),
+        description: stoa_domain::markdown::plain_text(&view.space.description, 300),
+        path: format!("/s/{}", view.space.slug),
+        items,
+    })
+}
+
+/// A post as a signed-out visitor sees it, if they may.
+async fn public_post(conn: &mut stoa_store::Conn, post_id: &str) -> Result<Option<SyndicatedItem>> {
+    let (post, found) = match crate::discussions::visible_post(conn, &Actor::ANONYMOUS, post_id).await {
+        Ok(seen) => seen,
+        Err(CoreError::NotFound | CoreError::Forbidden | CoreError::SignInRequired) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if post.deleted_at.is_some() {
+        return Ok(None);
+    }
+    let title = if post.number == 1 { found.thread_title.clone() } else { format!("Re: {}", found.thread_title) };
+    Ok(Some(SyndicatedItem {
+        id: post.id.clone(),
+        title,
+        path: format!("/s/{}/t/{}#post-{}", found.space.space.slug, found.thread_id, post.number),
+        author: if post.anonymous != 0 { String::new() } else { post.author_display_name.clone() },
+        published: post.created_at,
+        updated: post.edited_at.unwrap_or(post.created_at),
+        html: post.body_html,
+    }))
+}
+
+/// The newest public posts and wiki pages carrying a tag, for its web feeds.
+pub async fn syndicate_tag(app: &Stoa, raw: &str) -> Result<Syndication> {
+    let tag = one_tag(raw)?;
+    let outsider = Actor::ANONYMOUS;
+    let mut conn = app.store.read().await?;
+    let readable = readable_spaces(&mut conn, &outsider).await?;
+    let ids: Vec<String> = readable.keys().cloned().collect();
+    let mut items = Vec::new();
+    for row in store::tagged(&mut conn, &tag, &ids, FEED_ITEMS, 0).await? {
+        if row.kind == "post" {
+            items.extend(public_post(&mut conn, &row.id).await?);
+        } else if let Some(page) = stoa_store::wiki::page_by_id(&mut conn, &row.id).await?
+            && let Some((slug, _, _)) = readable.get(&page.space_id)
+        {
+            items.push(SyndicatedItem {
+                id: page.id.clone(),
+                title: page.title.clone(),
+                path: format!("/s/{slug}/wiki/{}", stoa_domain::markdown::percent_encode_path(&page.slug)),
+                author: String::new(),
+                published: row.at,
+                updated: row.at,
+                html: page.body_html,
+            });
+        }
+    }
+    Ok(Syndication { title: format!("#{tag}"), description: String::new(), path: format!("/tags/{tag}"), items })
 }

@@ -18,6 +18,7 @@ mod files;
 pub mod html;
 pub mod i18n;
 pub mod mail;
+mod syndication;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
@@ -123,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .merge(assets::router())
         .merge(files::router())
+        .merge(syndication::router())
         .fallback(html::errors::not_found)
         // Bodies read by extractors (forms, JSON) are capped here; uploads
         // lift the cap on their own routes and enforce the upload limit.

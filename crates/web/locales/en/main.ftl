@@ -1000,3 +1000,4 @@ mail-settings = Notification settings
 mail-subject-digest-daily = Your daily digest from { $site }
 mail-subject-digest-weekly = Your weekly digest from { $site }
 mail-digest-intro = Here is what happened since your last digest.
+feeds-public = Follow in a feed reader (public posts only):

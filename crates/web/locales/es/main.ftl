@@ -1006,3 +1006,4 @@ mail-settings = Configuración de notificaciones
 mail-subject-digest-daily = Tu resumen diario de { $site }
 mail-subject-digest-weekly = Tu resumen semanal de { $site }
 mail-digest-intro = Esto es lo que pasó desde tu último resumen.
+feeds-public = Síguelo en un lector de feeds (solo publicaciones públicas):

@@ -6,6 +6,7 @@ mod access;
 mod api;
 mod browser;
 mod facilitation;
+mod feeds;
 mod knowledge;
 mod learning;
 mod network;
