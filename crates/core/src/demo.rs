@@ -278,6 +278,41 @@ pub async fn load(app: &Stoa) -> Result<()> {
     knowledge(&app, &guild.slug, &commons.slug, [priya, ana, jonas, chen, sofia, diego]).await?;
     facilitation(&app, real_now, &guild.slug, &commons.slug, [marcus, priya, ana, jonas, chen, fatima, sofia]).await?;
 
+    // The Commons' blog: a podcast episode (a second of quiet, as a WAV
+    // file) and a written post.
+    tick(2);
+    let episode = upload(&app, sofia, &commons.slug, "commons-cast-1.wav", &quiet_wav()).await?;
+    crate::blogs::create(
+        &app,
+        sofia,
+        &commons.slug,
+        crate::blogs::BlogInput {
+            title: "Commons Cast #1: idempotent webhooks".into(),
+            body: "Ana and Diego talk through the #webhooks thread: why retries happen, and the ten lines that made \
+                   Diego's handler safe to call twice.\n\nShow notes: the thread in the Commons, and the webhooks guide."
+                .into(),
+            publish: true,
+            audio_file_id: Some(episode),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tick(3);
+    crate::blogs::create(
+        &app,
+        sofia,
+        &commons.slug,
+        crate::blogs::BlogInput {
+            title: "What we changed in the SDKs this month".into(),
+            body: "Shorter timeouts by default, clearer errors on rate limits, and a retry helper that keeps an \
+                   idempotency key for you."
+                .into(),
+            publish: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+
     // Who follows what, so feeds and notifications have something to show.
     let follows = [
         (diego, FollowTarget::Person("ana".into())),
@@ -762,6 +797,26 @@ async fn knowledge(app: &Stoa, guild: &str, commons: &str, people: [&Actor; 6]) 
 }
 
 /// Uploads `bytes` as a file named `name` and returns its id.
+/// One second of silence as an 8 kHz, 8-bit mono WAV file.
+fn quiet_wav() -> Vec<u8> {
+    let samples: u32 = 8000;
+    let mut wav = Vec::with_capacity(44 + samples as usize);
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + samples).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    wav.extend_from_slice(&1u16.to_le_bytes()); // mono
+    wav.extend_from_slice(&8000u32.to_le_bytes()); // samples per second
+    wav.extend_from_slice(&8000u32.to_le_bytes()); // bytes per second
+    wav.extend_from_slice(&1u16.to_le_bytes()); // block align
+    wav.extend_from_slice(&8u16.to_le_bytes()); // bits per sample
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&samples.to_le_bytes());
+    wav.extend(std::iter::repeat_n(128u8, samples as usize));
+    wav
+}
+
 async fn upload(app: &Stoa, who: &Actor, space: &str, name: &str, bytes: &[u8]) -> Result<String> {
     let target = files::may_upload(app, who, space).await?;
     let mut staged = files::stage(app).await?;

@@ -242,6 +242,8 @@ pub struct SyndicatedItem {
     pub updated: i64,
     /// Sanitized HTML, as the page shows it.
     pub html: String,
+    /// The first words as plain text.
+    pub summary: String,
 }
 
 const FEED_ITEMS: i64 = 30;
@@ -292,6 +294,7 @@ async fn public_post(conn: &mut stoa_store::Conn, post_id: &str) -> Result<Optio
         author: if post.anonymous != 0 { String::new() } else { post.author_display_name.clone() },
         published: post.created_at,
         updated: post.edited_at.unwrap_or(post.created_at),
+        summary: stoa_domain::markdown::plain_text(&post.body, 400),
         html: post.body_html,
     }))
 }
@@ -317,6 +320,7 @@ pub async fn syndicate_tag(app: &Stoa, raw: &str) -> Result<Syndication> {
                 author: String::new(),
                 published: row.at,
                 updated: row.at,
+                summary: stoa_domain::markdown::plain_text(&page.body, 400),
                 html: page.body_html,
             });
         }

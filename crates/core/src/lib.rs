@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod activity;
 pub mod admin;
 pub mod assignments;
+pub mod blogs;
 mod cache;
 pub mod demo;
 pub mod discussions;

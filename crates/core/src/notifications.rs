@@ -329,7 +329,7 @@ async fn candidates(tx: &mut Conn, e: &Event) -> Result<Option<(About, Vec<Candi
             }
             About { space_id: space_id.clone(), data: space_data(tx, Some(space)).await?, ..About::default() }
         }
-        kind::WIKI_PAGE_CREATED | kind::LIBRARY_ITEM_CREATED => {
+        kind::WIKI_PAGE_CREATED | kind::LIBRARY_ITEM_CREATED | kind::BLOG_PUBLISHED => {
             let Some(space) = &space_id else {
                 return Ok(None);
             };
@@ -339,7 +339,11 @@ async fn candidates(tx: &mut Conn, e: &Event) -> Result<Option<(About, Vec<Candi
             if out.is_empty() {
                 return Ok(None);
             }
-            let what = if e.kind == kind::WIKI_PAGE_CREATED { "wiki" } else { "library" };
+            let what = match e.kind.as_str() {
+                kind::WIKI_PAGE_CREATED => "wiki",
+                kind::BLOG_PUBLISHED => "blog",
+                _ => "library",
+            };
             let mut about = space_data(tx, Some(space)).await?;
             about["what"] = what.into();
             about["subject_id"] = e.subject_id.clone().unwrap_or_default().into();
@@ -502,7 +506,8 @@ pub(crate) async fn path_of(conn: &mut Conn, actor: &Actor, row: &NotificationRo
                 stoa_domain::markdown::percent_encode_path(str_of(&data, "slug").unwrap_or_default())
             )
         }
-        (_, Some("library")) => format!("/s/{slug}/library/{}", str_of(&data, "subject_id").unwrap_or_default()),
+        (_, Some("library")) => format!("/library/{}", str_of(&data, "subject_id").unwrap_or_default()),
+        (_, Some("blog")) => format!("/s/{slug}/blog/{}", str_of(&data, "slug").unwrap_or_default()),
         _ => format!("/s/{slug}"),
     })
 }

@@ -14,6 +14,7 @@
 //! [`dialect`] and nowhere else.
 
 pub mod blobs;
+pub mod blogs;
 pub mod dialect;
 pub mod events;
 pub mod facilitation;

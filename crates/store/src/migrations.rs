@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "learning", include_str!("../migrations/0004_learning.sql")),
     (5, "social", include_str!("../migrations/0005_social.sql")),
     (6, "network", include_str!("../migrations/0006_network.sql")),
+    (7, "blogs", include_str!("../migrations/0007_blogs.sql")),
 ];
 
 /// Applies what has not been applied and returns how many migrations ran.

@@ -51,9 +51,15 @@ impl From<CoreError> for UploadError {
 /// An upload as received: the stored file (if the form had one) and the
 /// other fields.
 pub struct Received {
+    /// The part named `file`.
     pub file: Option<FileInfo>,
+    /// Other named file parts (a blog post's `cover` and `audio`).
+    pub files: HashMap<String, FileInfo>,
     pub fields: HashMap<String, String>,
 }
+
+/// The names of the parts taken as files; each at most once.
+const FILE_PARTS: [&str; 3] = ["file", "cover", "audio"];
 
 /// Receives a multipart upload into the space `slug`. With `require_file`,
 /// a form without a file part is refused.
@@ -75,10 +81,10 @@ pub async fn receive(
         return Err(UploadError::TooLarge);
     }
     let mut fields = HashMap::new();
-    let mut stored = None;
+    let mut files_in: HashMap<String, FileInfo> = HashMap::new();
     while let Some(mut part) = multipart.next_field().await.map_err(|e| UploadError::Malformed(e.body_text()))? {
         let name = part.name().unwrap_or_default().to_owned();
-        if name == "file" && part.file_name().is_some() && stored.is_none() {
+        if FILE_PARTS.contains(&name.as_str()) && part.file_name().is_some() && !files_in.contains_key(&name) {
             let file_name = part.file_name().unwrap_or("file").to_owned();
             let mut staged = files::stage(app).await?;
             while let Some(chunk) = part.chunk().await.map_err(|e| UploadError::Malformed(e.body_text()))? {
@@ -95,7 +101,7 @@ pub async fn receive(
                 // A file input left empty sends a part with a name and no bytes.
                 continue;
             }
-            stored = Some(files::finish(app, actor, &target, &file_name, staged).await?);
+            files_in.insert(name, files::finish(app, actor, &target, &file_name, staged).await?);
         } else {
             let mut value = Vec::new();
             while let Some(chunk) = part.chunk().await.map_err(|e| UploadError::Malformed(e.body_text()))? {
@@ -107,10 +113,11 @@ pub async fn receive(
             fields.insert(name, String::from_utf8_lossy(&value).into_owned());
         }
     }
-    if require_file && stored.is_none() {
+    let file = files_in.remove("file");
+    if require_file && file.is_none() {
         return Err(UploadError::NoFile);
     }
-    Ok(Received { file: stored, fields })
+    Ok(Received { file, files: files_in, fields })
 }
 
 pub fn router() -> Router<AppState> {

@@ -19,6 +19,8 @@ pub fn router() -> Router<AppState> {
         .route("/s/{slug}/feed.rss", get(space_rss))
         .route("/tags/{tag}/feed.atom", get(tag_atom))
         .route("/tags/{tag}/feed.rss", get(tag_rss))
+        .route("/s/{slug}/blog/feed.atom", get(blog_atom))
+        .route("/s/{slug}/blog/feed.rss", get(blog_rss))
 }
 
 /// The site's address for absolute links: the configured public URL, or
@@ -111,6 +113,10 @@ fn atom_feed(s: &Syndication, base: &str, self_path: &str) -> String {
 }
 
 fn rss_feed(s: &Syndication, base: &str, self_path: &str) -> String {
+    rss_channel(s, base, self_path).to_string()
+}
+
+fn rss_channel(s: &Syndication, base: &str, self_path: &str) -> rss::Channel {
     let items: Vec<rss::Item> = s
         .items
         .iter()
@@ -151,7 +157,7 @@ fn rss_feed(s: &Syndication, base: &str, self_path: &str) -> String {
             ..Default::default()
         }],
     });
-    channel.to_string()
+    channel
 }
 
 fn respond(
@@ -193,4 +199,49 @@ async fn tag_rss(State(state): State<AppState>, headers: HeaderMap, Path(tag): P
     let base = base(&state, &headers);
     let path = format!("/tags/{}/feed.rss", stoa_domain::markdown::percent_encode_path(&tag.to_lowercase()));
     respond(feed::syndicate_tag(&state.app, &tag).await, |s| rss_feed(s, &base, &path), RSS)
+}
+
+async fn blog_atom(State(state): State<AppState>, headers: HeaderMap, Path(slug): Path<String>) -> Response {
+    let base = base(&state, &headers);
+    let path = format!("/s/{slug}/blog/feed.atom");
+    let result = stoa_core::blogs::syndicate(&state.app, &slug).await.map(|(s, _, _)| s);
+    respond(result, |s| atom_feed(s, &base, &path), ATOM)
+}
+
+/// A blog's RSS feed, which is also its podcast feed: a post with a sound
+/// file carries it as an enclosure (address, byte length, type) with the
+/// iTunes tags podcast apps read.
+async fn blog_rss(State(state): State<AppState>, headers: HeaderMap, Path(slug): Path<String>) -> Response {
+    use rss::extension::itunes::{self, ITunesChannelExtension, ITunesItemExtension};
+    let base = base(&state, &headers);
+    let path = format!("/s/{slug}/blog/feed.rss");
+    let (syndication, audio, cover) = match stoa_core::blogs::syndicate(&state.app, &slug).await {
+        Ok(found) => found,
+        Err(e) => return respond(Err(e), |_| String::new(), RSS),
+    };
+    let mut channel = rss_channel(&syndication, &base, &path);
+    let author = syndication.items.first().map(|i| i.author.clone());
+    channel.namespaces.insert("itunes".to_owned(), itunes::NAMESPACE.to_owned());
+    channel.itunes_ext = Some(ITunesChannelExtension {
+        author: author.clone(),
+        summary: Some(channel.description.clone()),
+        explicit: Some("false".into()),
+        image: cover.as_ref().map(|c| format!("{base}{c}")),
+        ..Default::default()
+    });
+    for (item, (sound, source)) in channel.items.iter_mut().zip(audio.iter().zip(&syndication.items)) {
+        let Some(sound) = sound else { continue };
+        item.enclosure = Some(rss::Enclosure {
+            url: format!("{base}{}", sound.path),
+            length: sound.size.to_string(),
+            mime_type: sound.content_type.clone(),
+        });
+        item.itunes_ext = Some(ITunesItemExtension {
+            author: Some(source.author.clone()),
+            summary: Some(source.summary.clone()),
+            explicit: Some("false".into()),
+            ..Default::default()
+        });
+    }
+    ([(header::CONTENT_TYPE, RSS)], channel.to_string()).into_response()
 }

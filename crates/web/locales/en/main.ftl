@@ -1001,3 +1001,23 @@ mail-subject-digest-daily = Your daily digest from { $site }
 mail-subject-digest-weekly = Your weekly digest from { $site }
 mail-digest-intro = Here is what happened since your last digest.
 feeds-public = Follow in a feed reader (public posts only):
+
+## Blogs and podcasts
+space-tab-blog = Blog
+blog = Blog
+blog-new = New post
+blog-edit = Edit post
+blog-empty = No posts yet.
+blog-draft = Draft
+blog-episode = Podcast episode
+blog-download = Download the audio
+blog-comments = Comments
+blog-body = Post (Markdown)
+blog-cover = Cover picture
+blog-audio = Sound file (makes the post a podcast episode)
+blog-audio-help = MP3, M4A, Ogg or WAV. It goes into the blog's podcast feed.
+blog-remove-cover = Remove the cover picture
+blog-remove-audio = Remove the sound file
+blog-publish = Publish (otherwise it stays a draft only facilitators see)
+blog-cover-invalid = Choose a picture uploaded to this space.
+blog-audio-invalid = Choose a sound file uploaded to this space.

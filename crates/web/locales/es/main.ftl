@@ -1007,3 +1007,23 @@ mail-subject-digest-daily = Tu resumen diario de { $site }
 mail-subject-digest-weekly = Tu resumen semanal de { $site }
 mail-digest-intro = Esto es lo que pasó desde tu último resumen.
 feeds-public = Síguelo en un lector de feeds (solo publicaciones públicas):
+
+## Blogs y pódcasts
+space-tab-blog = Blog
+blog = Blog
+blog-new = Nueva entrada
+blog-edit = Editar entrada
+blog-empty = Todavía no hay entradas.
+blog-draft = Borrador
+blog-episode = Episodio de pódcast
+blog-download = Descargar el audio
+blog-comments = Comentarios
+blog-body = Entrada (Markdown)
+blog-cover = Imagen de portada
+blog-audio = Archivo de sonido (convierte la entrada en un episodio de pódcast)
+blog-audio-help = MP3, M4A, Ogg o WAV. Se incluye en el feed de pódcast del blog.
+blog-remove-cover = Quitar la imagen de portada
+blog-remove-audio = Quitar el archivo de sonido
+blog-publish = Publicar (si no, queda como borrador que solo ven quienes facilitan)
+blog-cover-invalid = Elige una imagen subida a este espacio.
+blog-audio-invalid = Elige un archivo de sonido subido a este espacio.

@@ -99,7 +99,7 @@ async fn new_item_form(State(state): State<AppState>, ctx: PageCtx, Path(slug): 
     }
 }
 
-fn upload_error(ctx: &PageCtx, e: UploadError) -> Response {
+pub(super) fn upload_error(ctx: &PageCtx, e: UploadError) -> Response {
     match e {
         UploadError::Core(e) => errors::render_error(ctx, e),
         UploadError::TooLarge => {

@@ -8,6 +8,7 @@
 
 mod account;
 mod admin;
+mod blogs;
 mod charts;
 pub mod errors;
 mod facilitation;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(library::router())
         .merge(search::router())
         .merge(network::router())
+        .merge(blogs::router())
 }
 
 /// Notices that may be shown once after a redirect (the flash cookie holds one of these ids).

@@ -102,6 +102,8 @@ async fn no_form_answers_500_to_odd_input() {
         "/settings/notifications".to_owned(),
         "/notifications/read".to_owned(),
         "/unsubscribe/%00".to_owned(),
+        format!("/s/{slug}/blog"),
+        format!("/s/{slug}/blog/nothing/edit"),
     ];
     let garbage: Vec<Vec<(&str, String)>> = vec![
         vec![],
