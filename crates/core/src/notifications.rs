@@ -245,7 +245,10 @@ async fn candidates(tx: &mut Conn, e: &Event) -> Result<Option<(About, Vec<Candi
                 {
                     out.push(Candidate { user_id, kind: THREAD, check: check() });
                 }
-            } else if let Some(space) = &space_id {
+            } else if let Some(space) = &space_id
+                // A blog post's comments thread: `blog.published` tells them.
+                && !stoa_store::blogs::is_comments_thread(tx, &thread_id).await?
+            {
                 for (user_id, _) in social::followers(tx, crate::social::SPACE, std::slice::from_ref(space)).await? {
                     out.push(Candidate { user_id, kind: SPACE, check: check() });
                 }

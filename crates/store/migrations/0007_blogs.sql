@@ -23,3 +23,4 @@ CREATE TABLE blog_posts (
     UNIQUE (space_id, slug)
 );
 CREATE INDEX blog_posts_by_space ON blog_posts (space_id, published_at);
+CREATE INDEX blog_posts_by_comments ON blog_posts (comments_thread_id);

@@ -122,3 +122,12 @@ pub async fn of_space(
         .fetch_all(conn)
         .await?)
 }
+
+/// Whether a thread is the comments thread of a blog post.
+pub async fn is_comments_thread(conn: &mut AnyConnection, thread_id: &str) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM blog_posts WHERE comments_thread_id = $1")
+        .bind(thread_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}

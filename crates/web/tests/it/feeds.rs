@@ -188,6 +188,11 @@ async fn a_blog_post_with_sound_is_a_podcast_episode_with_a_correct_enclosure() 
     assert!(comments, "published posts get a comments thread");
     stoa_core::notifications::catch_up(&app.app).await.expect("notifications");
     let (_, list) = boris.text("/notifications").await;
+    assert_eq!(
+        list.matches("in a space you follow").count(),
+        1,
+        "one notice for a post, not one more for its comments"
+    );
     let id = list.split("href=\"/n/").nth(1).and_then(|r| r.split('"').next()).expect("a notification").to_owned();
     let r = boris.get(&format!("/n/{id}")).await;
     assert_eq!(r.headers()["location"], "/s/open-circle/blog/episode-1-runbooks");
