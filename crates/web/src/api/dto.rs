@@ -1742,3 +1742,86 @@ impl From<stoa_core::notifications::Preferences> for NotificationSettingsDto {
         Self { kinds: p.kinds.into_iter().collect(), digest: Some(p.digest), email_possible: p.email_possible }
     }
 }
+
+/// A blog post.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BlogPostDto {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    /// Markdown, and the HTML made from it.
+    pub body: String,
+    pub body_html: String,
+    pub author_display_name: String,
+    /// Null for a draft.
+    pub published_at: Option<i64>,
+    pub updated_at: i64,
+    pub cover_file_id: Option<String>,
+    /// The sound file of a podcast episode, and where it is served.
+    pub audio_file_id: Option<String>,
+    pub audio_url: Option<String>,
+    pub audio_type: Option<String>,
+    pub audio_bytes: Option<i64>,
+    /// The comments thread (once published).
+    pub comments_url: Option<String>,
+}
+
+impl From<stoa_core::blogs::BlogPost> for BlogPostDto {
+    fn from(p: stoa_core::blogs::BlogPost) -> Self {
+        Self {
+            id: p.id,
+            slug: p.slug,
+            title: p.title,
+            body: p.body,
+            body_html: p.body_html,
+            author_display_name: p.author_display_name,
+            published_at: p.published_at,
+            updated_at: p.updated_at,
+            cover_file_id: p.cover_file_id,
+            audio_file_id: p.audio.as_ref().map(|a| a.file_id.clone()),
+            audio_url: p.audio.as_ref().map(|a| a.path.clone()),
+            audio_type: p.audio.as_ref().map(|a| a.content_type.clone()),
+            audio_bytes: p.audio.as_ref().map(|a| a.size),
+            comments_url: p.comments_path,
+        }
+    }
+}
+
+/// A space's blog: drafts are listed only for its writers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BlogDto {
+    pub posts: Vec<BlogPostDto>,
+    pub may_write: bool,
+}
+
+/// A blog post as written. Files are uploaded first (`POST /spaces/{slug}/files`)
+/// and named by id.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BlogPostBody {
+    pub title: String,
+    pub body: String,
+    /// Publish now (or keep published); otherwise a draft.
+    #[serde(default)]
+    pub publish: bool,
+    pub cover_file_id: Option<String>,
+    pub audio_file_id: Option<String>,
+    /// On update: take the cover or the sound file off.
+    #[serde(default)]
+    pub remove_cover: bool,
+    #[serde(default)]
+    pub remove_audio: bool,
+}
+
+impl From<BlogPostBody> for stoa_core::blogs::BlogInput {
+    fn from(b: BlogPostBody) -> Self {
+        Self {
+            title: b.title,
+            body: b.body,
+            publish: b.publish,
+            cover_file_id: b.cover_file_id,
+            audio_file_id: b.audio_file_id,
+            remove_cover: b.remove_cover,
+            remove_audio: b.remove_audio,
+        }
+    }
+}

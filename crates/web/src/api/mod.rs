@@ -61,6 +61,7 @@ use crate::error::ErrorBody;
         (name = "files", description = "Uploaded files"),
         (name = "search", description = "Full-text search and duplicate suggestions"),
         (name = "network", description = "Your feed, tags, follows, blocks and notifications"),
+        (name = "blogs", description = "Spaces' blogs and podcast episodes"),
         (name = "admin", description = "Running the instance (admins only)")
     )
 )]

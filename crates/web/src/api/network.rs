@@ -1,9 +1,9 @@
-//! The home feed, tags, follows, blocks and notifications.
+//! The home feed, tags, follows, blocks, notifications, and blogs.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use stoa_core::social::{self, FollowTarget};
-use stoa_core::{feed, notifications};
+use stoa_core::{blogs, feed, notifications};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -23,6 +23,8 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(list_notifications))
         .routes(routes!(mark_read))
         .routes(routes!(get_notification_settings, set_notification_settings))
+        .routes(routes!(get_blog, create_blog_post))
+        .routes(routes!(get_blog_post, update_blog_post))
 }
 
 /// Your home feed, newest first: the spaces you belong to or follow, and the
@@ -157,4 +159,51 @@ async fn set_notification_settings(
 ) -> ApiResult<ApiJson<NotificationSettingsDto>> {
     let kinds: Vec<(String, String)> = body.kinds.into_iter().collect();
     Ok(ApiJson(notifications::set_preferences(&s.app, &actor, &kinds, body.digest.as_deref()).await?.into()))
+}
+
+/// A space's blog, newest first (drafts only for its facilitators).
+#[utoipa::path(get, path = "/spaces/{slug}/blog", tag = "blogs", params(("slug" = String, Path)),
+    responses((status = 200, body = BlogDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_blog(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(slug): ApiPath<String>,
+) -> ApiResult<ApiJson<BlogDto>> {
+    let blog = blogs::blog(&s.app, &actor, &slug).await?;
+    Ok(ApiJson(BlogDto { posts: blog.posts.into_iter().map(BlogPostDto::from).collect(), may_write: blog.may_write }))
+}
+
+/// Writes a blog post (facilitators and owners).
+#[utoipa::path(post, path = "/spaces/{slug}/blog", tag = "blogs", params(("slug" = String, Path)), request_body = BlogPostBody,
+    responses((status = 201, body = BlogPostDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_blog_post(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(body): ApiJson<BlogPostBody>,
+) -> ApiResult<(StatusCode, ApiJson<BlogPostDto>)> {
+    Ok((StatusCode::CREATED, ApiJson(blogs::create(&s.app, &actor, &slug, body.into()).await?.into())))
+}
+
+/// One blog post (a draft only for the blog's writers).
+#[utoipa::path(get, path = "/spaces/{slug}/blog/{post}", tag = "blogs", params(("slug" = String, Path), ("post" = String, Path)),
+    responses((status = 200, body = BlogPostDto), (status = 404, body = ErrorBody)))]
+async fn get_blog_post(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath((slug, post)): ApiPath<(String, String)>,
+) -> ApiResult<ApiJson<BlogPostDto>> {
+    Ok(ApiJson(blogs::post(&s.app, &actor, &slug, &post).await?.0.into()))
+}
+
+/// Changes a blog post: words, files, published or not.
+#[utoipa::path(put, path = "/spaces/{slug}/blog/{post}", tag = "blogs", params(("slug" = String, Path), ("post" = String, Path)), request_body = BlogPostBody,
+    responses((status = 200, body = BlogPostDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_blog_post(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath((slug, post)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<BlogPostBody>,
+) -> ApiResult<ApiJson<BlogPostDto>> {
+    Ok(ApiJson(blogs::update(&s.app, &actor, &slug, &post, body.into()).await?.into()))
 }

@@ -237,3 +237,48 @@ print(json.dumps({"bozo": d.bozo, "entries": [
 "#;
     run_python(script, xml).await
 }
+
+#[tokio::test]
+async fn the_blog_api_by_who_asks() {
+    use reqwest::Method;
+    let app = spawn_app().await;
+    let ana = app.person("ana").await.with_token().await;
+    let boris = app.person("boris").await.with_token().await;
+    let stranger = app.person("stranger").await.with_token().await;
+    crate::space(&ana, "open-circle", "public", "open").await;
+    crate::space(&ana, "inner", "secret", "invite").await;
+    enrol(&ana, &boris, "open-circle", false).await;
+    let draft = serde_json::json!({"title": "Draft", "body": "soon"});
+
+    let (status, _) = boris.api_post("/spaces/open-circle/blog", draft.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "members read, facilitators write");
+    assert_eq!(stranger.api_post("/spaces/inner/blog", draft.clone()).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.visitor().api_post("/spaces/open-circle/blog", draft.clone()).await.0, StatusCode::UNAUTHORIZED);
+    let (status, body) = ana.api_post("/spaces/open-circle/blog", serde_json::json!({"title": "", "body": "x"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = ana
+        .api_post("/spaces/open-circle/blog", serde_json::json!({"title": "T", "body": "x", "audio_file_id": "nope"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    let (status, post) = ana.api_post("/spaces/open-circle/blog", draft).await;
+    assert_eq!(status, StatusCode::CREATED, "{post}");
+    assert!(post["published_at"].is_null());
+    assert_eq!(boris.api_get("/spaces/open-circle/blog/draft").await.0, StatusCode::NOT_FOUND);
+    let (_, blog) = boris.api_get("/spaces/open-circle/blog").await;
+    assert_eq!((blog["posts"].as_array().map(Vec::len), blog["may_write"].as_bool()), (Some(0), Some(false)));
+    let (_, blog) = ana.api_get("/spaces/open-circle/blog").await;
+    assert_eq!((blog["posts"].as_array().map(Vec::len), blog["may_write"].as_bool()), (Some(1), Some(true)));
+
+    let publish = serde_json::json!({"title": "Draft, now out", "body": "here", "publish": true});
+    assert_eq!(
+        boris.api_send(Method::PUT, "/spaces/open-circle/blog/draft", Some(publish.clone())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, post) = ana.api_send(Method::PUT, "/spaces/open-circle/blog/draft", Some(publish)).await;
+    assert_eq!(status, StatusCode::OK, "{post}");
+    assert!(post["published_at"].is_i64() && post["comments_url"].is_string(), "{post}");
+    let (status, seen) = app.visitor().api_get("/spaces/open-circle/blog/draft").await;
+    assert_eq!((status, seen["title"].as_str()), (StatusCode::OK, Some("Draft, now out")));
+    assert_eq!(stranger.api_get("/spaces/inner/blog").await.0, StatusCode::NOT_FOUND);
+}
