@@ -279,8 +279,10 @@ pub async fn load(app: &Stoa) -> Result<()> {
     facilitation(&app, real_now, &guild.slug, &commons.slug, [marcus, priya, ana, jonas, chen, fatima, sofia]).await?;
 
     // The Commons' blog: a podcast episode (a second of quiet, as a WAV
-    // file) and a written post.
-    tick(2);
+    // file) and a written post, a few hours ago (the clock above has
+    // reached about now).
+    let app = app.clone().with_manual_clock(real_now - 6 * 3_600_000);
+    let tick = |hours: u64| app.clock.advance(Duration::from_secs(hours * 3600));
     let episode = upload(&app, sofia, &commons.slug, "commons-cast-1.wav", &quiet_wav()).await?;
     crate::blogs::create(
         &app,
