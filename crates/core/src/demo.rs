@@ -327,6 +327,13 @@ pub async fn load(app: &Stoa) -> Result<()> {
     for (who, target) in follows {
         crate::social::follow(&app, who, &target, true).await?;
     }
+    crate::messages::start(
+        &app,
+        ana,
+        &["diego".into()],
+        "Glad the idempotency key worked! If you write up your retry logging, Sofia would love it for the guide.",
+    )
+    .await?;
     tick(1);
     reply(&app, diego, &t, "Follow-up for anyone searching later: we also log the duplicate ids, so we can see how often retries happen. #webhooks", None).await?;
     Ok(())

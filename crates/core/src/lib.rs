@@ -28,6 +28,7 @@ pub mod files;
 pub mod health;
 pub mod library;
 pub mod mail;
+pub mod messages;
 pub mod notifications;
 pub mod quests;
 pub mod search;

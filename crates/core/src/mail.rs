@@ -350,7 +350,7 @@ async fn notice(
         Err(CoreError::NotFound | CoreError::Forbidden | CoreError::SignInRequired) => return Ok(None),
         Err(e) => return Err(e),
     };
-    if row.kind != INVITATION && row.space_id.is_none() {
+    if row.kind != INVITATION && row.kind != notifications::MESSAGE && row.space_id.is_none() {
         return Ok(None);
     }
     let data: serde_json::Value = serde_json::from_str(&row.data).unwrap_or_default();

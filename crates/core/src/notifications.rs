@@ -29,7 +29,10 @@ use crate::{Actor, CoreError, CurrentUser, FieldError, Result, Stoa};
 
 /// The kinds of notification, most important first: when one event
 /// concerns a person in several ways, they get the first that applies.
-pub const KINDS: [&str; 8] = [MENTION, REPLY, ACCEPTED, REVIEW, INVITATION, JOIN_REQUEST, THREAD, SPACE];
+pub const KINDS: [&str; 9] = [MESSAGE, MENTION, REPLY, ACCEPTED, REVIEW, INVITATION, JOIN_REQUEST, THREAD, SPACE];
+
+/// A private message.
+pub const MESSAGE: &str = "message";
 
 pub const MENTION: &str = "mention";
 pub const REPLY: &str = "reply";
@@ -49,7 +52,7 @@ pub const DELIVERIES: [&str; 4] = ["app", "email", "digest", "off"];
 /// What a person gets until they choose otherwise.
 pub fn default_delivery(kind: &str) -> &'static str {
     match kind {
-        MENTION | REPLY | REVIEW | INVITATION => "email",
+        MESSAGE | MENTION | REPLY | REVIEW | INVITATION => "email",
         THREAD | SPACE => "digest",
         _ => "app",
     }
@@ -314,6 +317,15 @@ async fn candidates(tx: &mut Conn, e: &Event) -> Result<Option<(About, Vec<Candi
                 ..About::default()
             }
         }
+        kind::MESSAGE_SENT => {
+            let Some(conversation) = str_of(&data, "conversation_id") else {
+                return Ok(None);
+            };
+            for user_id in stoa_store::messages::members(tx, conversation).await? {
+                out.push(Candidate { user_id, kind: MESSAGE, check: Check::Personal });
+            }
+            About { data: serde_json::json!({"title": "", "conversation_id": conversation}), ..About::default() }
+        }
         kind::INVITE_CREATED => {
             let Some(invitee) = str_of(&data, "invitee_id") else {
                 return Ok(None);
@@ -404,7 +416,7 @@ async fn readable(conn: &mut Conn, actor: &Actor) -> Result<HashMap<String, Stri
 /// Whether the reader may still see a notification: invitations always,
 /// the rest only while they may read its space.
 fn still_readable(row: &NotificationRow, spaces: &HashMap<String, String>) -> bool {
-    row.kind == INVITATION || row.space_id.as_ref().is_some_and(|s| spaces.contains_key(s))
+    row.kind == INVITATION || row.kind == MESSAGE || row.space_id.as_ref().is_some_and(|s| spaces.contains_key(s))
 }
 
 /// The actor's notifications, newest first, only those about spaces they may
@@ -496,6 +508,9 @@ pub(crate) async fn path_of(conn: &mut Conn, actor: &Actor, row: &NotificationRo
     }
     if row.kind == INVITATION {
         return Ok("/".to_owned());
+    }
+    if row.kind == MESSAGE {
+        return Ok(format!("/messages/{}", str_of(&data, "conversation_id").unwrap_or_default()));
     }
     let space = row.space_id.as_deref().ok_or(CoreError::NotFound)?;
     let view = load_by_id(conn, actor, space, Action::ReadContent).await?;

@@ -60,6 +60,7 @@ pub mod kind {
     pub const REVIEW_SUBMITTED: &str = "review.submitted";
     pub const REVIEW_REASSIGNED: &str = "review.reassigned";
     pub const BLOG_PUBLISHED: &str = "blog.published";
+    pub const MESSAGE_SENT: &str = "message.sent";
     pub const QUEST_CREATED: &str = "quest.created";
     pub const QUEST_SOURCE_ADDED: &str = "quest.source_added";
     pub const QUEST_SOURCE_CLAIMED: &str = "quest.source_claimed";

@@ -24,6 +24,7 @@ pub mod indexing;
 pub mod jobs;
 pub mod learning;
 pub mod library;
+pub mod messages;
 pub mod migrations;
 pub mod notifications;
 pub mod settings;

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "social", include_str!("../migrations/0005_social.sql")),
     (6, "network", include_str!("../migrations/0006_network.sql")),
     (7, "blogs", include_str!("../migrations/0007_blogs.sql")),
+    (8, "messages", include_str!("../migrations/0008_messages.sql")),
 ];
 
 /// Applies what has not been applied and returns how many migrations ran.

@@ -361,3 +361,58 @@ async fn a_new_wiki_page_in_a_followed_space_notifies_and_leads_to_the_page() {
     let path = notifications::open(&app, &boris, &page.items[0].id).await.expect("open");
     assert_eq!(path, format!("/s/{slug}/wiki/field-notes"));
 }
+
+#[tokio::test]
+async fn private_messages_reach_only_their_members_and_respect_blocks() {
+    use stoa_core::messages;
+    let app = app().await;
+    let ana = person(&app, "ana").await;
+    let boris = person(&app, "boris").await;
+    let cleo = person(&app, "cleo").await;
+    let dan = person(&app, "dan").await;
+
+    let id = messages::start(&app, &ana, &["@Boris".into()], "Coffee on **Friday**?").await.expect("start");
+    let again = messages::start(&app, &ana, &["boris".into()], "Or Monday").await.expect("again");
+    assert_eq!(id, again, "two people keep one conversation");
+    let inbox = messages::inbox(&app, &boris).await.expect("inbox");
+    assert_eq!((inbox.len(), inbox[0].unread, inbox[0].last_message.as_str()), (1, true, "Or Monday"));
+    let c = messages::conversation(&app, &boris, &id, None).await.expect("read");
+    assert_eq!(c.messages.len(), 2);
+    assert!(c.messages[0].body_html.contains("<strong>Friday</strong>") && !c.messages[0].mine);
+    assert!(!messages::inbox(&app, &boris).await.expect("inbox")[0].unread, "reading marks it read");
+    messages::send(&app, &boris, &id, "Friday works").await.expect("reply");
+    assert!(matches!(messages::conversation(&app, &cleo, &id, None).await, Err(CoreError::NotFound)));
+    assert!(matches!(messages::send(&app, &cleo, &id, "let me in").await, Err(CoreError::NotFound)));
+
+    // A small group; refusals for nobody, strangers and empty text.
+    let group = messages::start(&app, &ana, &["boris".into(), "cleo".into()], "Group plans").await.expect("group");
+    assert_ne!(group, id);
+    assert!(matches!(messages::start(&app, &ana, &["ana".into()], "me").await, Err(CoreError::Invalid(_))));
+    assert!(matches!(messages::start(&app, &ana, &["ghost".into()], "hi").await, Err(CoreError::Invalid(_))));
+    assert!(matches!(messages::start(&app, &ana, &["boris".into()], "  ").await, Err(CoreError::Invalid(_))));
+
+    notifications::catch_up(&app).await.expect("notifications");
+    let for_boris = notifications::list(&app, &boris, None, 10).await.expect("list");
+    assert_eq!(
+        kinds_of(&for_boris),
+        [("message".into(), "ana".into()), ("message".into(), "ana".into()), ("message".into(), "ana".into())]
+    );
+    let path = notifications::open(&app, &boris, &for_boris.items[0].id).await.expect("open");
+    assert_eq!(path, format!("/messages/{group}"));
+
+    // Dan blocks Ana: she can neither start a conversation with him nor
+    // write into one they share, and he hears nothing from her.
+    let shared = messages::start(&app, &ana, &["dan".into()], "Hello Dan").await.expect("before the block");
+    social::block(&app, &dan, "ana", true).await.expect("block");
+    assert!(matches!(
+        messages::start(&app, &ana, &["dan".into()], "Hello?").await,
+        Err(CoreError::Conflict("message-blocked"))
+    ));
+    assert!(matches!(messages::send(&app, &ana, &shared, "Hello?").await, Err(CoreError::Conflict("message-blocked"))));
+    assert!(matches!(messages::send(&app, &dan, &shared, "bye").await, Err(CoreError::Conflict("message-blocked"))));
+    assert!(!messages::conversation(&app, &dan, &shared, None).await.expect("read").may_write);
+    notifications::catch_up(&app).await.expect("notifications");
+    // The message sent before the block was still waiting to be notified
+    // when the block came: it is not.
+    assert!(notifications::list(&app, &dan, None, 10).await.expect("list").items.is_empty());
+}

@@ -1021,3 +1021,27 @@ blog-remove-audio = Remove the sound file
 blog-publish = Publish (otherwise it stays a draft only facilitators see)
 blog-cover-invalid = Choose a picture uploaded to this space.
 blog-audio-invalid = Choose a sound file uploaded to this space.
+
+## Private messages
+messages-title = Messages
+messages-inbox = Conversations
+messages-empty = No messages yet. Write to someone from the form, or from their profile.
+messages-new = New message
+messages-to = To
+messages-to-help = One or more usernames, separated by spaces or commas (up to 8 people).
+messages-body = Message
+messages-send = Send
+messages-reply = Reply
+messages-older = Older messages
+messages-write = Message
+messages-blocked = A block stands between you and someone here, so no new messages can be written.
+message-no-recipient = Write to at least one other person.
+message-too-many = A conversation takes at most 8 other people.
+message-unknown-recipient = There is nobody with that username.
+message-blocked = You cannot write to this person: one of you has blocked the other.
+notification-message = { $actor } sent you a message
+notification-kind-message = Someone sends you a message
+unsubscribe-what-message = private messages
+follow-self = You cannot follow yourself.
+block-self = You cannot block yourself.
+invalid-tag = Give exactly one tag: letters, digits, - or _.

@@ -1027,3 +1027,27 @@ blog-remove-audio = Quitar el archivo de sonido
 blog-publish = Publicar (si no, queda como borrador que solo ven quienes facilitan)
 blog-cover-invalid = Elige una imagen subida a este espacio.
 blog-audio-invalid = Elige un archivo de sonido subido a este espacio.
+
+## Mensajes privados
+messages-title = Mensajes
+messages-inbox = Conversaciones
+messages-empty = Todavía no hay mensajes. Escribe a alguien con el formulario o desde su perfil.
+messages-new = Nuevo mensaje
+messages-to = Para
+messages-to-help = Uno o más nombres de usuario, separados por espacios o comas (hasta 8 personas).
+messages-body = Mensaje
+messages-send = Enviar
+messages-reply = Responder
+messages-older = Mensajes anteriores
+messages-write = Mensaje
+messages-blocked = Hay un bloqueo entre tú y alguien de esta conversación, así que no se pueden escribir mensajes nuevos.
+message-no-recipient = Escribe al menos a otra persona.
+message-too-many = Una conversación admite como máximo otras 8 personas.
+message-unknown-recipient = No hay nadie con ese nombre de usuario.
+message-blocked = No puedes escribir a esta persona: una de las dos ha bloqueado a la otra.
+notification-message = { $actor } te ha enviado un mensaje
+notification-kind-message = Alguien te envía un mensaje
+unsubscribe-what-message = mensajes privados
+follow-self = No puedes seguirte a ti mismo.
+block-self = No puedes bloquearte a ti mismo.
+invalid-tag = Indica exactamente una etiqueta: letras, dígitos, - o _.

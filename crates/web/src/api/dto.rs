@@ -1825,3 +1825,97 @@ impl From<BlogPostBody> for stoa_core::blogs::BlogInput {
         }
     }
 }
+
+/// Someone in a conversation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberRefDto {
+    pub username: String,
+    pub display_name: String,
+}
+
+/// A conversation in your inbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConversationSummaryDto {
+    pub id: String,
+    /// Everyone but you.
+    pub others: Vec<MemberRefDto>,
+    pub last_message_at: i64,
+    pub last_message: String,
+    pub unread: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageDto {
+    pub id: String,
+    pub author_username: String,
+    pub body_html: String,
+    pub created_at: i64,
+}
+
+/// A conversation and its latest messages (oldest first).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConversationDto {
+    pub id: String,
+    pub others: Vec<MemberRefDto>,
+    pub messages: Vec<MessageDto>,
+    /// Pass as `before` for older messages; null when there are none.
+    pub older_before: Option<i64>,
+    /// False when a block stands between you and someone here.
+    pub may_write: bool,
+}
+
+fn member_refs(members: Vec<stoa_core::messages::Member>) -> Vec<MemberRefDto> {
+    members.into_iter().map(|m| MemberRefDto { username: m.username, display_name: m.display_name }).collect()
+}
+
+impl From<stoa_core::messages::ConversationSummary> for ConversationSummaryDto {
+    fn from(c: stoa_core::messages::ConversationSummary) -> Self {
+        Self {
+            id: c.id,
+            others: member_refs(c.others),
+            last_message_at: c.last_message_at,
+            last_message: c.last_message,
+            unread: c.unread,
+        }
+    }
+}
+
+impl From<stoa_core::messages::Conversation> for ConversationDto {
+    fn from(c: stoa_core::messages::Conversation) -> Self {
+        Self {
+            id: c.id,
+            others: member_refs(c.others),
+            messages: c
+                .messages
+                .into_iter()
+                .map(|m| MessageDto {
+                    id: m.id,
+                    author_username: m.author_username,
+                    body_html: m.body_html,
+                    created_at: m.created_at,
+                })
+                .collect(),
+            older_before: c.older_before,
+            may_write: c.may_write,
+        }
+    }
+}
+
+/// A first message to one or more people (by username).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StartConversation {
+    pub to: Vec<String>,
+    pub body: String,
+}
+
+/// A message in a conversation.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MessageBody {
+    pub body: String,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct OlderParams {
+    /// Messages written before this time (from `older_before`).
+    pub before: Option<i64>,
+}

@@ -62,6 +62,7 @@ use crate::error::ErrorBody;
         (name = "search", description = "Full-text search and duplicate suggestions"),
         (name = "network", description = "Your feed, tags, follows, blocks and notifications"),
         (name = "blogs", description = "Spaces' blogs and podcast episodes"),
+        (name = "messages", description = "Private messages between people"),
         (name = "admin", description = "Running the instance (admins only)")
     )
 )]

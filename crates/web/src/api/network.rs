@@ -1,9 +1,9 @@
-//! The home feed, tags, follows, blocks, notifications, and blogs.
+//! The home feed, tags, follows, blocks, notifications, blogs and private messages.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use stoa_core::social::{self, FollowTarget};
-use stoa_core::{blogs, feed, notifications};
+use stoa_core::{blogs, feed, messages, notifications};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -25,6 +25,8 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(get_notification_settings, set_notification_settings))
         .routes(routes!(get_blog, create_blog_post))
         .routes(routes!(get_blog_post, update_blog_post))
+        .routes(routes!(list_conversations, start_conversation))
+        .routes(routes!(get_conversation, send_message))
 }
 
 /// Your home feed, newest first: the spaces you belong to or follow, and the
@@ -206,4 +208,52 @@ async fn update_blog_post(
     ApiJson(body): ApiJson<BlogPostBody>,
 ) -> ApiResult<ApiJson<BlogPostDto>> {
     Ok(ApiJson(blogs::update(&s.app, &actor, &slug, &post, body.into()).await?.into()))
+}
+
+/// Your conversations, most recent first.
+#[utoipa::path(get, path = "/messages", tag = "messages",
+    responses((status = 200, body = Vec<ConversationSummaryDto>), (status = 401, body = ErrorBody)))]
+async fn list_conversations(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<ApiJson<Vec<ConversationSummaryDto>>> {
+    Ok(ApiJson(messages::inbox(&s.app, &actor).await?.into_iter().map(ConversationSummaryDto::from).collect()))
+}
+
+/// Writes to people: into your conversation with them when it is one
+/// person you already talk to, else a new one. Refused (409) across a block.
+#[utoipa::path(post, path = "/messages", tag = "messages", request_body = StartConversation,
+    responses((status = 201, body = CreatedDto), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn start_conversation(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<StartConversation>,
+) -> ApiResult<(StatusCode, ApiJson<CreatedDto>)> {
+    let id = messages::start(&s.app, &actor, &body.to, &body.body).await?;
+    Ok((StatusCode::CREATED, ApiJson(CreatedDto { id })))
+}
+
+/// A conversation you belong to; reading it marks it read.
+#[utoipa::path(get, path = "/messages/{id}", tag = "messages", params(("id" = String, Path), OlderParams),
+    responses((status = 200, body = ConversationDto), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_conversation(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<OlderParams>,
+) -> ApiResult<ApiJson<ConversationDto>> {
+    Ok(ApiJson(messages::conversation(&s.app, &actor, &id, q.before).await?.into()))
+}
+
+/// Writes into a conversation you belong to. Refused (409) across a block.
+#[utoipa::path(post, path = "/messages/{id}", tag = "messages", params(("id" = String, Path)), request_body = MessageBody,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn send_message(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<MessageBody>,
+) -> ApiResult<StatusCode> {
+    messages::send(&s.app, &actor, &id, &body.body).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

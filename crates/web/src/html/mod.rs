@@ -15,6 +15,7 @@ mod facilitation;
 mod home;
 mod learning;
 mod library;
+mod messages;
 pub(crate) mod network;
 mod people;
 mod search;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(network::router())
         .merge(blogs::router())
+        .merge(messages::router())
 }
 
 /// Notices that may be shown once after a redirect (the flash cookie holds one of these ids).

@@ -173,3 +173,51 @@ async fn the_network_api_by_who_asks() {
 async fn follow(v: &crate::Visitor, path: String) -> StatusCode {
     v.api_send(reqwest::Method::PUT, &format!("/me/follows/{path}"), None).await.0
 }
+
+#[tokio::test]
+async fn private_messages_in_the_browser_and_the_api() {
+    use reqwest::Method;
+    let app = spawn_app().await;
+    let ana = app.person("ana").await;
+    let boris = app.person("boris").await.with_token().await;
+    let cleo = app.person("cleo").await.with_token().await;
+
+    // Ana writes from the inbox form; a bad recipient keeps what she typed.
+    let r = ana.post_form("/messages", &[("to", "ghost"), ("body", "kept words")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("page");
+    assert!(html.contains("kept words") && html.contains("There is nobody with that username."));
+    let r = ana.post_form("/messages", &[("to", "boris"), ("body", "Hello **Boris**")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let at = r.headers()["location"].to_str().expect("location").to_owned();
+    let id = at.trim_start_matches("/messages/").trim_end_matches("#latest").to_owned();
+    let (status, html) = ana.text(&format!("/messages/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<strong>Boris</strong>"));
+
+    // Boris reads and answers over the API; Cleo cannot see it at all.
+    let (status, inbox) = boris.api_get("/messages").await;
+    assert_eq!((status, inbox[0]["unread"].as_bool()), (StatusCode::OK, Some(true)));
+    let (status, c) = boris.api_get(&format!("/messages/{id}")).await;
+    assert_eq!((status, c["messages"][0]["author_username"].as_str()), (StatusCode::OK, Some("ana")));
+    let (status, _) =
+        boris.api_send(Method::POST, &format!("/messages/{id}"), Some(serde_json::json!({"body": "Hi Ana"}))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(cleo.api_get(&format!("/messages/{id}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(cleo.get(&format!("/messages/{id}")).await.status(), StatusCode::NOT_FOUND);
+    let (status, _) =
+        cleo.api_send(Method::POST, &format!("/messages/{id}"), Some(serde_json::json!({"body": "me too"}))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(app.visitor().api_get("/messages").await.0, StatusCode::UNAUTHORIZED);
+
+    // Cleo blocks Boris: he cannot write to her, by API or page.
+    let (status, _) = cleo.api_send(Method::PUT, "/me/blocks/boris", None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = boris.api_post("/messages", serde_json::json!({"to": ["cleo"], "body": "hello?"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let r = boris.post_form("/messages", &[("to", "cleo"), ("body", "hello?")]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let (status, created) =
+        boris.api_post("/messages", serde_json::json!({"to": ["ana", "cleo"], "body": "group"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "not even in a group: {created}");
+}

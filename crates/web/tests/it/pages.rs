@@ -265,3 +265,57 @@ async fn every_message_id_in_the_templates_has_english_text() {
     }
     assert!(missing.is_empty(), "message ids without English text:\n{}", missing.join("\n"));
 }
+
+#[tokio::test]
+async fn every_message_id_the_use_cases_refuse_with_has_english_text() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/src");
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("core sources") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("source");
+        // `Conflict("id")`, and the second argument of `FieldError::new(field, "id")`
+        // and of the messages module's `invalid(field, "id")`.
+        let mut ids: Vec<&str> = text.split("Conflict(\"").skip(1).filter_map(|p| p.split('"').next()).collect();
+        for call in ["FieldError::new(", "invalid(\""] {
+            for piece in text.split(call).skip(1) {
+                // The call's own arguments: up to its first `)`.
+                let args = piece.split(')').next().unwrap_or_default();
+                if let Some((_, rest)) = args.split_once("\", \"")
+                    && let Some(id) = rest.split('"').next().filter(|id| !id.is_empty() && !id.contains(' '))
+                {
+                    ids.push(id);
+                }
+            }
+        }
+        for id in ids {
+            if !stoa_web::i18n::has_english(id) {
+                missing.push(format!("{}: {id}", path.display()));
+            }
+        }
+    }
+    // Ids the pages build from a kind.
+    for kind in stoa_core::notifications::KINDS {
+        for prefix in ["notification-", "notification-kind-", "unsubscribe-what-"] {
+            let id = format!("{prefix}{kind}");
+            if !stoa_web::i18n::has_english(&id) {
+                missing.push(id);
+            }
+        }
+    }
+    for d in stoa_core::notifications::DELIVERIES {
+        if !stoa_web::i18n::has_english(&format!("delivery-{d}")) {
+            missing.push(format!("delivery-{d}"));
+        }
+    }
+    for d in stoa_core::notifications::DIGEST_EVERY {
+        if !stoa_web::i18n::has_english(&format!("digest-{d}")) {
+            missing.push(format!("digest-{d}"));
+        }
+    }
+    for k in ["person", "space", "thread", "tag"] {
+        if !stoa_web::i18n::has_english(&format!("follow-kind-{k}")) {
+            missing.push(format!("follow-kind-{k}"));
+        }
+    }
+    assert!(missing.is_empty(), "message ids without English text:\n{}", missing.join("\n"));
+}

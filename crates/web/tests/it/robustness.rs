@@ -104,6 +104,8 @@ async fn no_form_answers_500_to_odd_input() {
         "/unsubscribe/%00".to_owned(),
         format!("/s/{slug}/blog"),
         format!("/s/{slug}/blog/nothing/edit"),
+        "/messages".to_owned(),
+        "/messages/%00".to_owned(),
     ];
     let garbage: Vec<Vec<(&str, String)>> = vec![
         vec![],
@@ -135,6 +137,7 @@ async fn no_form_answers_500_to_odd_input() {
             ("next", "//evil.example".into()),
             ("kind.mention", "\u{0}".into()),
             ("digest", "hourly".into()),
+            ("to", "ana, \u{0}, ".into()),
         ],
         vec![
             ("login", "ana\u{0}".into()),
