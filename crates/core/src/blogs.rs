@@ -101,8 +101,17 @@ pub async fn blog(app: &Stoa, actor: &Actor, slug: &str) -> Result<Blog> {
     Ok(Blog { space: SpaceSummary::of(&view), posts, may_write })
 }
 
+/// One post with its space, as its reader sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostView {
+    pub space: SpaceSummary,
+    pub post: BlogPost,
+    /// Whether the actor writes in this blog.
+    pub may_write: bool,
+}
+
 /// One post; a draft is found only by the blog's writers.
-pub async fn post(app: &Stoa, actor: &Actor, slug: &str, post_slug: &str) -> Result<(BlogPost, bool)> {
+pub async fn post(app: &Stoa, actor: &Actor, slug: &str, post_slug: &str) -> Result<PostView> {
     let mut conn = app.store.read().await?;
     let view = spaces::load(&mut conn, actor, slug, Action::ReadContent).await?;
     let may_write = allowed(actor, &view, Action::Facilitate);
@@ -110,7 +119,7 @@ pub async fn post(app: &Stoa, actor: &Actor, slug: &str, post_slug: &str) -> Res
     if row.published_at.is_none() && !may_write {
         return Err(CoreError::NotFound);
     }
-    Ok((BlogPost::of(row, &view.space.slug), may_write))
+    Ok(PostView { post: BlogPost::of(row, &view.space.slug), space: SpaceSummary::of(&view), may_write })
 }
 
 /// A post as written in the form or the API.
@@ -185,7 +194,7 @@ pub async fn create(app: &Stoa, actor: &Actor, slug: &str, input: BlogInput) -> 
         publish(&mut tx, &view.space.id, &view.space.slug, &id, &post_slug, title.as_str(), &me.id, now).await?;
     }
     stoa_store::commit(tx).await?;
-    Ok(post(app, actor, slug, &post_slug).await?.0)
+    Ok(post(app, actor, slug, &post_slug).await?.post)
 }
 
 /// Changes a post: its words, files, and whether it is published.
@@ -221,7 +230,7 @@ pub async fn update(app: &Stoa, actor: &Actor, slug: &str, post_slug: &str, inpu
         publish(&mut tx, &view.space.id, &view.space.slug, &row.id, &row.slug, title.as_str(), &me.id, now).await?;
     }
     stoa_store::commit(tx).await?;
-    Ok(post(app, actor, slug, post_slug).await?.0)
+    Ok(post(app, actor, slug, post_slug).await?.post)
 }
 
 async fn validate(conn: &mut Conn, space_id: &str, input: &BlogInput) -> Result<(Title, PostBody)> {

@@ -195,7 +195,7 @@ async fn get_blog_post(
     ApiActor(actor): ApiActor,
     ApiPath((slug, post)): ApiPath<(String, String)>,
 ) -> ApiResult<ApiJson<BlogPostDto>> {
-    Ok(ApiJson(blogs::post(&s.app, &actor, &slug, &post).await?.0.into()))
+    Ok(ApiJson(blogs::post(&s.app, &actor, &slug, &post).await?.post.into()))
 }
 
 /// Changes a blog post: words, files, published or not.

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use stoa_core::CoreError;
-use stoa_core::blogs::{self, Blog, BlogInput, BlogPost};
+use stoa_core::blogs::{self, Blog, BlogInput, BlogPost, PostView};
 use stoa_core::spaces::SpaceSummary;
 
 use super::library::upload_error;
@@ -48,13 +48,8 @@ struct PostPage {
 }
 
 async fn show(State(state): State<AppState>, ctx: PageCtx, Path((slug, post)): Path<(String, String)>) -> Response {
-    let actor = ctx.actor();
-    let space = match blogs::blog(&state.app, &actor, &slug).await {
-        Ok(b) => b.space,
-        Err(e) => return errors::for_get(&ctx, e),
-    };
-    match blogs::post(&state.app, &actor, &slug, &post).await {
-        Ok((post, may_write)) => page(&PostPage { ctx, space, post, may_write }),
+    match blogs::post(&state.app, &ctx.actor(), &slug, &post).await {
+        Ok(v) => page(&PostPage { ctx, space: v.space, post: v.post, may_write: v.may_write }),
         Err(e) => errors::for_get(&ctx, e),
     }
 }
@@ -97,14 +92,9 @@ async fn edit_form(
     ctx: PageCtx,
     Path((slug, post)): Path<(String, String)>,
 ) -> Response {
-    let actor = ctx.actor();
-    let space = match blogs::blog(&state.app, &actor, &slug).await {
-        Ok(b) if b.may_write => b.space,
-        Ok(_) => return errors::render_error(&ctx, CoreError::Forbidden),
-        Err(e) => return errors::for_get(&ctx, e),
-    };
-    match blogs::post(&state.app, &actor, &slug, &post).await {
-        Ok((p, _)) => page(&FormPage {
+    match blogs::post(&state.app, &ctx.actor(), &slug, &post).await {
+        Ok(v) if !v.may_write => errors::render_error(&ctx, CoreError::Forbidden),
+        Ok(PostView { space, post: p, .. }) => page(&FormPage {
             ctx,
             space,
             editing: Some(p.slug),
@@ -155,19 +145,26 @@ async fn again(
     let CoreError::Invalid(fields) = e else {
         return errors::render_error_keeping(&ctx, e, Some(input.body));
     };
-    match blogs::blog(&state.app, &ctx.actor(), slug).await {
-        Ok(b) => render(
+    // The space, and for an edit the files the post already has.
+    let found = match &editing {
+        Some(post_slug) => blogs::post(&state.app, &ctx.actor(), slug, post_slug)
+            .await
+            .map(|v| (v.space, v.post.cover_file_id.is_some(), v.post.audio.is_some())),
+        None => blogs::blog(&state.app, &ctx.actor(), slug).await.map(|b| (b.space, false, false)),
+    };
+    match found {
+        Ok((space, has_cover, has_audio)) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &FormPage {
                 errors: FormErrors::from_fields(&ctx.lang, &fields),
                 ctx,
-                space: b.space,
+                space,
                 editing,
                 title: input.title,
                 body: input.body,
                 publish: input.publish,
-                has_cover: false,
-                has_audio: false,
+                has_cover,
+                has_audio,
             },
         ),
         Err(e) => errors::render_error(&ctx, e),

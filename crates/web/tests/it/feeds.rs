@@ -197,6 +197,16 @@ async fn a_blog_post_with_sound_is_a_podcast_episode_with_a_correct_enclosure() 
     let r = boris.get(&format!("/n/{id}")).await;
     assert_eq!(r.headers()["location"], "/s/open-circle/blog/episode-1-runbooks");
 
+    // A refused edit comes back with the words typed and the files kept.
+    let r =
+        blog_form(&ana, "/s/open-circle/blog/episode-1-runbooks/edit", &[("title", ""), ("body", "new notes")], vec![])
+            .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("page");
+    assert!(
+        html.contains("new notes") && html.contains("name=\"remove_cover\"") && html.contains("name=\"remove_audio\"")
+    );
+
     let r = app.visitor().get("/s/open-circle/blog/feed.rss").await;
     assert_eq!(r.status(), StatusCode::OK);
     let xml = r.text().await.expect("feed");
