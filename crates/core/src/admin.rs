@@ -17,7 +17,7 @@ pub enum Authority {
     Request,
 }
 
-fn require_admin(actor: &Actor) -> Result<()> {
+pub(crate) fn require_admin(actor: &Actor) -> Result<()> {
     let viewer = actor.viewer(None);
     if !viewer.signed_in {
         return Err(CoreError::SignInRequired);

@@ -242,7 +242,7 @@ pub async fn load(app: &Stoa) -> Result<()> {
         spaces::join(&app, who, &commons.slug).await?;
     }
     tick(3);
-    let t = thread(
+    let welcome = thread(
         &app,
         sofia,
         &commons.slug,
@@ -255,7 +255,7 @@ pub async fn load(app: &Stoa) -> Result<()> {
     )
     .await?;
     tick(5);
-    reply(&app, diego, &t, "Thanks Sofia! We run Lumen in three regions for a logistics platform. Happy to share what we learned about rate limits.", None).await?;
+    reply(&app, diego, &welcome, "Thanks Sofia! We run Lumen in three regions for a logistics platform. Happy to share what we learned about rate limits.", None).await?;
     tick(30);
     let t = thread(&app, diego, &commons.slug, "Retrying webhooks without duplicate orders",
         "Our webhook handler sometimes gets the same `order.created` event twice after a timeout. How do others make the handler idempotent?\n\n\
@@ -336,6 +336,21 @@ pub async fn load(app: &Stoa) -> Result<()> {
     .await?;
     tick(1);
     reply(&app, diego, &t, "Follow-up for anyone searching later: we also log the duplicate ids, so we can see how often retries happen. #webhooks", None).await?;
+
+    // A post for the Commons' moderators to decide on: flagged twice, waiting.
+    tick(2);
+    spaces::join(&app, jonas, &commons.slug).await?;
+    let promo = reply(
+        &app,
+        jonas,
+        &welcome,
+        "Selling my old mechanical keyboard, barely used! Message me for a price, first come first served.",
+        None,
+    )
+    .await?;
+    tick(1);
+    crate::moderation::flag(&app, diego, &promo, "off_topic", "Not about Lumen at all.").await?;
+    crate::moderation::flag(&app, ana, &promo, "spam", "").await?;
     Ok(())
 }
 

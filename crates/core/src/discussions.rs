@@ -47,6 +47,9 @@ pub struct Post {
     pub created_at: i64,
     pub edited_at: Option<i64>,
     pub deleted: bool,
+    /// A moderator hid it. Only its author and the space's moderators still
+    /// get its words; for everyone else `body` and `body_html` are empty.
+    pub hidden: bool,
     pub version: i64,
     /// Whether it arrived after the viewer's last visit.
     pub is_new: bool,
@@ -54,6 +57,10 @@ pub struct Post {
     pub can_edit: bool,
     /// Whether the viewer may delete it (their own, or as a moderator).
     pub can_delete: bool,
+    /// Whether the viewer may flag it for the moderators (someone else's).
+    pub can_flag: bool,
+    /// Whether the viewer may hide or restore it (a moderator).
+    pub can_hide: bool,
     /// The sum of its votes (answers to questions).
     pub score: i64,
     /// The viewer's own vote: +1, -1 or 0.
@@ -120,6 +127,7 @@ pub(crate) struct SharedPost {
     created_at: i64,
     edited_at: Option<i64>,
     deleted: bool,
+    hidden: bool,
     version: i64,
     anonymous: bool,
     score: i64,
@@ -144,6 +152,7 @@ impl From<store::PostView> for SharedPost {
             created_at: row.created_at,
             edited_at: row.edited_at,
             deleted,
+            hidden: row.hidden_at.is_some(),
             version: row.version,
             anonymous: row.anonymous != 0,
             score: row.score,
@@ -183,9 +192,13 @@ fn to_post(row: &SharedPost, actor: &Actor, r: &Reading<'_>) -> Post {
     let own = actor.id() == Some(row.author_id.as_str());
     let shown = author_visible(row.anonymous, own, may);
     let answer = r.question && row.number > 1 && !row.deleted;
+    // A hidden post's words reach only its author and the moderators.
+    let masked = row.hidden && !own && !may.moderate;
     Post {
         can_edit: own && may.post && !row.deleted,
         can_delete: !row.deleted && ((own && may.post) || may.moderate),
+        can_flag: !row.deleted && !own && actor.id().is_some() && may.read,
+        can_hide: !row.deleted && may.moderate,
         is_new: r.last_read.is_some_and(|n| row.number > n),
         id: row.id.clone(),
         thread_id: row.thread_id.clone(),
@@ -204,11 +217,12 @@ fn to_post(row: &SharedPost, actor: &Actor, r: &Reading<'_>) -> Post {
         reactions: r.reactions.and_then(|all| all.get(&row.id)).cloned().unwrap_or_default(),
         reply_to_id: row.reply_to_id.clone(),
         reply_to_number: row.reply_to_number,
-        body: row.body.clone(),
-        body_html: row.body_html.clone(),
+        body: if masked { Arc::from("") } else { row.body.clone() },
+        body_html: if masked { Arc::from("") } else { row.body_html.clone() },
         created_at: row.created_at,
         edited_at: row.edited_at,
         deleted: row.deleted,
+        hidden: row.hidden,
         version: row.version,
     }
 }
@@ -855,10 +869,13 @@ pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput
         created_at: now,
         edited_at: None,
         deleted: false,
+        hidden: false,
         version: 1,
         is_new: false,
         can_edit: may.post,
         can_delete: may.post,
+        can_flag: false,
+        can_hide: may.moderate,
         score: 0,
         my_vote: 0,
         endorsed_by: None,
@@ -873,17 +890,24 @@ pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput
 
 /// A post as `actor` may see it: refused as not found in a scheduled prompt
 /// they do not facilitate, or when post-first mode still hides it from them.
+/// A post a moderator hid comes with its words blanked unless `actor` wrote
+/// it or moderates its space, so no reader built on this (feeds, emails,
+/// notifications) can pass them on.
 pub(crate) async fn visible_post(
     conn: &mut Conn,
     actor: &Actor,
     post_id: &str,
 ) -> Result<(store::PostView, store::ThreadInSpace)> {
-    let row = store::post(conn, post_id).await?.ok_or(CoreError::NotFound)?;
+    let mut row = store::post(conn, post_id).await?.ok_or(CoreError::NotFound)?;
     let found = load_thread(conn, actor, &row.thread_id, Action::ReadContent).await?;
     let may = Permissions::of(actor, &found.space);
-    if row.number > 1 && actor.id() != Some(row.author_id.as_str()) && replies_hidden(conn, actor, &found, &may).await?
-    {
+    let own = actor.id() == Some(row.author_id.as_str());
+    if row.number > 1 && !own && replies_hidden(conn, actor, &found, &may).await? {
         return Err(CoreError::NotFound);
+    }
+    if row.hidden_at.is_some() && !own && !may.moderate {
+        row.body.clear();
+        row.body_html.clear();
     }
     Ok((row, found))
 }
@@ -987,11 +1011,14 @@ pub async fn delete_post(app: &Stoa, actor: &Actor, post_id: &str) -> Result<()>
 }
 
 /// Earlier versions of a post, newest first, for those who may read it.
-/// A deleted post's versions are gone from view with it.
+/// A deleted post's versions are gone from view with it, and a hidden one's
+/// from all but its author and the moderators.
 pub async fn post_versions(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Vec<PostVersion>> {
     let mut conn = app.store.read().await?;
-    let (row, _) = visible_post(&mut conn, actor, post_id).await?;
-    if row.deleted_at.is_some() {
+    let (row, found) = visible_post(&mut conn, actor, post_id).await?;
+    let moderator = Permissions::of(actor, &found.space).moderate;
+    let own = actor.id() == Some(row.author_id.as_str());
+    if row.deleted_at.is_some() || (row.hidden_at.is_some() && !own && !moderator) {
         return Ok(Vec::new());
     }
     Ok(store::post_versions(&mut conn, post_id).await?)

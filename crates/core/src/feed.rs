@@ -283,7 +283,7 @@ async fn public_post(conn: &mut stoa_store::Conn, post_id: &str) -> Result<Optio
         Err(CoreError::NotFound | CoreError::Forbidden | CoreError::SignInRequired) => return Ok(None),
         Err(e) => return Err(e),
     };
-    if post.deleted_at.is_some() {
+    if post.deleted_at.is_some() || post.hidden_at.is_some() {
         return Ok(None);
     }
     let title = if post.number == 1 { found.thread_title.clone() } else { format!("Re: {}", found.thread_title) };

@@ -29,6 +29,7 @@ pub mod health;
 pub mod library;
 pub mod mail;
 pub mod messages;
+pub mod moderation;
 pub mod notifications;
 pub mod quests;
 pub mod search;

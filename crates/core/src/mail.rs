@@ -362,13 +362,16 @@ async fn notice(
         Some(id) => stoa_store::spaces::view_by_id(conn, id, None).await?.map(|v| v.space.name).unwrap_or_default(),
         None => String::new(),
     };
-    let excerpt = match &row.post_id {
-        Some(id) => stoa_store::threads::post(conn, id)
+    let warning = data.get("message").and_then(|v| v.as_str()).filter(|_| row.kind == notifications::WARNING);
+    let excerpt = match (&row.post_id, warning) {
+        // A warning's email carries the moderator's words, not the post's.
+        (_, Some(message)) => message.to_owned(),
+        (Some(id), None) => stoa_store::threads::post(conn, id)
             .await?
-            .filter(|p| p.deleted_at.is_none())
+            .filter(|p| p.deleted_at.is_none() && p.hidden_at.is_none())
             .map(|p| stoa_domain::markdown::plain_text(&p.body, 400))
             .unwrap_or_default(),
-        None => String::new(),
+        (None, None) => String::new(),
     };
     Ok(Some(Notice {
         recipient_name: user.display_name.clone(),

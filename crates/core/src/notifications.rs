@@ -29,7 +29,14 @@ use crate::{Actor, CoreError, CurrentUser, FieldError, Result, Stoa};
 
 /// The kinds of notification, most important first: when one event
 /// concerns a person in several ways, they get the first that applies.
-pub const KINDS: [&str; 9] = [MESSAGE, MENTION, REPLY, ACCEPTED, REVIEW, INVITATION, JOIN_REQUEST, THREAD, SPACE];
+pub const KINDS: [&str; 11] =
+    [WARNING, MESSAGE, MENTION, REPLY, ACCEPTED, REVIEW, INVITATION, JOIN_REQUEST, FLAG, THREAD, SPACE];
+
+/// A moderator's warning about one's post. It reaches its reader whatever
+/// they blocked.
+pub const WARNING: &str = "warning";
+/// A post flagged in a space one moderates.
+pub const FLAG: &str = "flag";
 
 /// A private message.
 pub const MESSAGE: &str = "message";
@@ -52,7 +59,7 @@ pub const DELIVERIES: [&str; 4] = ["app", "email", "digest", "off"];
 /// What a person gets until they choose otherwise.
 pub fn default_delivery(kind: &str) -> &'static str {
     match kind {
-        MESSAGE | MENTION | REPLY | REVIEW | INVITATION => "email",
+        WARNING | MESSAGE | MENTION | REPLY | REVIEW | INVITATION => "email",
         THREAD | SPACE => "digest",
         _ => "app",
     }
@@ -145,7 +152,7 @@ async fn handle(app: &Stoa, tx: &mut Conn, event: &Event) -> Result<usize> {
     let data = about.data.to_string();
     let mut written = 0;
     for (user_id, c) in chosen {
-        if blockers.contains(&user_id) {
+        if blockers.contains(&user_id) && c.kind != WARNING {
             continue;
         }
         let Some(row) = users::by_id(tx, &user_id).await?.filter(|u| !u.is_suspended()) else {
@@ -326,6 +333,36 @@ async fn candidates(tx: &mut Conn, e: &Event) -> Result<Option<(About, Vec<Candi
             }
             About { data: serde_json::json!({"title": "", "conversation_id": conversation}), ..About::default() }
         }
+        kind::POST_FLAGGED | kind::AUTHOR_WARNED => {
+            let (Some(space), Some(post_id)) = (&space_id, &e.subject_id) else {
+                return Ok(None);
+            };
+            let Some(post) = threads::post(tx, post_id).await? else {
+                return Ok(None);
+            };
+            if e.kind == kind::AUTHOR_WARNED {
+                out.push(Candidate { user_id: post.author_id.clone(), kind: WARNING, check: Check::Personal });
+            } else {
+                for m in store_spaces::members(tx, space, 500, 0).await? {
+                    if matches!(m.role, Role::Owner | Role::Facilitator) {
+                        out.push(Candidate { user_id: m.user_id, kind: FLAG, check: Check::Space(space.clone()) });
+                    }
+                }
+            }
+            let title = threads::titles_by_ids(tx, std::slice::from_ref(&post.thread_id)).await?;
+            About {
+                space_id: space_id.clone(),
+                thread_id: Some(post.thread_id.clone()),
+                post_id: Some(post_id.clone()),
+                anonymous: false,
+                data: serde_json::json!({
+                    "title": title.first().map(|t| t.1.clone()).unwrap_or_default(),
+                    "number": post.number,
+                    "message": str_of(&data, "message").unwrap_or_default(),
+                    "reason": str_of(&data, "reason").unwrap_or_default(),
+                }),
+            }
+        }
         kind::INVITE_CREATED => {
             let Some(invitee) = str_of(&data, "invitee_id") else {
                 return Ok(None);
@@ -389,6 +426,8 @@ pub struct Notification {
     pub actor_display_name: String,
     /// The thread's, assignment's or space's title.
     pub title: String,
+    /// A moderator's words, for a warning.
+    pub message: String,
     pub space_name: String,
     pub at: i64,
     pub read: bool,
@@ -416,7 +455,10 @@ async fn readable(conn: &mut Conn, actor: &Actor) -> Result<HashMap<String, Stri
 /// Whether the reader may still see a notification: invitations always,
 /// the rest only while they may read its space.
 fn still_readable(row: &NotificationRow, spaces: &HashMap<String, String>) -> bool {
-    row.kind == INVITATION || row.kind == MESSAGE || row.space_id.as_ref().is_some_and(|s| spaces.contains_key(s))
+    row.kind == INVITATION
+        || row.kind == MESSAGE
+        || row.kind == WARNING
+        || row.space_id.as_ref().is_some_and(|s| spaces.contains_key(s))
 }
 
 /// The actor's notifications, newest first, only those about spaces they may
@@ -443,6 +485,7 @@ pub async fn list(app: &Stoa, actor: &Actor, before: Option<i64>, limit: i64) ->
                 r.actor_id.as_ref().and_then(|a| names.get(a).cloned()).unwrap_or_default();
             Notification {
                 title: str_of(&data, "title").unwrap_or_default().to_owned(),
+                message: str_of(&data, "message").unwrap_or_default().to_owned(),
                 space_name: r.space_id.as_ref().and_then(|s| spaces.get(s).cloned()).unwrap_or_default(),
                 id: r.id,
                 seq: r.event_seq,
@@ -502,6 +545,9 @@ pub async fn open(app: &Stoa, actor: &Actor, id: &str) -> Result<String> {
 /// Where a notification's subject lives now, as `actor` may see it.
 pub(crate) async fn path_of(conn: &mut Conn, actor: &Actor, row: &NotificationRow) -> Result<String> {
     let data: serde_json::Value = serde_json::from_str(&row.data).unwrap_or_default();
+    if row.kind == FLAG {
+        return Ok("/moderation".to_owned());
+    }
     if let Some(post_id) = &row.post_id {
         let (post, found) = visible_post(conn, actor, post_id).await?;
         return Ok(format!("/s/{}/t/{}#post-{}", found.space.space.slug, found.thread_id, post.number));

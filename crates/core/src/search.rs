@@ -73,7 +73,9 @@ fn touched(event: &Event) -> Vec<Touched> {
             out.extend(field("from").map(Touched::Thread));
             out
         }
-        kind::POST_CREATED | kind::POST_EDITED | kind::POST_DELETED => vec![Touched::Post(subject)],
+        kind::POST_CREATED | kind::POST_EDITED | kind::POST_DELETED | kind::POST_HIDDEN | kind::POST_RESTORED => {
+            vec![Touched::Post(subject)]
+        }
         kind::WIKI_PAGE_CREATED | kind::WIKI_PAGE_EDITED => vec![Touched::Wiki(subject)],
         kind::LIBRARY_ITEM_CREATED | kind::LIBRARY_ITEM_UPDATED | kind::LIBRARY_ITEM_DELETED => {
             vec![Touched::Item(subject)]

@@ -62,7 +62,8 @@ pub enum Action {
     Leave,
     /// Start threads and reply; edit and delete one's own posts.
     Post,
-    /// Delete anyone's posts.
+    /// Delete anyone's posts; hide and restore them, decide on flags and
+    /// warn their authors.
     ModeratePosts,
     /// Invite people by username or through invite links.
     InviteMembers,

@@ -68,6 +68,11 @@ pub mod kind {
     pub const QUEST_DISTILLED: &str = "quest.distilled";
     pub const POST_EDITED: &str = "post.edited";
     pub const POST_DELETED: &str = "post.deleted";
+    pub const POST_FLAGGED: &str = "post.flagged";
+    pub const POST_HIDDEN: &str = "post.hidden";
+    pub const POST_RESTORED: &str = "post.restored";
+    pub const FLAGS_DISMISSED: &str = "post.flags_dismissed";
+    pub const AUTHOR_WARNED: &str = "post.author_warned";
     pub const WIKI_PAGE_CREATED: &str = "wiki.page_created";
     pub const WIKI_PAGE_EDITED: &str = "wiki.page_edited";
     pub const WIKI_PAGE_CHANGED: &str = "wiki.page_changed";

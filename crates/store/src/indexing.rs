@@ -33,7 +33,7 @@ pub struct Searchable {
 pub async fn thread(conn: &mut AnyConnection, id: &str) -> Result<Option<Searchable>> {
     Ok(sqlx::query_as(
         "SELECT t.id, t.space_id, s.slug AS space_slug, s.name AS space_name, t.title,
-                COALESCE(CASE WHEN p.deleted_at IS NULL THEN p.body END, '') AS body, '' AS tags,
+                COALESCE(CASE WHEN p.deleted_at IS NULL AND p.hidden_at IS NULL THEN p.body END, '') AS body, '' AS tags,
                 t.last_activity_at AS updated_at, CAST(NULL AS TEXT) AS thread_id, CAST(NULL AS BIGINT) AS number,
                 CAST(NULL AS TEXT) AS slug,
                 CASE WHEN t.opens_at IS NOT NULL OR t.merged_into IS NOT NULL THEN 0 END AS deleted_at
@@ -48,13 +48,14 @@ pub async fn thread(conn: &mut AnyConnection, id: &str) -> Result<Option<Searcha
 }
 
 /// A post with its thread's title. Replies in a post-first thread read as
-/// deleted: search must not show them to someone who has not posted yet.
+/// deleted: search must not show them to someone who has not posted yet; so
+/// does a post a moderator hid.
 pub async fn post(conn: &mut AnyConnection, id: &str) -> Result<Option<Searchable>> {
     Ok(sqlx::query_as(
         "SELECT p.id, t.space_id, s.slug AS space_slug, s.name AS space_name, t.title, p.body, '' AS tags,
                 COALESCE(p.edited_at, p.created_at) AS updated_at, p.thread_id, p.number,
                 CAST(NULL AS TEXT) AS slug,
-                COALESCE(p.deleted_at, CASE WHEN t.opens_at IS NOT NULL OR t.post_first = 1 THEN 0 END) AS deleted_at
+                COALESCE(p.deleted_at, p.hidden_at, CASE WHEN t.opens_at IS NOT NULL OR t.post_first = 1 THEN 0 END) AS deleted_at
          FROM posts p
          JOIN threads t ON t.id = p.thread_id
          JOIN spaces s ON s.id = t.space_id

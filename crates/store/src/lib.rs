@@ -26,6 +26,7 @@ pub mod learning;
 pub mod library;
 pub mod messages;
 pub mod migrations;
+pub mod moderation;
 pub mod notifications;
 pub mod settings;
 pub mod social;

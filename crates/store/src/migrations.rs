@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "network", include_str!("../migrations/0006_network.sql")),
     (7, "blogs", include_str!("../migrations/0007_blogs.sql")),
     (8, "messages", include_str!("../migrations/0008_messages.sql")),
+    (9, "moderation", include_str!("../migrations/0009_moderation.sql")),
 ];
 
 /// Applies what has not been applied and returns how many migrations ran.

@@ -84,6 +84,8 @@ pub struct PostView {
     pub created_at: i64,
     pub edited_at: Option<i64>,
     pub deleted_at: Option<i64>,
+    /// Set while a moderator keeps it hidden.
+    pub hidden_at: Option<i64>,
     pub version: i64,
     /// 1: written anonymously to peers.
     pub anonymous: i64,
@@ -96,7 +98,7 @@ pub struct PostView {
 pub(crate) const POST_SELECT: &str =
     "SELECT p.id, p.thread_id, t.space_id, p.number, p.author_id, u.username AS author_username,
             u.display_name AS author_display_name, p.reply_to_id, rp.number AS reply_to_number, p.body, p.body_html,
-            p.created_at, p.edited_at, p.deleted_at, p.version, p.anonymous, p.score,
+            p.created_at, p.edited_at, p.deleted_at, p.hidden_at, p.version, p.anonymous, p.score,
             e.display_name AS endorsed_by_name
      FROM posts p
      JOIN threads t ON t.id = p.thread_id
@@ -379,7 +381,7 @@ pub async fn edit_post(
     Ok(true)
 }
 
-async fn bump_revision_of_post(conn: &mut AnyConnection, post_id: &str) -> Result<()> {
+pub(crate) async fn bump_revision_of_post(conn: &mut AnyConnection, post_id: &str) -> Result<()> {
     sqlx::query("UPDATE threads SET revision = revision + 1 WHERE id = (SELECT thread_id FROM posts WHERE id = $1)")
         .bind(post_id)
         .execute(conn)

@@ -6,6 +6,7 @@ mod discussions;
 mod facilitation;
 mod learning;
 mod library;
+mod moderation;
 mod network;
 mod search;
 mod social;

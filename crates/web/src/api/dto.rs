@@ -397,6 +397,9 @@ pub struct PostDto {
     pub created_at: i64,
     pub edited_at: Option<i64>,
     pub deleted: bool,
+    /// A moderator hid it: `body` and `body_html` are empty unless you wrote
+    /// it or moderate its space.
+    pub hidden: bool,
     /// Send it back when editing to avoid overwriting someone else's edit.
     pub version: i64,
     /// New since your last visit.
@@ -438,6 +441,7 @@ impl From<Post> for PostDto {
             created_at: p.created_at,
             edited_at: p.edited_at,
             deleted: p.deleted,
+            hidden: p.hidden,
             version: p.version,
             is_new: p.is_new,
             score: p.score,
@@ -1918,4 +1922,178 @@ pub struct MessageBody {
 pub struct OlderParams {
     /// Messages written before this time (from `older_before`).
     pub before: Option<i64>,
+}
+
+// ---------------------------------------------------------------- moderation
+
+/// A flag on a post.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FlagBody {
+    /// `spam`, `abuse`, `off_topic`, `inappropriate` or `other`.
+    pub reason: String,
+    /// For the moderators; needed when the reason is `other` (at most 1,000 characters).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A moderator's decision on a post.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DecisionBody {
+    /// `hide`, `restore` or `dismiss` (close the flags, leave the post).
+    pub decision: String,
+    /// Kept in the audit log (at most 1,000 characters).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A warning to a post's author.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WarnBody {
+    /// What the author reads in their notifications (at most 2,000 characters).
+    pub message: String,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct QueueParams {
+    /// Only this space (its slug); by default every space you moderate.
+    pub space: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct AuditParams {
+    /// Only entries older than this position (from `next_before`).
+    pub before: Option<i64>,
+}
+
+/// A post as moderators see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModeratedPostDto {
+    pub id: String,
+    pub thread_id: String,
+    pub thread_title: String,
+    pub space_slug: String,
+    pub number: i64,
+    pub author_username: String,
+    pub author_display_name: String,
+    pub anonymous: bool,
+    /// The first words, as plain text.
+    pub excerpt: String,
+    pub created_at: i64,
+    pub deleted: bool,
+    pub hidden_at: Option<i64>,
+    pub hidden_by: Option<String>,
+}
+
+impl From<stoa_core::moderation::ModeratedPost> for ModeratedPostDto {
+    fn from(p: stoa_core::moderation::ModeratedPost) -> Self {
+        Self {
+            id: p.id,
+            thread_id: p.thread_id,
+            thread_title: p.thread_title,
+            space_slug: p.space_slug,
+            number: p.number,
+            author_username: p.author_username,
+            author_display_name: p.author_display_name,
+            anonymous: p.anonymous,
+            excerpt: p.excerpt,
+            created_at: p.created_at,
+            deleted: p.deleted,
+            hidden_at: p.hidden_at,
+            hidden_by: p.hidden_by,
+        }
+    }
+}
+
+/// An open flag.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlagDto {
+    pub flagger_username: String,
+    pub reason: String,
+    pub note: String,
+    pub at: i64,
+}
+
+/// A post waiting for a decision, with its open flags.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlaggedPostDto {
+    pub post: ModeratedPostDto,
+    pub flags: Vec<FlagDto>,
+}
+
+/// One moderator's or admin's action.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntryDto {
+    pub seq: i64,
+    pub at: i64,
+    /// What was done, such as `post.hidden` or `member.removed`.
+    pub action: String,
+    /// Null when an operator did it at the command line.
+    pub actor_username: Option<String>,
+    pub space_slug: Option<String>,
+    /// `post`, `thread` or `person`.
+    pub target_kind: Option<String>,
+    /// Where the target is, such as `/p/{id}`.
+    pub target_path: Option<String>,
+    /// What the action said: a reason, a note, a role, a setting.
+    pub details: std::collections::BTreeMap<String, String>,
+}
+
+impl From<stoa_core::moderation::AuditEntry> for AuditEntryDto {
+    fn from(e: stoa_core::moderation::AuditEntry) -> Self {
+        Self {
+            seq: e.seq,
+            at: e.at,
+            action: e.action,
+            actor_username: Some(e.actor_username).filter(|u| !u.is_empty()),
+            space_slug: e.space_slug,
+            target_kind: e.target.as_ref().map(|t| t.kind.to_owned()),
+            target_path: e.target.map(|t| t.path),
+            details: e.details.into_iter().collect(),
+        }
+    }
+}
+
+/// The moderation queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueDto {
+    /// Posts with open flags, the longest-waiting first.
+    pub flagged: Vec<FlaggedPostDto>,
+    /// Posts hidden now.
+    pub hidden: Vec<ModeratedPostDto>,
+    /// The newest flags and decisions.
+    pub history: Vec<AuditEntryDto>,
+}
+
+impl From<stoa_core::moderation::Queue> for QueueDto {
+    fn from(q: stoa_core::moderation::Queue) -> Self {
+        Self {
+            flagged: q
+                .flagged
+                .into_iter()
+                .map(|f| FlaggedPostDto {
+                    post: f.post.into(),
+                    flags: f
+                        .flags
+                        .into_iter()
+                        .map(|g| FlagDto {
+                            flagger_username: g.flagger_username,
+                            reason: g.reason,
+                            note: g.note,
+                            at: g.at,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            hidden: q.hidden.into_iter().map(ModeratedPostDto::from).collect(),
+            history: q.history.into_iter().map(AuditEntryDto::from).collect(),
+        }
+    }
+}
+
+/// A page of the audit log, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPageDto {
+    pub entries: Vec<AuditEntryDto>,
+    /// Pass as `before` for older entries; null at the end.
+    pub next_before: Option<i64>,
 }

@@ -14,6 +14,7 @@ pub mod dto;
 mod facilitation;
 mod knowledge;
 mod learning;
+mod moderation;
 mod network;
 mod spaces;
 mod threads;
@@ -63,6 +64,7 @@ use crate::error::ErrorBody;
         (name = "network", description = "Your feed, tags, follows, blocks and notifications"),
         (name = "blogs", description = "Spaces' blogs and podcast episodes"),
         (name = "messages", description = "Private messages between people"),
+        (name = "moderation", description = "Flags, the moderation queue and the audit log"),
         (name = "admin", description = "Running the instance (admins only)")
     )
 )]
@@ -92,6 +94,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let router = facilitation::routes(router);
     let router = learning::routes(router);
     let router = network::routes(router);
+    let router = moderation::routes(router);
     router.split_for_parts()
 }
 

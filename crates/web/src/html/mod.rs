@@ -16,6 +16,7 @@ mod home;
 mod learning;
 mod library;
 mod messages;
+pub(crate) mod moderation;
 pub(crate) mod network;
 mod people;
 mod search;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(network::router())
         .merge(blogs::router())
         .merge(messages::router())
+        .merge(moderation::router())
 }
 
 /// Notices that may be shown once after a redirect (the flash cookie holds one of these ids).
@@ -88,6 +90,11 @@ const FLASH_MESSAGES: &[&str] = &[
     "flash-wiki-restored",
     "flash-item-deleted",
     "flash-collection-deleted",
+    "flash-flagged",
+    "flash-post-hidden",
+    "flash-post-restored",
+    "flash-flags-dismissed",
+    "flash-author-warned",
 ];
 
 pub fn is_flash_message(id: &str) -> bool {

@@ -9,6 +9,7 @@ mod facilitation;
 mod feeds;
 mod knowledge;
 mod learning;
+mod moderation;
 mod network;
 mod pages;
 mod robustness;
