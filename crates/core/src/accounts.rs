@@ -405,7 +405,12 @@ pub struct Profile {
     /// What they know, and what they want to learn.
     pub skills: Vec<String>,
     pub interests: Vec<String>,
+    /// What they wrote lately that the viewer may read.
+    pub contributions: Vec<crate::activity::ActivityItem>,
 }
+
+/// How many recent contributions a profile lists.
+pub const PROFILE_CONTRIBUTIONS: i64 = 10;
 
 /// The profile of `username`, with only the memberships `actor` may see.
 pub async fn profile(app: &Stoa, actor: &Actor, username: &str) -> Result<Profile> {
@@ -431,8 +436,10 @@ pub async fn profile(app: &Stoa, actor: &Actor, username: &str) -> Result<Profil
         ),
         None => (false, false),
     };
+    let contributions = crate::activity::contributions(&mut conn, actor, &row.id, PROFILE_CONTRIBUTIONS).await?;
     let of = |kind: &str| tags.iter().filter(|t| t.1 == kind).map(|t| t.2.clone()).collect();
     Ok(Profile {
+        contributions,
         skills: of(SKILL),
         interests: of(INTEREST),
         id: row.id,

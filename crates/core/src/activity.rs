@@ -50,6 +50,55 @@ pub async fn recent(app: &Stoa, actor: &Actor, limit: i64) -> Result<Vec<Activit
     describe(&mut conn, actor, &readable, events).await
 }
 
+/// What `person_id` wrote lately (threads started and replies) in the spaces
+/// `actor` may read, newest first. Anonymous posts are left out (listing
+/// them here would name their author), and so are posts since deleted or
+/// hidden by a moderator.
+pub async fn contributions(
+    conn: &mut stoa_store::Conn,
+    actor: &Actor,
+    person_id: &str,
+    limit: i64,
+) -> Result<Vec<ActivityItem>> {
+    let readable: Readable = store_spaces::all_views(conn, actor.id())
+        .await?
+        .iter()
+        .filter(|v| allowed(actor, v, Action::ReadContent))
+        .map(|v| {
+            (v.space.id.clone(), (v.space.slug.clone(), v.space.name.clone(), allowed(actor, v, Action::Facilitate)))
+        })
+        .collect();
+    let ids: Vec<String> = readable.keys().cloned().collect();
+    let kinds = [kind::THREAD_CREATED, kind::POST_CREATED];
+    // Read a few more than shown, as some fall out below.
+    let events = events::latest_by_actor(conn, person_id, &ids, &kinds, limit * 3).await?;
+    let mut kept = Vec::new();
+    for e in events {
+        let data: serde_json::Value = serde_json::from_str(&e.data).unwrap_or_default();
+        if data.get("anonymous").and_then(serde_json::Value::as_bool).unwrap_or(false) {
+            continue;
+        }
+        let post_id = if e.kind == kind::POST_CREATED {
+            e.subject_id.clone()
+        } else {
+            data.get("post_id").and_then(|p| p.as_str()).map(str::to_owned)
+        };
+        let Some(post_id) = post_id else { continue };
+        // Read as the viewer would: a post-first thread or a scheduled
+        // prompt keeps what it hides.
+        match crate::discussions::visible_post(conn, actor, &post_id).await {
+            Ok((post, _)) if post.deleted_at.is_none() && post.hidden_at.is_none() => kept.push(e),
+            Ok(_)
+            | Err(crate::CoreError::NotFound | crate::CoreError::Forbidden | crate::CoreError::SignInRequired) => {}
+            Err(e) => return Err(e),
+        }
+        if kept.len() as i64 >= limit {
+            break;
+        }
+    }
+    describe(conn, actor, &readable, kept).await
+}
+
 /// The spaces `actor` may read, by id: `(slug, name, whether they facilitate it)`.
 pub(crate) type Readable = HashMap<String, (String, String, bool)>;
 

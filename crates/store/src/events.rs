@@ -167,6 +167,35 @@ pub async fn latest_in_spaces(
     Ok(query.fetch_all(conn).await?)
 }
 
+/// The newest events of the given kinds caused by `actor_id` in the given
+/// spaces, newest first.
+pub async fn latest_by_actor(
+    conn: &mut AnyConnection,
+    actor_id: &str,
+    space_ids: &[String],
+    kinds: &[&str],
+    limit: i64,
+) -> Result<Vec<Event>> {
+    if space_ids.is_empty() || kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let spaces = placeholders(3, space_ids.len());
+    let kinds_in = placeholders(3 + space_ids.len(), kinds.len());
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events
+         WHERE actor_id = $1 AND space_id IN ({spaces}) AND kind IN ({kinds_in})
+         ORDER BY seq DESC LIMIT $2"
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(actor_id).bind(limit);
+    for id in space_ids {
+        query = query.bind(id.as_str());
+    }
+    for k in kinds {
+        query = query.bind(*k);
+    }
+    Ok(query.fetch_all(conn).await?)
+}
+
 /// The highest `seq` in the log, 0 when it is empty.
 pub async fn last_seq(conn: &mut AnyConnection) -> Result<i64> {
     Ok(sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(conn).await?)

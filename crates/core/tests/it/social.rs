@@ -130,3 +130,50 @@ async fn people_are_found_by_what_they_know_and_want_to_learn() {
     accounts::set_expertise(&app, &ana, "", "").await.expect("clear");
     assert!(names(accounts::people(&app, &cleo, &by(Some("rust"), None, None), 1).await.expect("q")).is_empty());
 }
+
+/// A profile's recent contributions: only what the viewer may read, never an
+/// anonymous post, nothing deleted or hidden.
+#[tokio::test]
+async fn a_profile_lists_recent_contributions_the_viewer_may_read() {
+    let app = app().await;
+    let ana = person(&app, "ana").await;
+    let boris = person(&app, "boris").await;
+    let open = community(&app, &ana, "Open", "public", "open").await;
+    let vault = community(&app, &ana, "Vault", "secret", "invite").await;
+    facilitate_anonymously(&app, &ana, &open).await;
+    let new = |title: &str| NewThreadInput { title: title.into(), body: "words".into(), ..Default::default() };
+    let public = discussions::create_thread(&app, &ana, &open, new("Public thread")).await.expect("thread");
+    discussions::create_thread(&app, &ana, &vault, new("Vault thread")).await.expect("thread");
+    let mut ids = Vec::new();
+    for (body, anonymous) in [("signed", false), ("masked", true), ("deleted later", false), ("hidden later", false)] {
+        let input = ReplyInput { body: body.into(), anonymous, ..Default::default() };
+        ids.push(discussions::reply(&app, &ana, &public.thread_id, input).await.expect("reply").post.id);
+    }
+    discussions::delete_post(&app, &ana, &ids[2]).await.expect("delete");
+    stoa_core::moderation::decide(&app, &ana, &ids[3], stoa_core::moderation::Decision::Hide, "").await.expect("hide");
+
+    async fn seen_by(app: &stoa_core::Stoa, who: &stoa_core::Actor) -> Vec<String> {
+        let profile = stoa_core::accounts::profile(app, who, "ana").await.expect("profile");
+        profile
+            .contributions
+            .iter()
+            .map(|c| {
+                format!("{}:{}:{}", c.what, c.thread_title.clone().unwrap_or_default(), c.post_number.unwrap_or(0))
+            })
+            .collect()
+    }
+    let seen = |who| seen_by(&app, who);
+    // Post 2 is the signed reply; 3 anonymous, 4 deleted, 5 hidden (a thread has no number here).
+    assert_eq!(seen(&boris).await, ["reply:Public thread:2", "thread:Public thread:0"]);
+    assert_eq!(seen(&stoa_core::Actor::ANONYMOUS).await, ["reply:Public thread:2", "thread:Public thread:0"]);
+    assert_eq!(
+        seen(&ana).await,
+        ["reply:Public thread:2", "thread:Vault thread:0", "thread:Public thread:0"],
+        "her own profile shows her secret space too, still without the anonymous post"
+    );
+}
+
+async fn facilitate_anonymously(app: &stoa_core::Stoa, owner: &stoa_core::Actor, slug: &str) {
+    let rules = spaces::DiscussionRules { allow_anonymous: true, ..Default::default() };
+    stoa_core::facilitation::set_rules(app, owner, slug, rules).await.expect("rules");
+}

@@ -1137,3 +1137,5 @@ audit-detail-suspended = Suspended
 audit-detail-is_admin = Admin
 audit-detail-registration = Sign-up
 audit-detail-instance_name = Instance name
+profile-contributions = Recent contributions
+profile-no-contributions = Nothing you can read yet.

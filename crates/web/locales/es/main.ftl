@@ -1143,3 +1143,5 @@ audit-detail-suspended = Suspendida
 audit-detail-is_admin = Administrador
 audit-detail-registration = Registro
 audit-detail-instance_name = Nombre de la instancia
+profile-contributions = Aportes recientes
+profile-no-contributions = Nada que puedas leer todavía.

@@ -64,6 +64,8 @@ pub struct ProfileDto {
     /// Whether you follow them, and have blocked them.
     pub following: bool,
     pub blocked: bool,
+    /// Threads they started and replies they wrote lately, that you may read.
+    pub contributions: Vec<ActivityDto>,
 }
 
 impl From<Profile> for ProfileDto {
@@ -81,6 +83,7 @@ impl From<Profile> for ProfileDto {
             interests: p.interests,
             following: p.following,
             blocked: p.blocked,
+            contributions: p.contributions.into_iter().map(ActivityDto::from).collect(),
         }
     }
 }
