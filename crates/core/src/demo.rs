@@ -256,7 +256,22 @@ pub async fn load(app: &Stoa) -> Result<()> {
     .await?;
     tick(5);
     reply(&app, diego, &welcome, "Thanks Sofia! We run Lumen in three regions for a logistics platform. Happy to share what we learned about rate limits.", None).await?;
-    tick(30);
+    // A post for the Commons' moderators to decide on: flagged twice, waiting.
+    tick(2);
+    spaces::join(&app, jonas, &commons.slug).await?;
+    let promo = reply(
+        &app,
+        jonas,
+        &welcome,
+        "Selling my old mechanical keyboard, barely used! Message me for a price, first come first served.",
+        None,
+    )
+    .await?;
+    tick(1);
+    crate::moderation::flag(&app, diego, &promo, "off_topic", "Not about Lumen at all.").await?;
+    crate::moderation::flag(&app, ana, &promo, "spam", "").await?;
+    // (27 + the 3 hours above: what follows keeps its time.)
+    tick(27);
     let t = thread(&app, diego, &commons.slug, "Retrying webhooks without duplicate orders",
         "Our webhook handler sometimes gets the same `order.created` event twice after a timeout. How do others make the handler idempotent?\n\n\
          ```python\n@app.post(\"/hooks/lumen\")\ndef hook(event):\n    create_order(event[\"data\"])  # runs twice on retry\n```\n\n#webhooks #idempotency").await?;
@@ -337,20 +352,6 @@ pub async fn load(app: &Stoa) -> Result<()> {
     tick(1);
     reply(&app, diego, &t, "Follow-up for anyone searching later: we also log the duplicate ids, so we can see how often retries happen. #webhooks", None).await?;
 
-    // A post for the Commons' moderators to decide on: flagged twice, waiting.
-    tick(2);
-    spaces::join(&app, jonas, &commons.slug).await?;
-    let promo = reply(
-        &app,
-        jonas,
-        &welcome,
-        "Selling my old mechanical keyboard, barely used! Message me for a price, first come first served.",
-        None,
-    )
-    .await?;
-    tick(1);
-    crate::moderation::flag(&app, diego, &promo, "off_topic", "Not about Lumen at all.").await?;
-    crate::moderation::flag(&app, ana, &promo, "spam", "").await?;
     Ok(())
 }
 
