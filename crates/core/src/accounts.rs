@@ -563,6 +563,8 @@ pub struct Account {
     pub locale: Option<String>,
     pub is_admin: bool,
     pub created_at: i64,
+    /// Whether they uploaded a picture (else one is drawn from their name).
+    pub has_avatar: bool,
 }
 
 impl Account {
@@ -577,6 +579,7 @@ impl Account {
             bio_html: row.bio_html,
             locale: row.locale,
             created_at: row.created_at,
+            has_avatar: false,
         }
     }
 }
@@ -585,7 +588,10 @@ pub async fn account(app: &Stoa, actor: &Actor) -> Result<Account> {
     let me = actor.require()?;
     let mut conn = app.store.read().await?;
     let row = users::by_id(&mut conn, &me.id).await?.ok_or(CoreError::SignInRequired)?;
-    Ok(Account::of(row))
+    let picture = users::avatar(&mut conn, &row.username).await?;
+    let mut account = Account::of(row);
+    account.has_avatar = picture.is_some_and(|p| p.avatar_key.is_some());
+    Ok(account)
 }
 
 /// Profile fields as typed; `None` leaves a field as it is.
@@ -804,4 +810,93 @@ pub async fn create_user(
         is_admin,
         locale: None,
     })
+}
+
+// ---------------------------------------------------------------- avatars
+
+/// The largest picture one may upload for oneself.
+pub const AVATAR_MAX_BYTES: u64 = 1024 * 1024;
+
+/// The kinds of picture taken as avatars (sniffed from their bytes).
+pub const AVATAR_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+/// Sets the actor's picture from an upload received into `staged`. Only
+/// pictures (PNG, JPEG, GIF, WebP, by their bytes) up to
+/// [`AVATAR_MAX_BYTES`] are taken.
+pub async fn set_avatar(app: &Stoa, actor: &Actor, staged: stoa_store::blobs::Staged) -> Result<()> {
+    let me = actor.require()?;
+    if staged.size() == 0 {
+        return Err(CoreError::field("avatar", "file-empty"));
+    }
+    if staged.size() > AVATAR_MAX_BYTES {
+        return Err(CoreError::field("avatar", "avatar-too-large"));
+    }
+    let content_type = crate::files::sniff(staged.head());
+    if !AVATAR_TYPES.contains(&content_type) {
+        return Err(CoreError::field("avatar", "avatar-not-picture"));
+    }
+    let key = new_id();
+    app.blobs.keep(staged, &key).await.map_err(|e| CoreError::Internal(format!("keeping an avatar: {e}")))?;
+    match replace_avatar(app, &me.id, Some((&key, content_type))).await {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = app.blobs.delete(&key).await;
+            Err(e)
+        }
+    }
+}
+
+/// Goes back to the picture drawn from one's name.
+pub async fn remove_avatar(app: &Stoa, actor: &Actor) -> Result<()> {
+    let me = actor.require()?;
+    replace_avatar(app, &me.id, None).await
+}
+
+async fn replace_avatar(app: &Stoa, user_id: &str, picture: Option<(&str, &str)>) -> Result<()> {
+    let mut tx = app.store.begin().await?;
+    let old = users::set_avatar(&mut tx, user_id, picture, app.now()).await?;
+    events::append(
+        &mut tx,
+        NewEvent {
+            kind: kind::USER_UPDATED,
+            actor_id: Some(user_id),
+            space_id: None,
+            subject_id: Some(user_id),
+            data: serde_json::json!({"avatar": picture.is_some()}),
+        },
+        app.now(),
+    )
+    .await?;
+    stoa_store::commit(tx).await?;
+    if let Some(old) = old {
+        // The row no longer points at it; a failure here leaves only unused bytes.
+        let _ = app.blobs.delete(&old).await;
+    }
+    Ok(())
+}
+
+/// A person's picture, for anyone: profiles are public, and so are names.
+pub enum Avatar {
+    /// The picture they uploaded.
+    Uploaded { file: tokio::fs::File, len: u64, content_type: String, version: i64 },
+    /// None uploaded: the adapter draws one from the name.
+    Drawn { display_name: String, version: i64 },
+}
+
+pub async fn avatar(app: &Stoa, username: &str) -> Result<Avatar> {
+    let username = Username::parse(username).map_err(|_| CoreError::NotFound)?;
+    let row = {
+        let mut conn = app.store.read().await?;
+        users::avatar(&mut conn, username.as_str()).await?.ok_or(CoreError::NotFound)?
+    };
+    let version = row.avatar_updated_at.unwrap_or(0);
+    if let (Some(key), Some(content_type)) = (row.avatar_key, row.avatar_type) {
+        match app.blobs.open(&key).await {
+            Ok((file, len)) => return Ok(Avatar::Uploaded { file, len, content_type, version }),
+            // Bytes lost from the store: fall back to the drawn one.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(CoreError::Internal(format!("opening an avatar: {e}"))),
+        }
+    }
+    Ok(Avatar::Drawn { display_name: row.display_name, version })
 }

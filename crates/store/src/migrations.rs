@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "blogs", include_str!("../migrations/0007_blogs.sql")),
     (8, "messages", include_str!("../migrations/0008_messages.sql")),
     (9, "moderation", include_str!("../migrations/0009_moderation.sql")),
+    (10, "avatars", include_str!("../migrations/0010_avatars.sql")),
 ];
 
 /// Applies what has not been applied and returns how many migrations ran.

@@ -154,6 +154,47 @@ pub async fn set_suspended(conn: &mut AnyConnection, id: &str, at: Option<i64>) 
     Ok(())
 }
 
+/// A person's picture as stored: where its bytes are, its type, and when it
+/// last changed.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AvatarRow {
+    pub display_name: String,
+    pub avatar_key: Option<String>,
+    pub avatar_type: Option<String>,
+    pub avatar_updated_at: Option<i64>,
+}
+
+/// The picture of `username`, if the account exists.
+pub async fn avatar(conn: &mut AnyConnection, username: &str) -> Result<Option<AvatarRow>> {
+    Ok(sqlx::query_as("SELECT display_name, avatar_key, avatar_type, avatar_updated_at FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// Sets (or, with `None`, removes) a person's picture; returns the key of
+/// the one it replaced, whose bytes the caller deletes after committing.
+pub async fn set_avatar(
+    conn: &mut AnyConnection,
+    id: &str,
+    picture: Option<(&str, &str)>,
+    now: i64,
+) -> Result<Option<String>> {
+    let old: Option<String> = sqlx::query_scalar("SELECT avatar_key FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .flatten();
+    sqlx::query("UPDATE users SET avatar_key = $2, avatar_type = $3, avatar_updated_at = $4 WHERE id = $1")
+        .bind(id)
+        .bind(picture.map(|p| p.0))
+        .bind(picture.map(|p| p.1))
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(old)
+}
+
 pub async fn count_admins(conn: &mut AnyConnection) -> Result<i64> {
     Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE is_admin = 1 AND suspended_at IS NULL")
         .fetch_one(conn)

@@ -12,6 +12,7 @@
 
 pub mod api;
 mod assets;
+mod avatars;
 pub mod ctx;
 pub mod error;
 mod files;
@@ -124,6 +125,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .merge(assets::router())
         .merge(files::router())
+        .merge(avatars::router())
         .merge(syndication::router())
         .fallback(html::errors::not_found)
         // Bodies read by extractors (forms, JSON) are capped here; uploads

@@ -18,6 +18,7 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     router
         .routes(routes!(get_me, update_me))
         .routes(routes!(change_password))
+        .routes(routes!(put_avatar, delete_avatar))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
         .routes(routes!(my_invites))
@@ -31,6 +32,27 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(admin_users, admin_create_user))
         .routes(routes!(admin_update_user))
         .routes(routes!(admin_settings, admin_update_settings))
+}
+
+/// Sets your picture: the request body is the picture itself (PNG, JPEG,
+/// GIF or WebP, up to 1 MB). Everyone sees it at `/u/{username}/avatar`.
+#[utoipa::path(put, path = "/me/avatar", tag = "me", request_body(content = Vec<u8>, content_type = "image/png"),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_avatar(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    body: axum::body::Body,
+) -> ApiResult<StatusCode> {
+    crate::avatars::receive(&s, &actor, body.into_data_stream()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes your picture: one is drawn from your name again.
+#[utoipa::path(delete, path = "/me/avatar", tag = "me",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+async fn delete_avatar(State(s): State<AppState>, ApiActor(actor): ApiActor) -> ApiResult<StatusCode> {
+    accounts::remove_avatar(&s.app, &actor).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Your account.

@@ -2,6 +2,7 @@
 
 use askama::Template;
 use axum::Router;
+use axum::extract::Multipart;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -19,6 +20,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/settings", get(settings))
         .route("/settings/profile", post(save_profile))
+        .route("/settings/avatar", post(upload_avatar).layer(axum::extract::DefaultBodyLimit::disable()))
+        .route("/settings/avatar/remove", post(remove_avatar))
         .route("/settings/password", post(change_password))
         .route("/settings/tokens", get(tokens).post(create_token))
         .route("/settings/tokens/{id}/revoke", post(revoke_token))
@@ -36,6 +39,8 @@ struct SettingsPage {
     languages: Vec<String>,
     errors: FormErrors,
     password_errors: FormErrors,
+    has_avatar: bool,
+    avatar_errors: FormErrors,
 }
 
 async fn settings_page(
@@ -45,6 +50,18 @@ async fn settings_page(
     form: Option<ProfileForm>,
     errors: FormErrors,
     password_errors: FormErrors,
+) -> Response {
+    settings_page_with(state, ctx, status, form, errors, password_errors, FormErrors::default()).await
+}
+
+async fn settings_page_with(
+    state: &AppState,
+    ctx: PageCtx,
+    status: StatusCode,
+    form: Option<ProfileForm>,
+    errors: FormErrors,
+    password_errors: FormErrors,
+    avatar_errors: FormErrors,
 ) -> Response {
     let account = match accounts::account(&state.app, &ctx.actor()).await {
         Ok(a) => a,
@@ -69,12 +86,61 @@ async fn settings_page(
             languages: crate::i18n::available(),
             errors,
             password_errors,
+            has_avatar: account.has_avatar,
+            avatar_errors,
         },
     )
 }
 
 async fn settings(State(state): State<AppState>, ctx: PageCtx) -> Response {
     settings_page(&state, ctx, StatusCode::OK, None, FormErrors::default(), FormErrors::default()).await
+}
+
+/// A new picture, from the settings page's form (its part `avatar`).
+async fn upload_avatar(State(state): State<AppState>, ctx: PageCtx, mut multipart: Multipart) -> Response {
+    let actor = ctx.actor();
+    if actor.id().is_none() {
+        return errors::sign_in_redirect(&ctx);
+    }
+    let mut result = Err(CoreError::field("avatar", "file-empty"));
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(part)) if part.name() == Some("avatar") => {
+                result = crate::avatars::receive(&state, &actor, part).await;
+                break;
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => {
+                result = Err(CoreError::field("avatar", "avatar-upload-broken"));
+                break;
+            }
+        }
+    }
+    match result {
+        Ok(()) => redirect_with("/settings", "flash-avatar-saved"),
+        Err(CoreError::Invalid(fields)) => {
+            let errors = FormErrors::from_fields(&ctx.lang, &fields);
+            settings_page_with(
+                &state,
+                ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                FormErrors::default(),
+                FormErrors::default(),
+                errors,
+            )
+            .await
+        }
+        Err(e) => errors::render_error(&ctx, e),
+    }
+}
+
+async fn remove_avatar(State(state): State<AppState>, ctx: PageCtx, Form(_): Form<super::Empty>) -> Response {
+    match accounts::remove_avatar(&state.app, &ctx.actor()).await {
+        Ok(()) => redirect_with("/settings", "flash-avatar-removed"),
+        Err(e) => errors::render_error(&ctx, e),
+    }
 }
 
 #[derive(Deserialize)]

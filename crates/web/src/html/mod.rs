@@ -95,6 +95,8 @@ const FLASH_MESSAGES: &[&str] = &[
     "flash-post-restored",
     "flash-flags-dismissed",
     "flash-author-warned",
+    "flash-avatar-saved",
+    "flash-avatar-removed",
 ];
 
 pub fn is_flash_message(id: &str) -> bool {

@@ -83,3 +83,79 @@ async fn skills_and_interests_are_set_in_a_form_and_found_in_the_directory() {
     let (_, user) = boris.api_get("/users/ana").await;
     assert_eq!(user["skills"], serde_json::json!(["postgres", "rust"]));
 }
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xff, 0xff, 0x3f, 0x00, 0x05, 0xfe, 0x02, 0xfe, 0xa7, 0x35, 0x81, 0x84,
+    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+async fn avatar_form(v: &crate::Visitor, file_name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let csrf = v.csrf().await;
+    let form = reqwest::multipart::Form::new()
+        .part("avatar", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()));
+    v.client.post(v.url(&format!("/settings/avatar?_csrf={csrf}"))).multipart(form).send().await.expect("upload")
+}
+
+#[tokio::test]
+async fn a_picture_is_drawn_from_the_name_until_one_is_uploaded() {
+    let app = crate::spawn_app().await;
+    let ana = app.person("ana").await;
+    let visitor = app.visitor();
+
+    // Drawn from the name, for anyone, and cached by its tag.
+    let r = visitor.get("/u/ana/avatar").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/svg+xml");
+    let etag = r.headers()["etag"].to_str().expect("etag").to_owned();
+    assert!(r.text().await.expect("svg").contains(">A</text>"), "Ana's initial");
+    let again = visitor.client.get(visitor.url("/u/ana/avatar")).header("if-none-match", &etag).send().await;
+    assert_eq!(again.expect("get").status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(visitor.get("/u/nobody/avatar").await.status(), StatusCode::NOT_FOUND);
+    let (_, html) = ana.text("/u/ana").await;
+    assert!(html.contains(r#"src="/u/ana/avatar""#), "pages show the picture");
+
+    // Not a picture, or too large: refused on the settings page, in words.
+    let r = avatar_form(&ana, "notes.txt", b"just some words".to_vec()).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("body").contains("This is not a picture Stoa can show"));
+    let mut big = PNG.to_vec();
+    big.resize(1024 * 1024 + 1, 0);
+    let r = avatar_form(&ana, "big.png", big).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("body").contains("This picture is too large"));
+    assert_eq!((app.app.blobs.kept_count(), app.app.blobs.staging_count()), (0, 0), "nothing left behind");
+
+    // A picture replaces the drawn one; a second replaces the first.
+    for _ in 0..2 {
+        let r = avatar_form(&ana, "me.png", PNG.to_vec()).await;
+        assert_eq!((r.status(), r.headers()["location"].to_str().ok()), (StatusCode::SEE_OTHER, Some("/settings")));
+    }
+    assert_eq!(app.app.blobs.kept_count(), 1, "the replaced picture's bytes are gone");
+    let r = visitor.get("/u/ana/avatar").await;
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_ne!(r.headers()["etag"].to_str().ok(), Some(etag.as_str()));
+    assert_eq!(&r.bytes().await.expect("bytes")[..], PNG);
+    let (_, html) = ana.text("/settings").await;
+    assert!(html.contains("Remove the picture"));
+
+    // Through the API too; removing goes back to the drawn one.
+    let ana = ana.with_token().await;
+    let r = ana.client.put(ana.url("/api/v1/me/avatar")).bearer_auth(ana.token.as_deref().unwrap_or_default());
+    // An SVG could carry script: never taken as a picture.
+    let r =
+        r.body(br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>"#.to_vec()).send().await.expect("put");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = ana.api_send(reqwest::Method::DELETE, "/me/avatar", None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(visitor.get("/u/ana/avatar").await.headers()["content-type"], "image/svg+xml");
+    assert_eq!(app.app.blobs.kept_count(), 0);
+    let r = ana.client.put(ana.url("/api/v1/me/avatar")).bearer_auth(ana.token.as_deref().unwrap_or_default());
+    let r = r.body(PNG.to_vec()).send().await.expect("put");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(visitor.get("/u/ana/avatar").await.headers()["content-type"], "image/png");
+    let (status, _) = visitor.api_send(reqwest::Method::DELETE, "/me/avatar", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
