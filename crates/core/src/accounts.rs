@@ -407,6 +407,8 @@ pub struct Profile {
     pub interests: Vec<String>,
     /// What they wrote lately that the viewer may read.
     pub contributions: Vec<crate::activity::ActivityItem>,
+    /// The address of the space holding their own blog, if they started one.
+    pub blog_slug: Option<String>,
 }
 
 /// How many recent contributions a profile lists.
@@ -437,9 +439,11 @@ pub async fn profile(app: &Stoa, actor: &Actor, username: &str) -> Result<Profil
         None => (false, false),
     };
     let contributions = crate::activity::contributions(&mut conn, actor, &row.id, PROFILE_CONTRIBUTIONS).await?;
+    let blog_slug = crate::blogs::personal_slug(&mut conn, actor, &row.id).await?;
     let of = |kind: &str| tags.iter().filter(|t| t.1 == kind).map(|t| t.2.clone()).collect();
     Ok(Profile {
         contributions,
+        blog_slug,
         skills: of(SKILL),
         interests: of(INTEREST),
         id: row.id,

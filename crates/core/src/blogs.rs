@@ -315,3 +315,57 @@ pub async fn syndicate(app: &Stoa, slug: &str) -> Result<(Syndication, Vec<Optio
     };
     Ok((syndication, audio, cover))
 }
+
+/// The address of `user_id`'s own blog space, if they started one and the
+/// actor may read it.
+pub(crate) async fn personal_slug(conn: &mut Conn, actor: &Actor, user_id: &str) -> Result<Option<String>> {
+    let Some(space_id) = stoa_store::users::blog_space(conn, user_id).await? else {
+        return Ok(None);
+    };
+    match spaces::load_by_id(conn, actor, &space_id, Action::ReadContent).await {
+        Ok(view) => Ok(Some(view.space.slug)),
+        Err(CoreError::NotFound | CoreError::Forbidden | CoreError::SignInRequired) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Starts the actor's own blog, or finds the one they have: a public
+/// community they own, open to anyone who wants to comment, named `name`
+/// (the adapter words it, as "Ana's blog"). Returns its address.
+///
+/// A person's blog is a space like any other, so everything a space's blog
+/// has comes with it: drafts, covers and sound files uploaded to it,
+/// comment threads, followers told of new posts, its Atom and RSS feeds.
+pub async fn start_personal(app: &Stoa, actor: &Actor, name: &str) -> Result<String> {
+    let me = actor.require()?;
+    {
+        let mut conn = app.store.read().await?;
+        if let Some(slug) = personal_slug(&mut conn, actor, &me.id).await? {
+            return Ok(slug);
+        }
+    }
+    let space = spaces::create_space(
+        app,
+        actor,
+        spaces::NewSpaceInput {
+            kind: "community".into(),
+            name: name.into(),
+            slug: String::new(),
+            description: String::new(),
+            visibility: "public".into(),
+            join_policy: "open".into(),
+            parent: String::new(),
+        },
+    )
+    .await?;
+    let mut tx = app.store.begin().await?;
+    let claimed = stoa_store::users::set_blog_space(&mut tx, &me.id, &space.id).await?;
+    stoa_store::commit(tx).await?;
+    if claimed {
+        return Ok(space.slug);
+    }
+    // Started twice at once: the other one stands (this space stays an
+    // ordinary community of theirs).
+    let mut conn = app.store.read().await?;
+    personal_slug(&mut conn, actor, &me.id).await?.ok_or(CoreError::NotFound)
+}

@@ -330,6 +330,24 @@ pub async fn load(app: &Stoa) -> Result<()> {
     )
     .await?;
 
+    // A person's own blog, beside the spaces' ones.
+    let ana_blog = crate::blogs::start_personal(&app, ana, "Ana Lima's blog").await?;
+    crate::blogs::create(
+        &app,
+        ana,
+        &ana_blog,
+        crate::blogs::BlogInput {
+            title: "What the borrow checker taught me about payments".into(),
+            body: "Three months into Rust, the compiler keeps asking the question our payment incidents asked too \
+                   late: *who owns this money right now?*\n\nNotes from the guild's book club, and a #rust reading \
+                   list for anyone starting out."
+                .into(),
+            publish: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+
     // Who follows what, so feeds and notifications have something to show.
     let follows = [
         (diego, FollowTarget::Person("ana".into())),

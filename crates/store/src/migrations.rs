@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "messages", include_str!("../migrations/0008_messages.sql")),
     (9, "moderation", include_str!("../migrations/0009_moderation.sql")),
     (10, "avatars", include_str!("../migrations/0010_avatars.sql")),
+    (11, "personal_blogs", include_str!("../migrations/0011_personal_blogs.sql")),
 ];
 
 /// Applies what has not been applied and returns how many migrations ran.

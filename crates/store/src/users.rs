@@ -195,6 +195,26 @@ pub async fn set_avatar(
     Ok(old)
 }
 
+/// The space holding a person's own blog, if they started one.
+pub async fn blog_space(conn: &mut AnyConnection, user_id: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT blog_space_id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await?
+        .flatten())
+}
+
+/// Makes `space_id` a person's blog unless they have one already; returns
+/// whether it did.
+pub async fn set_blog_space(conn: &mut AnyConnection, user_id: &str, space_id: &str) -> Result<bool> {
+    let done = sqlx::query("UPDATE users SET blog_space_id = $2 WHERE id = $1 AND blog_space_id IS NULL")
+        .bind(user_id)
+        .bind(space_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn count_admins(conn: &mut AnyConnection) -> Result<i64> {
     Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE is_admin = 1 AND suspended_at IS NULL")
         .fetch_one(conn)

@@ -1150,3 +1150,7 @@ avatar-not-picture = This is not a picture Stoa can show: use PNG, JPEG, GIF or 
 avatar-upload-broken = The upload broke off. Try again.
 flash-avatar-saved = Your picture is saved.
 flash-avatar-removed = Your picture is removed; your initials are shown instead.
+blog-personal-name = { $name }'s blog
+blog-personal-link = { $name }'s blog
+blog-personal-start = Start my blog
+flash-blog-started = Your blog is ready: write its first post.

@@ -1156,3 +1156,7 @@ avatar-not-picture = Esto no es una imagen que Stoa pueda mostrar: usa PNG, JPEG
 avatar-upload-broken = La subida se interrumpió. Inténtalo de nuevo.
 flash-avatar-saved = Tu foto está guardada.
 flash-avatar-removed = Foto quitada; se muestran tus iniciales.
+blog-personal-name = Blog de { $name }
+blog-personal-link = Blog de { $name }
+blog-personal-start = Empezar mi blog
+flash-blog-started = Tu blog está listo: escribe su primera entrada.

@@ -19,6 +19,7 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(get_me, update_me))
         .routes(routes!(change_password))
         .routes(routes!(put_avatar, delete_avatar))
+        .routes(routes!(start_blog))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
         .routes(routes!(my_invites))
@@ -53,6 +54,20 @@ async fn put_avatar(
 async fn delete_avatar(State(s): State<AppState>, ApiActor(actor): ApiActor) -> ApiResult<StatusCode> {
     accounts::remove_avatar(&s.app, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Starts your own blog (or finds the one you have): a public community you
+/// own, whose blog is yours. Write in it through `/spaces/{slug}/blog`.
+#[utoipa::path(post, path = "/me/blog", tag = "blogs", request_body = StartBlogBody,
+    responses((status = 200, body = BlogSpaceDto), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn start_blog(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<StartBlogBody>,
+) -> ApiResult<ApiJson<BlogSpaceDto>> {
+    let me = actor.require()?;
+    let name = body.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| format!("{}'s blog", me.display_name));
+    Ok(ApiJson(BlogSpaceDto { slug: stoa_core::blogs::start_personal(&s.app, &actor, &name).await? }))
 }
 
 /// Your account.

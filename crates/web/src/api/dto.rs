@@ -66,6 +66,8 @@ pub struct ProfileDto {
     pub blocked: bool,
     /// Threads they started and replies they wrote lately, that you may read.
     pub contributions: Vec<ActivityDto>,
+    /// The space holding their own blog (`/spaces/{slug}/blog`), if they started one.
+    pub blog_slug: Option<String>,
 }
 
 impl From<Profile> for ProfileDto {
@@ -84,6 +86,7 @@ impl From<Profile> for ProfileDto {
             following: p.following,
             blocked: p.blocked,
             contributions: p.contributions.into_iter().map(ActivityDto::from).collect(),
+            blog_slug: p.blog_slug,
         }
     }
 }
@@ -2099,4 +2102,19 @@ pub struct AuditPageDto {
     pub entries: Vec<AuditEntryDto>,
     /// Pass as `before` for older entries; null at the end.
     pub next_before: Option<i64>,
+}
+
+/// A person's own blog.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StartBlogBody {
+    /// Its name; by default "<your display name>'s blog".
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Where a blog lives.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BlogSpaceDto {
+    /// The space whose blog it is: `/spaces/{slug}/blog`.
+    pub slug: String,
 }

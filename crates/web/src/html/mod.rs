@@ -97,6 +97,7 @@ const FLASH_MESSAGES: &[&str] = &[
     "flash-author-warned",
     "flash-avatar-saved",
     "flash-avatar-removed",
+    "flash-blog-started",
 ];
 
 pub fn is_flash_message(id: &str) -> bool {

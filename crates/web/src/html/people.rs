@@ -17,6 +17,37 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/people", get(directory))
         .route("/settings/expertise", get(expertise_form).post(save_expertise))
+        .route("/u/{username}/blog", get(personal_blog))
+        .route("/blog/start", axum::routing::post(start_blog))
+}
+
+/// A person's own blog, where it lives.
+async fn personal_blog(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    axum::extract::Path(username): axum::extract::Path<String>,
+) -> Response {
+    match accounts::profile(&state.app, &ctx.actor(), &username).await {
+        Ok(p) => match p.blog_slug {
+            Some(slug) => {
+                axum::response::IntoResponse::into_response(axum::response::Redirect::to(&format!("/s/{slug}/blog")))
+            }
+            None => errors::for_get(&ctx, CoreError::NotFound),
+        },
+        Err(e) => errors::for_get(&ctx, e),
+    }
+}
+
+/// Starts one's own blog (or finds it) and opens its form for a first post.
+async fn start_blog(State(state): State<AppState>, ctx: PageCtx, Form(_): Form<super::Empty>) -> Response {
+    let Some(user) = ctx.user.as_ref() else {
+        return errors::sign_in_redirect(&ctx);
+    };
+    let name = ctx.ts("blog-personal-name", "name", &user.display_name);
+    match stoa_core::blogs::start_personal(&state.app, &ctx.actor(), &name).await {
+        Ok(slug) => redirect_with(&format!("/s/{slug}/blog/new"), "flash-blog-started"),
+        Err(e) => errors::render_error(&ctx, e),
+    }
 }
 
 #[derive(Deserialize, Default)]

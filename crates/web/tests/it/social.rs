@@ -159,3 +159,41 @@ async fn a_picture_is_drawn_from_the_name_until_one_is_uploaded() {
     let (status, _) = visitor.api_send(reqwest::Method::DELETE, "/me/avatar", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_person_starts_a_blog_of_their_own_that_only_they_write() {
+    let app = crate::spawn_app().await;
+    let ana = app.person("ana").await;
+    let boris = app.person("boris").await;
+    assert_eq!(boris.get("/u/ana/blog").await.status(), StatusCode::NOT_FOUND, "no blog yet");
+    let (_, html) = ana.text("/u/ana").await;
+    assert!(html.contains("Start my blog"));
+    let (_, html) = boris.text("/u/ana").await;
+    assert!(!html.contains("Start my blog"), "only on one's own profile");
+
+    let r = ana.post_form("/blog/start", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().expect("location").to_owned();
+    let slug = to.strip_prefix("/s/").and_then(|t| t.strip_suffix("/blog/new")).expect("the new-post form").to_owned();
+    // Starting again finds the same blog.
+    let r = ana.post_form("/blog/start", &[]).await;
+    assert_eq!(r.headers()["location"].to_str().ok(), Some(to.as_str()));
+    let (status, body) = ana.api_post("/me/blog", serde_json::json!({})).await;
+    assert_eq!((status, body["slug"].as_str()), (StatusCode::OK, Some(slug.as_str())));
+
+    let post = |title: &str| serde_json::json!({"title": title, "body": "Hello readers", "publish": true});
+    let (status, body) = ana.api_post(&format!("/spaces/{slug}/blog"), post("First notes")).await;
+    assert_eq!(status, StatusCode::CREATED, "its owner writes: {body}");
+    let (status, _) = boris.api_post(&format!("/spaces/{slug}/blog"), post("Mine now")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "nobody else does");
+
+    // Everyone finds it from the profile, and reads it signed out.
+    let r = app.visitor().get("/u/ana/blog").await;
+    assert_eq!(r.headers()["location"].to_str().ok(), Some(&*format!("/s/{slug}/blog")));
+    let (status, html) = app.visitor().text(&format!("/s/{slug}/blog")).await;
+    assert!(status == StatusCode::OK && html.contains("First notes"), "{html}");
+    let (_, profile) = boris.api_get("/users/ana").await;
+    assert_eq!(profile["blog_slug"].as_str(), Some(slug.as_str()));
+    let (_, html) = boris.text("/u/ana").await;
+    assert!(html.contains(&format!(r#"href="/s/{slug}/blog""#)) && html.contains("Ana&#39;s blog"), "{html}");
+}
