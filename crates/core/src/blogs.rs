@@ -190,6 +190,7 @@ pub async fn create(app: &Stoa, actor: &Actor, slug: &str, input: BlogInput) -> 
         },
     )
     .await?;
+    stoa_store::social::set_content_tags(&mut tx, "blog", &id, &markdown::hashtags(body.as_str())).await?;
     if input.publish {
         publish(&mut tx, &view.space.id, &view.space.slug, &id, &post_slug, title.as_str(), &me.id, now).await?;
     }
@@ -226,6 +227,7 @@ pub async fn update(app: &Stoa, actor: &Actor, slug: &str, post_slug: &str, inpu
         },
     )
     .await?;
+    stoa_store::social::set_content_tags(&mut tx, "blog", &row.id, &markdown::hashtags(body.as_str())).await?;
     if input.publish && row.published_at.is_none() {
         publish(&mut tx, &view.space.id, &view.space.slug, &row.id, &row.slug, title.as_str(), &me.id, now).await?;
     }

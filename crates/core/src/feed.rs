@@ -127,7 +127,7 @@ fn post_of(e: &events::Event, data: &serde_json::Value) -> Option<String> {
 /// Something carrying a tag.
 #[derive(Debug, Clone, Serialize)]
 pub struct TaggedItem {
-    /// `post` (a thread's opening post), `reply` or `wiki`.
+    /// `post` (a thread's opening post), `reply`, `wiki` or `blog`.
     pub kind: String,
     pub title: String,
     pub path: String,
@@ -187,10 +187,10 @@ pub async fn tag(app: &Stoa, actor: &Actor, raw: &str, page: i64) -> Result<TagP
                 if hidden { Default::default() } else { names.get(&r.author_id).cloned().unwrap_or_default() };
             // A reply is told apart from the thread it answers.
             let kind = if r.kind == "post" && r.number > 1 { "reply".to_owned() } else { r.kind };
-            let path = if kind != "wiki" {
-                format!("/s/{slug}/t/{}#post-{}", r.locator, r.number)
-            } else {
-                format!("/s/{slug}/wiki/{}", stoa_domain::markdown::percent_encode_path(&r.locator))
+            let path = match kind.as_str() {
+                "wiki" => format!("/s/{slug}/wiki/{}", stoa_domain::markdown::percent_encode_path(&r.locator)),
+                "blog" => format!("/s/{slug}/blog/{}", r.locator),
+                _ => format!("/s/{slug}/t/{}#post-{}", r.locator, r.number),
             };
             Some(TaggedItem {
                 kind,
@@ -310,6 +310,22 @@ pub async fn syndicate_tag(app: &Stoa, raw: &str) -> Result<Syndication> {
     for row in store::tagged(&mut conn, &tag, &ids, FEED_ITEMS, 0).await? {
         if row.kind == "post" {
             items.extend(public_post(&mut conn, &row.id).await?);
+        } else if row.kind == "blog" {
+            if let Some(post) = stoa_store::blogs::by_id(&mut conn, &row.id).await?
+                && let Some((slug, _, _)) = readable.get(&post.space_id)
+                && let Some(published) = post.published_at
+            {
+                items.push(SyndicatedItem {
+                    id: post.id.clone(),
+                    title: post.title.clone(),
+                    path: format!("/s/{slug}/blog/{}", post.slug),
+                    author: post.author_display_name.clone(),
+                    published,
+                    updated: post.updated_at.max(published),
+                    summary: stoa_domain::markdown::plain_text(&post.body, 400),
+                    html: post.body_html,
+                });
+            }
         } else if let Some(page) = stoa_store::wiki::page_by_id(&mut conn, &row.id).await?
             && let Some((slug, _, _)) = readable.get(&page.space_id)
         {

@@ -104,6 +104,11 @@ pub async fn by_slug(conn: &mut AnyConnection, space_id: &str, slug: &str) -> Re
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(space_id).bind(slug).fetch_optional(conn).await?)
 }
 
+pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<BlogPostRow>> {
+    let sql = format!("{SELECT} WHERE b.id = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
+}
+
 /// A space's posts, newest first: published ones, and drafts too when asked.
 pub async fn of_space(
     conn: &mut AnyConnection,

@@ -169,13 +169,13 @@ pub async fn tags_of_subjects(conn: &mut AnyConnection, subject_ids: &[String]) 
 /// Something carrying a tag, as the tag's page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TaggedRow {
-    /// `post` or `wiki`.
+    /// `post`, `wiki` or `blog`.
     pub kind: String,
     pub id: String,
     pub space_id: String,
-    /// The thread's title or the page's.
+    /// The thread's, the page's or the blog post's title.
     pub title: String,
-    /// The thread id, or the page's address.
+    /// The thread id, or the page's or blog post's address.
     pub locator: String,
     pub number: i64,
     pub author_id: String,
@@ -183,8 +183,8 @@ pub struct TaggedRow {
     pub at: i64,
 }
 
-/// The posts (not deleted, in open threads) and wiki pages tagged `tag` in
-/// `space_ids`, newest first.
+/// The posts (not deleted or hidden, in open threads), wiki pages and
+/// published blog posts tagged `tag` in `space_ids`, newest first.
 pub async fn tagged(
     conn: &mut AnyConnection,
     tag: &str,
@@ -197,6 +197,7 @@ pub async fn tagged(
     }
     let spaces_a = placeholders(4, space_ids.len());
     let spaces_b = placeholders(4 + space_ids.len(), space_ids.len());
+    let spaces_c = placeholders(4 + 2 * space_ids.len(), space_ids.len());
     let sql = format!(
         "SELECT * FROM (
            SELECT 'post' AS kind, p.id, t.space_id, t.title, t.id AS locator, p.number, p.author_id,
@@ -210,10 +211,16 @@ pub async fn tagged(
                   w.updated_by AS author_id, 0 AS anonymous, w.updated_at AS at
            FROM content_tags c JOIN wiki_pages w ON w.id = c.subject_id
            WHERE c.tag = $1 AND c.subject_kind = 'wiki' AND w.space_id IN ({spaces_b})
+           UNION ALL
+           SELECT 'blog' AS kind, b.id, b.space_id, b.title, b.slug AS locator, 0 AS number,
+                  b.author_id, 0 AS anonymous, b.published_at AS at
+           FROM content_tags c JOIN blog_posts b ON b.id = c.subject_id
+           WHERE c.tag = $1 AND c.subject_kind = 'blog' AND b.published_at IS NOT NULL
+             AND b.space_id IN ({spaces_c})
          ) tagged ORDER BY at DESC, id LIMIT $2 OFFSET $3"
     );
     let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tag).bind(limit).bind(offset);
-    for id in space_ids.iter().chain(space_ids) {
+    for id in space_ids.iter().chain(space_ids).chain(space_ids) {
         query = query.bind(id.as_str());
     }
     Ok(query.fetch_all(conn).await?)

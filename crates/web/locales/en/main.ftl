@@ -1154,3 +1154,4 @@ blog-personal-name = { $name }'s blog
 blog-personal-link = { $name }'s blog
 blog-personal-start = Start my blog
 flash-blog-started = Your blog is ready: write its first post.
+tag-kind-blog = blog post

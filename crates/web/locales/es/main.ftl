@@ -1160,3 +1160,4 @@ blog-personal-name = Blog de { $name }
 blog-personal-link = Blog de { $name }
 blog-personal-start = Empezar mi blog
 flash-blog-started = Tu blog está listo: escribe su primera entrada.
+tag-kind-blog = entrada de blog

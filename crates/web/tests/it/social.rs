@@ -181,7 +181,7 @@ async fn a_person_starts_a_blog_of_their_own_that_only_they_write() {
     let (status, body) = ana.api_post("/me/blog", serde_json::json!({})).await;
     assert_eq!((status, body["slug"].as_str()), (StatusCode::OK, Some(slug.as_str())));
 
-    let post = |title: &str| serde_json::json!({"title": title, "body": "Hello readers", "publish": true});
+    let post = |title: &str| serde_json::json!({"title": title, "body": "Hello readers #rust", "publish": true});
     let (status, body) = ana.api_post(&format!("/spaces/{slug}/blog"), post("First notes")).await;
     assert_eq!(status, StatusCode::CREATED, "its owner writes: {body}");
     let (status, _) = boris.api_post(&format!("/spaces/{slug}/blog"), post("Mine now")).await;
@@ -192,6 +192,15 @@ async fn a_person_starts_a_blog_of_their_own_that_only_they_write() {
     assert_eq!(r.headers()["location"].to_str().ok(), Some(&*format!("/s/{slug}/blog")));
     let (status, html) = app.visitor().text(&format!("/s/{slug}/blog")).await;
     assert!(status == StatusCode::OK && html.contains("First notes"), "{html}");
+    // Its #tags list it on the tag's page and in the tag's feeds; a draft's do not.
+    let draft = serde_json::json!({"title": "Unfinished", "body": "Later #rust", "publish": false});
+    let (status, _) = ana.api_post(&format!("/spaces/{slug}/blog"), draft).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, html) = app.visitor().text("/tags/rust").await;
+    assert!(html.contains(&format!(r#"href="/s/{slug}/blog/first-notes""#)) && html.contains("blog post"), "{html}");
+    assert!(!html.contains("Unfinished"));
+    let (_, atom) = app.visitor().text("/tags/rust/feed.atom").await;
+    assert!(atom.contains("First notes") && !atom.contains("Unfinished"), "{atom}");
     let (_, profile) = boris.api_get("/users/ana").await;
     assert_eq!(profile["blog_slug"].as_str(), Some(slug.as_str()));
     let (_, html) = boris.text("/u/ana").await;
