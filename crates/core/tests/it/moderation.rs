@@ -1,24 +1,14 @@
 //! Moderation: flags, the queue, hiding (and what a hidden post no longer
 //! reaches), warnings, and the audit log.
 
-use stoa_core::discussions::{self, NewThreadInput, ReplyInput};
+use stoa_core::discussions::{self, ReplyInput};
 use stoa_core::moderation::{self, Decision};
 use stoa_core::spaces::{self, NewSpaceInput};
 use stoa_core::{Actor, CoreError, admin, feed, notifications, search};
 use stoa_domain::Role;
 
+use crate::network::thread;
 use crate::{TestApp, app, community, person};
-
-async fn thread(app: &TestApp, who: &Actor, slug: &str, title: &str, body: &str) -> discussions::Written {
-    discussions::create_thread(
-        app,
-        who,
-        slug,
-        NewThreadInput { title: title.into(), body: body.into(), ..Default::default() },
-    )
-    .await
-    .expect("thread")
-}
 
 async fn reply(app: &TestApp, who: &Actor, thread_id: &str, body: &str) -> String {
     discussions::reply(app, who, thread_id, ReplyInput { body: body.into(), ..Default::default() })

@@ -13,7 +13,7 @@ use stoa_core::{Actor, CoreError, facilitation, feed};
 
 use crate::{TestApp, app, community, person};
 
-async fn thread(app: &TestApp, who: &Actor, slug: &str, title: &str, body: &str) -> discussions::Written {
+pub(crate) async fn thread(app: &TestApp, who: &Actor, slug: &str, title: &str, body: &str) -> discussions::Written {
     discussions::create_thread(
         app,
         who,
