@@ -225,6 +225,39 @@ try {
     await check(ana, label);
   }
 
+  // Moderation: Bob flags Ana's opening post with a hostile note; Ana,
+  // who runs the guild, dismisses it from the queue, then hides Bob's reply
+  // from the thread; the admin's audit log shows both.
+  await bob.goto(threadUrl);
+  await bob.click('#post-1 a[href$="/flag"]');
+  await bob.check('input[name="reason"][value="other"]');
+  await bob.click('form[action$="/flag"] button[type=submit]');
+  expect(await bob.locator('.field-error', { hasText: 'Say what is wrong' }).count() === 1, 'a flag of "something else" asks for a note');
+  expect(await bob.locator('input[name="reason"][value="other"]').isChecked(), 'the refused flag keeps its reason');
+  await check(bob, 'flag form');
+  await bob.fill('#note', `Not about Rust. ${hostile}`);
+  await bob.click('form[action$="/flag"] button[type=submit]');
+  await bob.waitForURL(/#post-1$/);
+  await ana.goto(`${base}/moderation?space=rust-guild`);
+  expect(await ana.locator('.moderation-item').count() === 1, 'the queue shows the flagged post');
+  expect(await ana.locator('.flags', { hasText: 'flagged by Bob Marsh' }).count() === 1, 'the queue names who flagged');
+  await check(ana, 'moderation queue');
+  await ana.click('.moderation-item form:has(input[value="dismiss"]) button');
+  await ana.waitForURL(/\/moderation\?space=rust-guild$/);
+  expect(await ana.locator('.moderation-item').count() === 0, 'dismissed flags leave the queue');
+  await ana.goto(threadUrl);
+  await ana.click('#post-2 form[action$="/moderate"] button');
+  await ana.waitForURL(/#post-2$/);
+  await bob.goto(threadUrl);
+  expect(await bob.locator('#post-2 .badge-hidden').count() === 1, 'the author sees their post is hidden');
+  const outsider = await newPerson();
+  await outsider.goto(threadUrl);
+  expect(await outsider.locator('#post-2 .deleted-note', { hasText: 'A moderator hid this post.' }).count() === 1, 'readers see where it was');
+  await ana.goto(`${base}/admin/audit`);
+  expect(await ana.locator('.audit-entry', { hasText: 'hid a post' }).count() === 1, 'the audit log has the hiding');
+  expect(await ana.locator('.audit-entry', { hasText: 'dismissed the flags' }).count() === 1, 'the audit log has the dismissal');
+  await check(ana, 'audit log');
+
   // The same pages on a phone.
   const phone = await newPerson({ width: 390, height: 844 });
   await phone.goto(threadUrl);
