@@ -455,16 +455,22 @@ fn person_subject(kind: &str) -> bool {
     )
 }
 
+/// Whether a value is one of our row ids (a lower-cased ULID: 26 letters and
+/// digits, starting with its time), which says nothing to a reader.
+fn looks_like_id(value: &str) -> bool {
+    value.len() == 26 && value.starts_with('0') && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
 /// The plain values an event carries, ids and empty values left out.
 fn details(data: &serde_json::Value) -> Vec<(String, String)> {
     let Some(map) = data.as_object() else { return Vec::new() };
     let mut out = Vec::new();
     for (key, value) in map {
-        if key == "id" || key.ends_with("_id") || key.ends_with("_ids") || key == "from" || key == "to" {
+        if key == "id" || key.ends_with("_id") || key.ends_with("_ids") {
             continue;
         }
         let text = match value {
-            serde_json::Value::String(s) if !s.is_empty() => s.clone(),
+            serde_json::Value::String(s) if !s.is_empty() && !looks_like_id(s) => s.clone(),
             serde_json::Value::Bool(b) => b.to_string(),
             serde_json::Value::Number(n) => n.to_string(),
             serde_json::Value::Array(items) if !items.is_empty() && items.iter().all(|i| i.is_string()) => {
@@ -475,4 +481,29 @@ fn details(data: &serde_json::Value) -> Vec<(String, String)> {
         out.push((key.clone(), text));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_keep_words_and_leave_ids_out() {
+        let id = stoa_store::new_id();
+        let data = serde_json::json!({
+            "from": "member", "to": "facilitator", "thread_id": id, "from_space": id, "note": "",
+            "locked": true, "posts": 3, "reason": "spam", "tags": ["a", "b"], "nested": {"x": 1},
+        });
+        assert_eq!(
+            details(&data),
+            [
+                ("from".to_owned(), "member".to_owned()),
+                ("locked".to_owned(), "true".to_owned()),
+                ("posts".to_owned(), "3".to_owned()),
+                ("reason".to_owned(), "spam".to_owned()),
+                ("tags".to_owned(), "a, b".to_owned()),
+                ("to".to_owned(), "facilitator".to_owned()),
+            ]
+        );
+    }
 }

@@ -1155,3 +1155,5 @@ blog-personal-link = { $name }'s blog
 blog-personal-start = Start my blog
 flash-blog-started = Your blog is ready: write its first post.
 tag-kind-blog = blog post
+audit-detail-from = Before
+audit-detail-to = After

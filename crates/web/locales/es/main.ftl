@@ -1161,3 +1161,5 @@ blog-personal-link = Blog de { $name }
 blog-personal-start = Empezar mi blog
 flash-blog-started = Tu blog está listo: escribe su primera entrada.
 tag-kind-blog = entrada de blog
+audit-detail-from = Antes
+audit-detail-to = Después
