@@ -322,7 +322,10 @@ async fn thread(
     }
     let (reply_to, reply_body) = match q.quote.as_deref() {
         Some(post_id) => match discussions::post(&state.app, &actor, post_id).await {
-            Ok(p) if p.thread_id == tp.thread.id && !p.deleted => (Some(p.id.clone()), quote(&ctx, &p)),
+            // A hidden post's words cannot be quoted by those who may not read them.
+            Ok(p) if p.thread_id == tp.thread.id && !p.deleted && !p.body.is_empty() => {
+                (Some(p.id.clone()), quote(&ctx, &p))
+            }
             _ => (None, String::new()),
         },
         None => (None, String::new()),

@@ -20,8 +20,10 @@ async fn flagging_deciding_and_auditing_in_the_browser() {
     let ana = app.person("ana").await;
     let boris = app.person("boris").await;
     let cleo = app.person("cleo").await;
+    let dana = app.person("dana").await;
     space(&ana, "circle", "public", "open").await;
     enrol(&ana, &boris, "circle", false).await;
+    enrol(&ana, &dana, "circle", false).await;
     let t = thread(&ana, "circle", "Welcome", "Say hello").await;
     let post = reply(&boris, &t, "Cheap watches at example dot com").await;
 
@@ -73,10 +75,15 @@ async fn flagging_deciding_and_auditing_in_the_browser() {
     assert_eq!(r.headers()["location"].to_str().ok(), Some(&*format!("/p/{post}")), "no open redirect");
 
     // Readers see where it was; its author sees it marked hidden.
-    for who in [&cleo, &app.visitor()] {
+    for who in [&cleo, &dana, &app.visitor()] {
         let (_, html) = who.text(&format!("/s/circle/t/{t}")).await;
         assert!(html.contains("A moderator hid this post.") && !html.contains("Cheap watches"), "{html}");
+        assert!(!html.contains(&format!("?quote={post}")), "nothing to quote");
     }
+    let (_, html) = dana.text(&format!("/s/circle/t/{t}")).await;
+    assert!(html.contains("?quote="), "a member may quote the posts she can read");
+    let (_, html) = dana.text(&format!("/s/circle/t/{t}?quote={post}")).await;
+    assert!(!html.contains("wrote:"), "a hidden post is not quoted into the reply box");
     let (_, html) = boris.text(&format!("/s/circle/t/{t}")).await;
     assert!(html.contains("Cheap watches") && html.contains(">Hidden</span>"), "{html}");
     let (_, post_json) = cleo.api_get(&format!("/posts/{post}")).await;
