@@ -1,9 +1,10 @@
 //! Notifications, made from the event log.
 //!
 //! [`catch_up`] reads the events after its cursor and writes, for each, one
-//! notification per person it concerns (a reply to their post, a mention, a
-//! reply in a thread they follow, something new in a space they follow, an
-//! accepted answer, a review, an invitation, a join request to decide). The
+//! notification per person it concerns (a reply to their post, a mention,
+//! also one an edit adds, a reply in a thread they follow, something new in
+//! a space they follow, an accepted answer, a review, an invitation, a join
+//! request to decide, a flag to review, a moderator's warning). The
 //! notifications, any email they call for and the moved cursor commit in one
 //! transaction, and the cursor only moves from where it was read, so with
 //! several nodes each event is handled exactly once.
@@ -268,6 +269,47 @@ async fn candidates(tx: &mut Conn, e: &Event) -> Result<Option<(About, Vec<Candi
                 space_id: space_id.clone(),
                 thread_id: Some(thread_id),
                 post_id: Some(post_id),
+                anonymous: post.anonymous != 0,
+                data: serde_json::json!({
+                    "title": title.first().map(|t| t.1.clone()).unwrap_or_default(),
+                    "number": post.number,
+                }),
+            }
+        }
+        kind::POST_EDITED => {
+            // Only the people an edit newly mentions: the others were told
+            // when the post was written.
+            let (Some(post_id), Some(version)) = (&e.subject_id, data.get("version").and_then(|v| v.as_i64())) else {
+                return Ok(None);
+            };
+            let Some(post) = threads::post(tx, post_id).await? else {
+                return Ok(None);
+            };
+            let earlier = threads::post_versions(tx, post_id).await?;
+            let body_at = |v: i64| {
+                if post.version == v {
+                    Some(post.body.clone())
+                } else {
+                    earlier.iter().find(|x| x.version == v).map(|x| x.body.clone())
+                }
+            };
+            let (Some(now), Some(before)) = (body_at(version), body_at(version - 1)) else {
+                return Ok(None);
+            };
+            let known = stoa_domain::markdown::mention_candidates(&before);
+            let added: Vec<String> =
+                stoa_domain::markdown::mention_candidates(&now).into_iter().filter(|n| !known.contains(n)).collect();
+            if added.is_empty() {
+                return Ok(None);
+            }
+            for (user_id, _) in users::mentionable(tx, &added, &post.author_id).await? {
+                out.push(Candidate { user_id, kind: MENTION, check: Check::Post(post_id.clone()) });
+            }
+            let title = threads::titles_by_ids(tx, std::slice::from_ref(&post.thread_id)).await?;
+            About {
+                space_id: space_id.clone(),
+                thread_id: Some(post.thread_id.clone()),
+                post_id: Some(post_id.clone()),
                 anonymous: post.anonymous != 0,
                 data: serde_json::json!({
                     "title": title.first().map(|t| t.1.clone()).unwrap_or_default(),

@@ -416,3 +416,42 @@ async fn private_messages_reach_only_their_members_and_respect_blocks() {
     // when the block came: it is not.
     assert!(notifications::list(&app, &dan, None, 10).await.expect("list").items.is_empty());
 }
+
+#[tokio::test]
+async fn an_edit_that_adds_a_mention_notifies_only_the_newly_mentioned() {
+    let app = app().await;
+    let ana = person(&app, "ana").await;
+    let boris = person(&app, "boris").await;
+    let cleo = person(&app, "cleo").await;
+    let dora = person(&app, "dora").await;
+    let open = community(&app, &ana, "Open", "public", "open").await;
+    social::block(&app, &dora, "ana", true).await.expect("block");
+    let t = thread(&app, &ana, &open, "Plans", "Hello @boris").await;
+    notifications::catch_up(&app).await.expect("notify");
+    let mentions = |who: &Actor| {
+        let app = &app.app;
+        let who = who.clone();
+        async move {
+            notifications::list(app, &who, None, 50)
+                .await
+                .expect("list")
+                .items
+                .iter()
+                .filter(|n| n.kind == notifications::MENTION)
+                .count()
+        }
+    };
+    assert_eq!((mentions(&boris).await, mentions(&cleo).await), (1, 0));
+
+    let edit = |body: &'static str| discussions::edit_post(&app, &ana, &t.post.id, body, None);
+    edit("Hello @boris and @cleo and @dora").await.expect("edit");
+    notifications::catch_up(&app).await.expect("notify");
+    assert_eq!(
+        (mentions(&boris).await, mentions(&cleo).await, mentions(&dora).await),
+        (1, 1, 0),
+        "Cleo is told once; Boris was told already; Dora blocked Ana"
+    );
+    edit("Hello @boris and @cleo, edited again").await.expect("edit");
+    notifications::catch_up(&app).await.expect("notify");
+    assert_eq!((mentions(&boris).await, mentions(&cleo).await), (1, 1), "no one new, no one told again");
+}
