@@ -76,6 +76,8 @@ async fn no_form_answers_500_to_odd_input() {
     let ana = app.person("ana").await;
     let slug = space(&ana, "guild", "public", "open").await;
     let id = thread(&ana, &slug, "Hello", "Body").await;
+    let (_, page) = ana.api_get(&format!("/threads/{id}")).await;
+    let post = page["posts"][0]["id"].as_str().expect("the opening post").to_owned();
     let forms = [
         "/signin".to_owned(),
         "/signup".to_owned(),
@@ -106,6 +108,15 @@ async fn no_form_answers_500_to_odd_input() {
         format!("/s/{slug}/blog/nothing/edit"),
         "/messages".to_owned(),
         "/messages/%00".to_owned(),
+        format!("/p/{post}/flag"),
+        format!("/p/{post}/moderate"),
+        format!("/p/{post}/warn"),
+        "/p/%00/flag".to_owned(),
+        "/p/%00/moderate".to_owned(),
+        "/p/%00/warn".to_owned(),
+        "/settings/avatar".to_owned(),
+        "/settings/avatar/remove".to_owned(),
+        "/blog/start".to_owned(),
     ];
     let garbage: Vec<Vec<(&str, String)>> = vec![
         vec![],
@@ -147,6 +158,13 @@ async fn no_form_answers_500_to_odd_input() {
             ("message", "\u{0}hi".into()),
             ("q", "\u{0}".into()),
         ],
+        vec![
+            ("reason", "\u{0}".into()),
+            ("note", "n".repeat(100_000)),
+            ("decision", "\u{202e}hide".into()),
+            ("back", "//evil.example".into()),
+            ("space", "\u{0}".into()),
+        ],
     ];
     let mut failures = Vec::new();
     for path in &forms {
@@ -174,6 +192,7 @@ async fn a_page_with_an_unreadable_query_string_answers_with_a_page() {
         format!("/s/{slug}?page=abc"),
         "/tags/rust?page=99999999999999999999".to_owned(),
         "/search?q=x&page=-".to_owned(),
+        "/admin/audit?before=abc".to_owned(),
     ] {
         let r = ana.get(&path).await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path}");
