@@ -994,6 +994,8 @@ pub async fn delete_post(app: &Stoa, actor: &Actor, post_id: &str) -> Result<()>
         return Ok(());
     }
     stoa_store::social::set_content_tags(&mut tx, "post", &row.id, &[]).await?;
+    // Nothing is left for the moderators to decide.
+    stoa_store::moderation::resolve_flags(&mut tx, &row.id, &me.id, "deleted", app.now()).await?;
     events::append(
         &mut tx,
         NewEvent {

@@ -303,16 +303,6 @@ pub async fn queue(app: &Stoa, actor: &Actor, slug: Option<&str>) -> Result<Queu
     Ok(Queue { space, flagged, hidden, history })
 }
 
-/// How many posts wait for a decision in the spaces the actor moderates.
-pub async fn pending(app: &Stoa, actor: &Actor) -> Result<i64> {
-    if actor.id().is_none() {
-        return Ok(0);
-    }
-    let mut conn = app.store.read().await?;
-    let ids: Vec<String> = moderated(&mut conn, actor).await?.into_keys().collect();
-    Ok(store::count_flagged(&mut conn, &ids).await?)
-}
-
 /// What an audit entry is about, where it can be opened.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditTarget {

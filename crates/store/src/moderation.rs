@@ -173,24 +173,6 @@ pub async fn open_flags(conn: &mut AnyConnection, post_ids: &[String]) -> Result
     Ok(query.fetch_all(conn).await?)
 }
 
-/// How many posts wait for a decision in `space_ids`.
-pub async fn count_flagged(conn: &mut AnyConnection, space_ids: &[String]) -> Result<i64> {
-    if space_ids.is_empty() {
-        return Ok(0);
-    }
-    let spaces = placeholders(1, space_ids.len());
-    let sql = format!(
-        "SELECT COUNT(DISTINCT f.post_id) FROM flags f
-         JOIN posts p ON p.id = f.post_id JOIN threads t ON t.id = p.thread_id
-         WHERE f.resolved_at IS NULL AND t.space_id IN ({spaces})"
-    );
-    let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
-    for id in space_ids {
-        query = query.bind(id.as_str());
-    }
-    Ok(query.fetch_one(conn).await?)
-}
-
 /// The posts hidden in `space_ids`, most recently hidden first.
 pub async fn hidden_posts(conn: &mut AnyConnection, space_ids: &[String], limit: i64) -> Result<Vec<ModeratedPost>> {
     if space_ids.is_empty() {

@@ -214,8 +214,14 @@ async fn the_queue_and_the_audit_log_show_every_action_with_actor_and_time() {
     moderation::decide(&app, &root, &two, Decision::Dismiss, "fine").await.expect("dismiss");
     step(&app, "post.author_warned", "owner");
     moderation::warn(&app, &owner, &two, "Mind the topic").await.expect("warn");
+    step(&app, "post.flagged", "root");
+    moderation::flag(&app, &root, &three, "abuse", "").await.expect("flag");
     step(&app, "post.deleted", "owner");
     discussions::delete_post(&app, &owner, &three).await.expect("moderator deletes");
+    assert!(
+        moderation::queue(&app, &owner, Some(&slug)).await.expect("queue").flagged.is_empty(),
+        "a deleted post leaves the queue"
+    );
     step(&app, "member.removed", "owner");
     spaces::remove_member(&app, &owner, &slug, "member").await.expect("remove");
     step(&app, "admin.user_changed", "root");

@@ -5,6 +5,7 @@
 mod events;
 mod facilitation;
 mod jobs;
+mod moderation;
 mod spaces;
 mod threads;
 mod users;
