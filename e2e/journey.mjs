@@ -132,10 +132,14 @@ try {
   await bob.click('a[href="/s/rust-guild"]');
   await bob.click('form[action="/s/rust-guild/join"] button');
   await bob.waitForURL(`${base}/s/rust-guild`);
+  // Ana keeps the thread open while Bob replies: it tells her live.
+  await ana.goto(threadUrl);
   await bob.goto(threadUrl);
   await bob.fill('#body', `Start with the book, Ana. ${XSS.handler}`);
   await bob.click('form[action$="/reply"] button[type=submit]');
   await bob.waitForURL(/#post-2$/);
+  const live = await ana.waitForSelector('.live-notice a', { timeout: 10000 }).then(() => true, () => false);
+  expect(live, 'an open thread says live that a reply arrived');
   await check(bob, 'thread after reply');
   await bob.goto(`${base}/u/ana`);
   await check(bob, 'profile');

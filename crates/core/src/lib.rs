@@ -27,6 +27,7 @@ pub mod feed;
 pub mod files;
 pub mod health;
 pub mod library;
+pub mod live;
 pub mod mail;
 pub mod messages;
 pub mod moderation;
@@ -178,6 +179,8 @@ pub struct Stoa {
     pub mail: Option<Arc<mail::Mailer>>,
     /// The key that signs links sent by email, once read (see `mail`).
     signing_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
+    /// Wakes open `/live` connections when the event log grows ([`live`]).
+    pub live: Arc<stoa_live::Hub>,
 }
 
 impl Stoa {
@@ -205,6 +208,7 @@ impl Stoa {
             sessions: Arc::default(),
             mail: None,
             signing_key: Arc::default(),
+            live: Arc::default(),
         }
     }
 
@@ -260,6 +264,19 @@ impl Stoa {
                 }
             }
         });
+        // Live connections learn the log moved on within a fifth of a second
+        // (from this node or any other sharing the database).
+        let watcher = self.clone();
+        let watching = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(200));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = live::watch_log(&watcher).await {
+                    tracing::warn!(error = %e, "could not read the event log's end");
+                }
+            }
+        });
         // Notifications follow the event log about once a second; the mail
         // they call for goes out from the job queue, in a task of its own so
         // a slow mail server delays nothing else.
@@ -296,6 +313,7 @@ impl Stoa {
             let _indexing = AbortOnDrop(indexing);
             let _notifying = AbortOnDrop(notifying);
             let _mailing = AbortOnDrop(mailing);
+            let _watching = AbortOnDrop(watching);
             let mut tick = tokio::time::interval(Duration::from_secs(2));
             let mut ticks: u64 = 0;
             loop {

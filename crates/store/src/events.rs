@@ -244,3 +244,9 @@ pub async fn advance_cursor(conn: &mut AnyConnection, consumer: &str, from: i64,
     };
     Ok(done.rows_affected() == 1)
 }
+
+/// Up to `limit` events in one space after `seq`, oldest first.
+pub async fn in_space_after(conn: &mut AnyConnection, space_id: &str, seq: i64, limit: i64) -> Result<Vec<Event>> {
+    let sql = format!("SELECT {COLUMNS} FROM events WHERE space_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(space_id).bind(seq).bind(limit).fetch_all(conn).await?)
+}

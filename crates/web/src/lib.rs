@@ -18,6 +18,7 @@ pub mod error;
 mod files;
 pub mod html;
 pub mod i18n;
+mod live;
 pub mod mail;
 mod syndication;
 
@@ -126,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router())
         .merge(files::router())
         .merge(avatars::router())
+        .merge(live::router())
         .merge(syndication::router())
         .fallback(html::errors::not_found)
         // Bodies read by extractors (forms, JSON) are capped here; uploads

@@ -103,4 +103,66 @@
     fill(input);
     input.addEventListener('change', function () { fill(input); });
   });
+
+  // (h) Live updates over one WebSocket: an open thread says when new
+  // replies arrive, and the bell counts unread notifications. Reconnects
+  // resume from the last event seen.
+  var thread = document.querySelector('[data-live-thread]');
+  var bell = document.querySelector('.notifications-link');
+  if ((thread || bell) && 'WebSocket' in window) {
+    var topics = {};
+    if (thread) topics['thread:' + thread.getAttribute('data-live-thread')] = null;
+    if (bell) topics.notifications = null;
+    var delay = 2000;
+    var connect = function () {
+      var socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/live');
+      socket.onopen = function () {
+        delay = 2000;
+        Object.keys(topics).forEach(function (topic) {
+          var message = { type: 'subscribe', topic: topic };
+          if (topics[topic] !== null) message.since = topics[topic];
+          socket.send(JSON.stringify(message));
+        });
+      };
+      socket.onmessage = function (event) {
+        var message;
+        try { message = JSON.parse(event.data); } catch (e) { return; }
+        if (message.type === 'subscribed' && topics[message.topic] === null) topics[message.topic] = message.seq;
+        if (message.type === 'event') {
+          topics[message.topic] = message.seq;
+          if (thread && message.kind === 'post.created') showNewReplies();
+        }
+        if (message.type === 'unread' && bell) showUnread(message.count);
+      };
+      socket.onclose = function () {
+        setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 30000);
+      };
+    };
+    var showNewReplies = function () {
+      if (document.querySelector('.live-notice')) return;
+      var notice = document.createElement('p');
+      notice.className = 'notice live-notice';
+      notice.setAttribute('role', 'status');
+      var link = document.createElement('a');
+      link.href = location.pathname + location.search;
+      link.textContent = thread.getAttribute('data-live-new');
+      notice.appendChild(link);
+      thread.parentNode.insertBefore(notice, thread.nextSibling);
+    };
+    var showUnread = function (count) {
+      var badge = bell.querySelector('.count');
+      if (count > 0 && !badge) {
+        badge = document.createElement('span');
+        badge.className = 'count';
+        badge.setAttribute('aria-hidden', 'true');
+        bell.appendChild(badge);
+      }
+      if (badge) {
+        if (count > 0) badge.textContent = count > 99 ? '99+' : String(count);
+        else badge.remove();
+      }
+    };
+    connect();
+  }
 })();

@@ -1157,3 +1157,4 @@ flash-blog-started = Your blog is ready: write its first post.
 tag-kind-blog = blog post
 audit-detail-from = Before
 audit-detail-to = After
+live-new-replies = New replies have arrived: show them

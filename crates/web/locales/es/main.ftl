@@ -1163,3 +1163,4 @@ flash-blog-started = Tu blog está listo: escribe su primera entrada.
 tag-kind-blog = entrada de blog
 audit-detail-from = Antes
 audit-detail-to = Después
+live-new-replies = Han llegado respuestas nuevas: mostrarlas

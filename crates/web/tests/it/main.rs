@@ -9,6 +9,7 @@ mod facilitation;
 mod feeds;
 mod knowledge;
 mod learning;
+mod live;
 mod moderation;
 mod network;
 mod pages;
