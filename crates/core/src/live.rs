@@ -21,6 +21,8 @@ pub enum Topic {
     /// A thread's new, edited, deleted, hidden and restored posts and its
     /// state (`thread:{id}`).
     Thread(String),
+    /// New threads and replies in a space (`space:{slug}`).
+    Space(String),
     /// The reader's unread notifications (`notifications`).
     Notifications,
 }
@@ -29,6 +31,7 @@ impl Topic {
     pub fn parse(raw: &str) -> Result<Self> {
         match raw.split_once(':') {
             Some(("thread", id)) if !id.is_empty() && id.len() <= 64 => Ok(Topic::Thread(id.to_owned())),
+            Some(("space", slug)) if !slug.is_empty() && slug.len() <= 64 => Ok(Topic::Space(slug.to_owned())),
             None if raw == "notifications" => Ok(Topic::Notifications),
             _ => Err(CoreError::NotFound),
         }
@@ -37,6 +40,7 @@ impl Topic {
     pub fn name(&self) -> String {
         match self {
             Topic::Thread(id) => format!("thread:{id}"),
+            Topic::Space(slug) => format!("space:{slug}"),
             Topic::Notifications => "notifications".to_owned(),
         }
     }
@@ -65,6 +69,10 @@ pub async fn check(app: &Stoa, actor: &Actor, topic: &Topic) -> Result<()> {
         Topic::Thread(id) => {
             let mut conn = app.store.read().await?;
             load_thread(&mut conn, actor, id, Action::ReadContent).await.map(|_| ())
+        }
+        Topic::Space(slug) => {
+            let mut conn = app.store.read().await?;
+            crate::spaces::load(&mut conn, actor, slug, Action::ReadContent).await.map(|_| ())
         }
         Topic::Notifications => actor.require().map(|_| ()),
     }
@@ -96,6 +104,33 @@ pub async fn thread_events(app: &Stoa, actor: &Actor, thread_id: &str, after: i6
             }
         }
         out.push(LiveEvent { seq: e.seq, kind: e.kind, subject_id: e.subject_id, at: e.occurred_at });
+    }
+    Ok((out, cursor))
+}
+
+/// New threads and replies in a space after `after`, as `actor` may know
+/// them now (a scheduled prompt or a reply post-first mode hides from them
+/// is left out), with the cursor to read from next time.
+pub async fn space_events(app: &Stoa, actor: &Actor, slug: &str, after: i64) -> Result<(Vec<LiveEvent>, i64)> {
+    let mut conn = app.store.read().await?;
+    let view = crate::spaces::load(&mut conn, actor, slug, Action::ReadContent).await?;
+    let batch = events::in_space_after(&mut conn, &view.space.id, after, BATCH).await?;
+    let cursor = batch.last().map_or(after, |e| e.seq);
+    let mut out = Vec::new();
+    for e in batch {
+        let post = match e.kind.as_str() {
+            kind::POST_CREATED => e.subject_id.clone(),
+            kind::THREAD_CREATED => serde_json::from_str::<serde_json::Value>(&e.data)
+                .ok()
+                .and_then(|d| d.get("post_id").and_then(|p| p.as_str()).map(str::to_owned)),
+            _ => continue,
+        };
+        let Some(post) = post else { continue };
+        match visible_post(&mut conn, actor, &post).await {
+            Ok(_) => out.push(LiveEvent { seq: e.seq, kind: e.kind, subject_id: e.subject_id, at: e.occurred_at }),
+            Err(CoreError::NotFound | CoreError::Forbidden | CoreError::SignInRequired) => {}
+            Err(err) => return Err(err),
+        }
     }
     Ok((out, cursor))
 }

@@ -1,5 +1,5 @@
 //! The `/live` WebSocket: one per browser tab, multiplexing subscriptions
-//! to topics (`thread:{id}`, `notifications`).
+//! to topics (`thread:{id}`, `space:{slug}`, `notifications`).
 //!
 //! The upgrade is authenticated from the session cookie (by the same
 //! middleware as every page) and refused unless its `Origin` is this site's,
@@ -123,10 +123,15 @@ impl Connection {
         for name in names {
             let Some((topic, cursor)) = self.topics.get(&name).cloned() else { continue };
             match topic {
-                Topic::Thread(id) => {
+                Topic::Thread(_) | Topic::Space(_) => {
                     let mut cursor = cursor;
                     loop {
-                        match live::thread_events(&self.state.app, &self.actor, &id, cursor).await {
+                        let read = match &topic {
+                            Topic::Thread(id) => live::thread_events(&self.state.app, &self.actor, id, cursor).await,
+                            Topic::Space(slug) => live::space_events(&self.state.app, &self.actor, slug, cursor).await,
+                            Topic::Notifications => break,
+                        };
+                        match read {
                             Ok((events, next)) => {
                                 for e in events {
                                     let message = ServerMessage::Event {

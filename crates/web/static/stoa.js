@@ -107,11 +107,13 @@
   // (h) Live updates over one WebSocket: an open thread says when new
   // replies arrive, and the bell counts unread notifications. Reconnects
   // resume from the last event seen.
-  var thread = document.querySelector('[data-live-thread]');
+  // A space's thread list does the same for new threads and replies.
+  var thread = document.querySelector('[data-live-thread], [data-live-space]');
   var bell = document.querySelector('.notifications-link');
   if ((thread || bell) && 'WebSocket' in window) {
     var topics = {};
-    if (thread) topics['thread:' + thread.getAttribute('data-live-thread')] = null;
+    if (thread && thread.hasAttribute('data-live-thread')) topics['thread:' + thread.getAttribute('data-live-thread')] = null;
+    if (thread && thread.hasAttribute('data-live-space')) topics['space:' + thread.getAttribute('data-live-space')] = null;
     if (bell) topics.notifications = null;
     var delay = 2000;
     var connect = function () {
@@ -130,7 +132,7 @@
         if (message.type === 'subscribed' && topics[message.topic] === null) topics[message.topic] = message.seq;
         if (message.type === 'event') {
           topics[message.topic] = message.seq;
-          if (thread && message.kind === 'post.created') showNewReplies();
+          if (thread && (message.kind === 'post.created' || message.kind === 'thread.created')) showNewReplies();
         }
         if (message.type === 'unread' && bell) showUnread(message.count);
       };

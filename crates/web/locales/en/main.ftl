@@ -1158,3 +1158,4 @@ tag-kind-blog = blog post
 audit-detail-from = Before
 audit-detail-to = After
 live-new-replies = New replies have arrived: show them
+live-new-activity = There are new threads or replies: show them

@@ -1164,3 +1164,4 @@ tag-kind-blog = entrada de blog
 audit-detail-from = Antes
 audit-detail-to = Después
 live-new-replies = Han llegado respuestas nuevas: mostrarlas
+live-new-activity = Hay hilos o respuestas nuevos: mostrarlos

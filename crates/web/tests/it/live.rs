@@ -106,8 +106,24 @@ async fn a_member_follows_a_thread_live_and_resumes_exactly_where_they_left_off(
     assert_eq!(got.iter().map(|e| e["subject_id"].as_str().unwrap_or_default()).collect::<Vec<_>>(), missed);
     assert!(next(&mut socket, Duration::from_millis(300)).await.is_none(), "exactly the missed events");
 
+    // The space's topic: new threads and replies, from now on.
+    send(&mut socket, serde_json::json!({"type": "subscribe", "topic": "space:circle"})).await;
+    assert_eq!(expect(&mut socket).await["type"].as_str(), Some("subscribed"));
+    let started = thread(&ana, "circle", "Fresh", "news").await;
+    stoa_core::live::watch_log(&app.app).await.expect("watch");
+    let event = expect(&mut socket).await;
+    assert_eq!(
+        (event["topic"].as_str(), event["kind"].as_str(), event["subject_id"].as_str()),
+        (Some("space:circle"), Some("thread.created"), Some(started.as_str()))
+    );
+    send(&mut socket, serde_json::json!({"type": "unsubscribe", "topic": "space:circle"})).await;
+
     // Topics one may not read are refused as the pages refuse them.
-    for (topic, error) in [(format!("thread:{hidden}"), "not_found"), ("planet:mars".to_owned(), "unknown_topic")] {
+    for (topic, error) in [
+        (format!("thread:{hidden}"), "not_found"),
+        ("space:vault".to_owned(), "not_found"),
+        ("planet:mars".to_owned(), "unknown_topic"),
+    ] {
         send(&mut socket, serde_json::json!({"type": "subscribe", "topic": topic})).await;
         let refused = expect(&mut socket).await;
         assert_eq!((refused["type"].as_str(), refused["error"].as_str()), (Some("refused"), Some(error)), "{topic}");
