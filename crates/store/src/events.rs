@@ -147,24 +147,7 @@ pub async fn latest_in_spaces(
     before_seq: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Event>> {
-    if space_ids.is_empty() || kinds.is_empty() {
-        return Ok(Vec::new());
-    }
-    let spaces = placeholders(3, space_ids.len());
-    let kinds_in = placeholders(3 + space_ids.len(), kinds.len());
-    let sql = format!(
-        "SELECT {COLUMNS} FROM events
-         WHERE seq < $1 AND space_id IN ({spaces}) AND kind IN ({kinds_in})
-         ORDER BY seq DESC LIMIT $2"
-    );
-    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(before_seq.unwrap_or(i64::MAX)).bind(limit);
-    for id in space_ids {
-        query = query.bind(id.as_str());
-    }
-    for k in kinds {
-        query = query.bind(*k);
-    }
-    Ok(query.fetch_all(conn).await?)
+    newest(conn, None, space_ids, kinds, before_seq, limit).await
 }
 
 /// The newest events of the given kinds caused by `actor_id` in the given
@@ -176,22 +159,40 @@ pub async fn latest_by_actor(
     kinds: &[&str],
     limit: i64,
 ) -> Result<Vec<Event>> {
+    newest(conn, Some(actor_id), space_ids, kinds, None, limit).await
+}
+
+async fn newest(
+    conn: &mut AnyConnection,
+    actor_id: Option<&str>,
+    space_ids: &[String],
+    kinds: &[&str],
+    before_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Event>> {
     if space_ids.is_empty() || kinds.is_empty() {
         return Ok(Vec::new());
     }
     let spaces = placeholders(3, space_ids.len());
     let kinds_in = placeholders(3 + space_ids.len(), kinds.len());
+    let by_actor = match actor_id {
+        Some(_) => format!("AND actor_id = ${}", 3 + space_ids.len() + kinds.len()),
+        None => String::new(),
+    };
     let sql = format!(
         "SELECT {COLUMNS} FROM events
-         WHERE actor_id = $1 AND space_id IN ({spaces}) AND kind IN ({kinds_in})
+         WHERE seq < $1 AND space_id IN ({spaces}) AND kind IN ({kinds_in}) {by_actor}
          ORDER BY seq DESC LIMIT $2"
     );
-    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(actor_id).bind(limit);
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(before_seq.unwrap_or(i64::MAX)).bind(limit);
     for id in space_ids {
         query = query.bind(id.as_str());
     }
     for k in kinds {
         query = query.bind(*k);
+    }
+    if let Some(actor) = actor_id {
+        query = query.bind(actor);
     }
     Ok(query.fetch_all(conn).await?)
 }
