@@ -144,6 +144,29 @@ try {
   await bob.goto(`${base}/u/ana`);
   await check(bob, 'profile');
 
+  // The space's chat: both are in the room; Bob types (Ana sees it), sends
+  // with Enter, and his hostile message arrives on Ana's page as text.
+  await ana.goto(`${base}/s/rust-guild/chat`);
+  await bob.goto(`${base}/s/rust-guild/chat`);
+  const together = await ana.waitForFunction(
+    () => document.querySelectorAll('[data-chat-presence] li').length === 2, null, { timeout: 10000 }
+  ).then(() => true, () => false);
+  expect(together, 'the chat shows who is here');
+  await bob.locator('#body').pressSequentially('Hello');
+  const typing = await ana.waitForFunction(
+    () => (document.querySelector('[data-chat-typing]') || {}).textContent.includes('Bob'), null, { timeout: 10000 }
+  ).then(() => true, () => false);
+  expect(typing, 'the chat says who is typing');
+  await bob.locator('#body').pressSequentially(` Ana, shall we pair on chapter 2? ${XSS.img}`);
+  await bob.locator('#body').press('Enter');
+  const arrived = await ana.waitForFunction(
+    () => [...document.querySelectorAll('.chat-message .chat-text')].some((e) => e.textContent.includes('shall we pair')),
+    null, { timeout: 10000 }
+  ).then(() => true, () => false);
+  expect(arrived, 'a chat message arrives live');
+  expect(await bob.locator('#body').inputValue() === '', 'sending clears the box');
+  await check(ana, 'chat');
+
   // Ana sees Bob's reply, marked as new.
   await ana.goto(threadUrl);
   const reply = ana.locator('#post-2');

@@ -275,7 +275,11 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
     }
     let state = AppState::new(
         app.clone(),
-        WebConfig { public_url: settings.public_url.clone(), trust_proxy_headers: settings.trust_proxy_headers },
+        WebConfig {
+            public_url: settings.public_url.clone(),
+            trust_proxy_headers: settings.trust_proxy_headers,
+            ..WebConfig::default()
+        },
     );
     let server =
         Server::bind(settings.listen, state).await.with_context(|| format!("listening on {}", settings.listen))?;

@@ -370,6 +370,42 @@ pub async fn load(app: &Stoa) -> Result<()> {
     tick(1);
     reply(&app, diego, &t, "Follow-up for anyone searching later: we also log the duplicate ids, so we can see how often retries happen. #webhooks", None).await?;
 
+    chat(&app.clone().with_manual_clock(real_now - 95 * 60_000), &guild.slug, [priya, ana, jonas, chen, fatima])
+        .await?;
+    Ok(())
+}
+
+/// The guild's chat over the last hour and a half.
+async fn chat(app: &Stoa, guild: &str, people: [&Actor; 5]) -> Result<()> {
+    let [priya, ana, jonas, chen, fatima] = people;
+    let lines: [(&Actor, u64, &str); 10] = [
+        (priya, 0, "Morning all! Book club is on Thursday: chapter 5, *Backpressure*."),
+        (jonas, 3, "I'll bring the queue-depth graphs from last week's incident, they fit the chapter well."),
+        (
+            chen,
+            2,
+            "Has anyone tried `tokio::sync::Semaphore` for limiting outbound calls? Curious how it compares to a bounded channel.",
+        ),
+        (
+            fatima,
+            4,
+            "@chen we use a semaphore per downstream in the gateway. Easier to reason about than channels when you need a timeout.",
+        ),
+        (chen, 1, "Thanks! Do you keep the permit across retries?"),
+        (fatima, 2, "No, released before the backoff sleep, otherwise retries starve fresh requests."),
+        (ana, 20, "Quick one: the staging deploy is back to green, the flaky migration test was a clock issue."),
+        (priya, 5, "Nice find @ana. Worth a line in the deploy checklist on the wiki?"),
+        (ana, 3, "Will do after lunch."),
+        (
+            jonas,
+            30,
+            "Reminder: the incident review notes are in the Incident Review Circle, comments welcome before Thursday.",
+        ),
+    ];
+    for (who, minutes, text) in lines {
+        app.clock.advance(Duration::from_secs(minutes * 60));
+        crate::chat::send(app, who, guild, text).await?;
+    }
     Ok(())
 }
 

@@ -19,6 +19,7 @@ pub mod admin;
 pub mod assignments;
 pub mod blogs;
 mod cache;
+pub mod chat;
 pub mod demo;
 pub mod discussions;
 mod error;
@@ -181,6 +182,10 @@ pub struct Stoa {
     signing_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
     /// Wakes open `/live` connections when the event log grows ([`live`]).
     pub live: Arc<stoa_live::Hub>,
+    /// The chat rooms open on this node ([`chat`]).
+    pub rooms: Arc<stoa_live::Rooms>,
+    /// This process, among the nodes sharing the database (for presence).
+    pub node_id: Arc<str>,
 }
 
 impl Stoa {
@@ -209,6 +214,8 @@ impl Stoa {
             mail: None,
             signing_key: Arc::default(),
             live: Arc::default(),
+            rooms: Arc::default(),
+            node_id: Arc::from(stoa_store::new_id()),
         }
     }
 
@@ -264,17 +271,29 @@ impl Stoa {
                 }
             }
         });
-        // Live connections learn the log moved on within a fifth of a second
-        // (from this node or any other sharing the database).
+        // Live connections learn the log moved on from a signal sent by the
+        // commit (on this node or any other sharing the database); a poll
+        // every second catches what a lost signal would have told. A node
+        // with chat rooms open says it is alive every ten seconds.
+        let listener = self.clone();
+        let listening = tokio::spawn(async move { live::listen(&listener).await });
         let watcher = self.clone();
         let watching = tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_millis(200));
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut ticks: u64 = 0;
             loop {
                 tick.tick().await;
                 if let Err(e) = live::watch_log(&watcher).await {
                     tracing::warn!(error = %e, "could not read the event log's end");
                 }
+                if ticks.is_multiple_of(10)
+                    && !watcher.rooms.all().is_empty()
+                    && let Err(e) = chat::renew_node(&watcher).await
+                {
+                    tracing::warn!(error = %e, "could not renew this node's presence");
+                }
+                ticks += 1;
             }
         });
         // Notifications follow the event log about once a second; the mail
@@ -314,6 +333,7 @@ impl Stoa {
             let _notifying = AbortOnDrop(notifying);
             let _mailing = AbortOnDrop(mailing);
             let _watching = AbortOnDrop(watching);
+            let _listening = AbortOnDrop(listening);
             let mut tick = tokio::time::interval(Duration::from_secs(2));
             let mut ticks: u64 = 0;
             loop {

@@ -8,6 +8,7 @@
 
 use stoa_domain::Action;
 use stoa_store::events::{self, kind};
+use stoa_store::signals::{self, Heard};
 
 use crate::discussions::{load_thread, visible_post};
 use crate::{Actor, CoreError, Result, Stoa};
@@ -55,12 +56,50 @@ pub struct LiveEvent {
     pub at: i64,
 }
 
-/// Keeps the hub at the end of the event log (run a few times a second).
+/// Moves the hub to the end of the event log.
 pub async fn watch_log(app: &Stoa) -> Result<()> {
     let mut conn = app.store.read().await?;
     let last = events::last_seq(&mut conn).await?;
     app.live.advance(last);
     Ok(())
+}
+
+/// Listens to every node's signals (this one's included) and acts on them:
+/// the log grew (the hub moves on), someone came or went or is typing in a
+/// chat room. Runs until aborted.
+pub async fn listen(app: &Stoa) {
+    let mut ear = loop {
+        match app.store.listen().await {
+            Ok(ear) => break ear,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not listen for signals; retrying");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        }
+    };
+    let caught_up = |app: &Stoa| {
+        let app = app.clone();
+        async move {
+            if let Err(e) = watch_log(&app).await {
+                tracing::warn!(error = %e, "could not read the event log's end");
+            }
+        }
+    };
+    caught_up(app).await;
+    loop {
+        match ear.recv().await {
+            Heard::Signal(payload) if &*payload == signals::LOG => caught_up(app).await,
+            Heard::Signal(payload) => {
+                if !crate::chat::on_signal(app, &payload) {
+                    tracing::debug!(%payload, "ignored an unknown signal");
+                }
+            }
+            Heard::Missed => {
+                caught_up(app).await;
+                crate::chat::on_missed(app);
+            }
+        }
+    }
 }
 
 /// Whether `actor` may follow the topic now; refused as the pages would be.

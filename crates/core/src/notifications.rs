@@ -82,6 +82,8 @@ enum Check {
     Post(String),
     /// They must be able to read this space.
     Space(String),
+    /// They must be able to take part in this space's chat.
+    Chat(String),
     /// Addressed to them personally (an invitation): no reading check.
     Personal,
 }
@@ -202,6 +204,7 @@ async fn may_know(tx: &mut Conn, reader: &Actor, check: &Check) -> Result<bool> 
     let seen = match check {
         Check::Post(post_id) => visible_post(tx, reader, post_id).await.map(|_| ()),
         Check::Space(space_id) => load_by_id(tx, reader, space_id, Action::ReadContent).await.map(|_| ()),
+        Check::Chat(space_id) => load_by_id(tx, reader, space_id, Action::Post).await.map(|_| ()),
         Check::Personal => Ok(()),
     };
     match seen {
@@ -423,6 +426,26 @@ async fn candidates(tx: &mut Conn, e: &Event) -> Result<Option<(About, Vec<Candi
             }
             About { space_id: space_id.clone(), data: space_data(tx, Some(space)).await?, ..About::default() }
         }
+        kind::CHAT_POSTED => {
+            // The people a chat message mentions (and who may be in the room).
+            let (Some(space), Some(id)) = (&space_id, &e.subject_id) else {
+                return Ok(None);
+            };
+            let Some(message) = stoa_store::chat::by_id(tx, id).await?.filter(|m| m.deleted_at.is_none()) else {
+                return Ok(None);
+            };
+            let names = stoa_domain::markdown::mention_candidates(&message.body);
+            for (user_id, _) in users::mentionable(tx, &names, &message.author_id).await? {
+                out.push(Candidate { user_id, kind: MENTION, check: Check::Chat(space.clone()) });
+            }
+            if out.is_empty() {
+                return Ok(None);
+            }
+            let mut about = space_data(tx, Some(space)).await?;
+            about["what"] = "chat".into();
+            about["subject_id"] = id.clone().into();
+            About { space_id: space_id.clone(), data: about, ..About::default() }
+        }
         kind::WIKI_PAGE_CREATED | kind::LIBRARY_ITEM_CREATED | kind::BLOG_PUBLISHED => {
             let Some(space) = &space_id else {
                 return Ok(None);
@@ -613,6 +636,7 @@ pub(crate) async fn path_of(conn: &mut Conn, actor: &Actor, row: &NotificationRo
             )
         }
         (_, Some("library")) => format!("/library/{}", str_of(&data, "subject_id").unwrap_or_default()),
+        (_, Some("chat")) => format!("/s/{slug}/chat#m-{}", str_of(&data, "subject_id").unwrap_or_default()),
         (_, Some("blog")) => format!("/s/{slug}/blog/{}", str_of(&data, "slug").unwrap_or_default()),
         _ => format!("/s/{slug}"),
     })

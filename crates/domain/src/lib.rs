@@ -14,7 +14,8 @@ pub mod space;
 pub mod wiki;
 
 pub use names::{
-    Bio, DisplayName, Email, Invalid, Password, PostBody, Slug, SpaceDescription, SpaceName, Title, TokenName, Username,
+    Bio, ChatBody, DisplayName, Email, Invalid, Password, PostBody, Slug, SpaceDescription, SpaceName, Title,
+    TokenName, Username,
 };
 pub use policy::{Action, Decision, Denial, SpaceFacts, Viewer};
 pub use space::{JoinPolicy, Role, SpaceKind, Visibility};

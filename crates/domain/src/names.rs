@@ -272,6 +272,26 @@ impl PostBody {
 }
 
 text_newtype!(
+    /// The Markdown source of a chat message: 1 to 4,000 characters.
+    ChatBody
+);
+
+impl ChatBody {
+    pub const MAX: usize = 4_000;
+
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let cleaned = without_controls(raw);
+        if cleaned.trim().is_empty() {
+            return Err(Invalid::Empty);
+        }
+        if cleaned.chars().count() > Self::MAX {
+            return Err(Invalid::TooLong { max: Self::MAX });
+        }
+        Ok(Self(cleaned.trim().to_owned()))
+    }
+}
+
+text_newtype!(
     /// The Markdown description of a space: up to 4,000 characters, may be empty.
     SpaceDescription
 );
@@ -416,6 +436,14 @@ mod tests {
         let body = PostBody::parse("line one\r\nline\u{0007} two\n\n").expect("valid");
         assert_eq!(body.as_str(), "line one\nline two");
         assert_eq!(PostBody::parse("\n \t"), Err(Invalid::Empty));
+    }
+
+    #[test]
+    fn chat_messages_are_short_and_trimmed() {
+        assert_eq!(ChatBody::parse("  hi there\n").expect("valid").as_str(), "hi there");
+        assert_eq!(ChatBody::parse(" \n"), Err(Invalid::Empty));
+        assert!(ChatBody::parse(&"é".repeat(ChatBody::MAX)).is_ok(), "counted in characters, not bytes");
+        assert_eq!(ChatBody::parse(&"x".repeat(ChatBody::MAX + 1)), Err(Invalid::TooLong { max: ChatBody::MAX }));
     }
 
     #[test]

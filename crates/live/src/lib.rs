@@ -7,8 +7,12 @@
 //! it. A connection that falls behind costs a cursor, not a queue, and a
 //! reconnecting client resumes from the last `seq` it saw.
 
+mod rooms;
+
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
+
+pub use rooms::{CAPACITY as ROOM_CAPACITY, Frame, Room, Rooms};
 
 /// The newest `seq` of the event log, as far as this node knows.
 #[derive(Debug)]
@@ -61,6 +65,10 @@ pub enum ClientMessage {
     Unsubscribe {
         topic: String,
     },
+    /// The person is typing in a chat room they follow.
+    Typing {
+        topic: String,
+    },
 }
 
 /// What the server sends.
@@ -76,6 +84,34 @@ pub enum ServerMessage {
     Event { topic: String, seq: i64, kind: String, subject_id: Option<String>, at: i64 },
     /// The reader's unread notifications.
     Unread { count: i64 },
+    /// A chat message was written, edited or deleted (`action`); `message`
+    /// is as it stands now (a deleted one has no words).
+    Chat { topic: String, seq: i64, action: String, message: ChatMessage },
+    /// Who has the room open now: the first few, and how many in all.
+    Presence { topic: String, people: Vec<Person>, count: i64 },
+    /// Someone is typing.
+    Typing { topic: String, person: Person },
+    /// Too much happened since `since` to replay: read the room afresh.
+    Reset { topic: String, seq: i64 },
+}
+
+/// A person as a live message names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub username: String,
+    pub display_name: String,
+}
+
+/// A chat message as a live message carries it. `body_html` was sanitized
+/// when it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChatMessage {
+    pub id: String,
+    pub author: Person,
+    pub body_html: String,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub deleted: bool,
 }
 
 #[cfg(test)]

@@ -105,9 +105,13 @@ pub(crate) async fn prepare_connection(
 /// moment `seq` is taken until commit makes the two orders the same. Appends
 /// come last in their transactions, so the lock is held only for the commit.
 /// SQLite needs nothing: it has a single writer.
+///
+/// On PostgreSQL the same statement queues a `log` signal (see
+/// [`crate::signals`]), which the database delivers to every node's
+/// listener when, and only if, the transaction commits.
 pub(crate) async fn lock_event_log(conn: &mut AnyConnection) -> Result<()> {
     if Backend::of(conn) == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock(7357001)").execute(conn).await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(7357001), pg_notify('stoa', 'log')").execute(conn).await?;
     }
     Ok(())
 }

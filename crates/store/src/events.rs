@@ -61,6 +61,9 @@ pub mod kind {
     pub const REVIEW_REASSIGNED: &str = "review.reassigned";
     pub const BLOG_PUBLISHED: &str = "blog.published";
     pub const MESSAGE_SENT: &str = "message.sent";
+    pub const CHAT_POSTED: &str = "chat.posted";
+    pub const CHAT_EDITED: &str = "chat.edited";
+    pub const CHAT_DELETED: &str = "chat.deleted";
     pub const QUEST_CREATED: &str = "quest.created";
     pub const QUEST_SOURCE_ADDED: &str = "quest.source_added";
     pub const QUEST_SOURCE_CLAIMED: &str = "quest.source_claimed";
@@ -250,4 +253,30 @@ pub async fn advance_cursor(conn: &mut AnyConnection, consumer: &str, from: i64,
 pub async fn in_space_after(conn: &mut AnyConnection, space_id: &str, seq: i64, limit: i64) -> Result<Vec<Event>> {
     let sql = format!("SELECT {COLUMNS} FROM events WHERE space_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(space_id).bind(seq).bind(limit).fetch_all(conn).await?)
+}
+
+/// Up to `limit` events after `seq`, oldest first, that happened in one of
+/// `space_ids` or are of one of `kinds_anywhere` (whatever their space).
+pub async fn in_spaces_or_kinds_after(
+    conn: &mut AnyConnection,
+    space_ids: &[String],
+    kinds_anywhere: &[&str],
+    seq: i64,
+    limit: i64,
+) -> Result<Vec<Event>> {
+    let spaces = placeholders(3, space_ids.len().max(1));
+    let kinds = placeholders(3 + space_ids.len().max(1), kinds_anywhere.len().max(1));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events
+         WHERE seq > $1 AND (space_id IN ({spaces}) OR kind IN ({kinds})) ORDER BY seq LIMIT $2"
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(seq).bind(limit);
+    // An empty list still needs one value in its `IN (...)`; '' matches nothing.
+    for id in space_ids.iter().map(String::as_str).chain(space_ids.is_empty().then_some("")) {
+        query = query.bind(id);
+    }
+    for k in kinds_anywhere.iter().copied().chain(kinds_anywhere.is_empty().then_some("")) {
+        query = query.bind(k);
+    }
+    Ok(query.fetch_all(conn).await?)
 }

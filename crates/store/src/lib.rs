@@ -15,6 +15,7 @@
 
 pub mod blobs;
 pub mod blogs;
+pub mod chat;
 pub mod dialect;
 pub mod events;
 pub mod facilitation;
@@ -29,6 +30,7 @@ pub mod migrations;
 pub mod moderation;
 pub mod notifications;
 pub mod settings;
+pub mod signals;
 pub mod social;
 pub mod spaces;
 pub mod threads;
@@ -60,15 +62,21 @@ pub struct Tx(TxInner);
 
 enum TxInner {
     Pool(sqlx::Transaction<'static, sqlx::Any>),
-    Batch(writer::BatchTx),
+    /// With the channel that tells this process's listeners of the commit.
+    Batch(writer::BatchTx, signals::Local),
 }
 
 impl Tx {
-    /// Commits. Returns once the work is durable.
+    /// Commits. Returns once the work is durable. (On PostgreSQL, an
+    /// appended event's `log` signal rides in the transaction itself.)
     pub async fn commit(self) -> Result<()> {
         match self.0 {
             TxInner::Pool(tx) => Ok(tx.commit().await?),
-            TxInner::Batch(tx) => tx.commit().await,
+            TxInner::Batch(tx, local) => {
+                tx.commit().await?;
+                local.send(signals::LOG);
+                Ok(())
+            }
         }
     }
 }
@@ -79,7 +87,7 @@ impl std::ops::Deref for Tx {
     fn deref(&self) -> &AnyConnection {
         match &self.0 {
             TxInner::Pool(tx) => tx,
-            TxInner::Batch(tx) => tx,
+            TxInner::Batch(tx, _) => tx,
         }
     }
 }
@@ -88,7 +96,7 @@ impl std::ops::DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut AnyConnection {
         match &mut self.0 {
             TxInner::Pool(tx) => tx,
-            TxInner::Batch(tx) => tx,
+            TxInner::Batch(tx, _) => tx,
         }
     }
 }
@@ -187,12 +195,23 @@ impl StoreOptions {
 }
 
 /// The database, as the rest of Stoa sees it.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Store {
     backend: Backend,
     read: AnyPool,
     write: WritePath,
     synchronous: dialect::Synchronous,
+    /// The database's address, for the signal listener's own connection.
+    url: String,
+    /// Signals within this process (SQLite; see [`signals`]).
+    local: signals::Local,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Not the URL: it may hold a password.
+        f.debug_struct("Store").field("backend", &self.backend).field("write", &self.write).finish_non_exhaustive()
+    }
 }
 
 impl Store {
@@ -222,11 +241,25 @@ impl Store {
                 let mut conn = sqlx::AnyConnection::connect_with(&connect_options).await?;
                 dialect::prepare_connection(&mut conn, backend, synchronous, false).await?;
                 let read = pool(options.max_connections.max(2), true).await?;
-                Ok(Self { backend, read, write: WritePath::Single(writer::Writer::new(conn)), synchronous })
+                Ok(Self {
+                    backend,
+                    read,
+                    write: WritePath::Single(writer::Writer::new(conn)),
+                    synchronous,
+                    url: options.url.clone(),
+                    local: signals::Local::new(),
+                })
             }
             Backend::Postgres => {
                 let shared = pool(options.max_connections.max(2), false).await?;
-                Ok(Self { backend, read: shared.clone(), write: WritePath::Pool(shared), synchronous })
+                Ok(Self {
+                    backend,
+                    read: shared.clone(),
+                    write: WritePath::Pool(shared),
+                    synchronous,
+                    url: options.url.clone(),
+                    local: signals::Local::new(),
+                })
             }
         }
     }
@@ -264,7 +297,7 @@ impl Store {
     pub async fn begin(&self) -> Result<Tx> {
         Ok(Tx(match &self.write {
             WritePath::Pool(pool) => TxInner::Pool(pool.begin().await?),
-            WritePath::Single(writer) => TxInner::Batch(writer.begin().await?),
+            WritePath::Single(writer) => TxInner::Batch(writer.begin().await?, self.local.clone()),
         }))
     }
 

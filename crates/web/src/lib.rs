@@ -40,13 +40,22 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Settings of the web adapter.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct WebConfig {
     /// The address people use to reach this instance (`https://stoa.example.org`).
     /// When it is `https`, cookies are marked `Secure`.
     pub public_url: Option<String>,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy_headers: bool,
+    /// How often a `/live` connection is pinged; one that has not answered
+    /// by the next ping is closed (see `live.rs`).
+    pub live_ping_every: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { public_url: None, trust_proxy_headers: false, live_ping_every: live::PING_EVERY }
+    }
 }
 
 impl WebConfig {

@@ -19,9 +19,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures::{SinkExt, StreamExt};
+use stoa_core::chat::{self, Ticket};
 use stoa_core::live::{self, Topic};
 use stoa_core::{Actor, CoreError, notifications};
-use stoa_live::{ClientMessage, ServerMessage};
+use stoa_live::{ClientMessage, Frame, ServerMessage};
+use tokio::sync::broadcast::error::RecvError;
 
 use crate::AppState;
 use crate::ctx::RequestContext;
@@ -34,6 +36,14 @@ pub const MAX_TOPICS: usize = 32;
 pub const MAX_MESSAGES_PER_SECOND: u32 = 20;
 /// How long one send may take before the client counts as not reading.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often a connection is pinged by default. A client that has not
+/// answered one ping by the next (it stopped reading, or vanished) is
+/// disconnected, so it holds neither memory nor a place in a room.
+pub const PING_EVERY: Duration = Duration::from_secs(20);
+/// Chat rooms one connection may be in at once.
+pub const MAX_ROOMS: usize = 4;
+/// How often a connection tells a room its person is typing, at most.
+pub const TYPING_EVERY: Duration = Duration::from_secs(2);
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/live", get(upgrade))
@@ -86,6 +96,26 @@ struct Connection {
     /// Each topic's cursor in the event log.
     topics: HashMap<String, (Topic, i64)>,
     unread: Option<i64>,
+    /// The chat rooms it is in.
+    rooms: Vec<InRoom>,
+}
+
+/// A connection's place in a chat room.
+struct InRoom {
+    name: String,
+    ticket: Ticket,
+    /// The last event sent (frames up to here are not sent again).
+    cursor: i64,
+    typed: Option<Instant>,
+}
+
+/// The next frame from any of the rooms, with the room's index.
+async fn next_frame(rooms: &mut [InRoom]) -> (usize, Result<Frame, RecvError>) {
+    if rooms.is_empty() {
+        return std::future::pending().await;
+    }
+    let waits = rooms.iter_mut().enumerate().map(|(i, r)| Box::pin(async move { (i, r.ticket.frames.recv().await) }));
+    futures::future::select_all(waits).await.0
 }
 
 impl Connection {
@@ -98,10 +128,22 @@ impl Connection {
         }
     }
 
+    async fn send_text(&mut self, json: &str) -> Result<(), End> {
+        match tokio::time::timeout(SEND_TIMEOUT, self.socket.send(Message::Text(json.into()))).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(End::Closed),
+            Err(_) => Err(End::Misbehaved),
+        }
+    }
+
     async fn subscribe(&mut self, raw: &str, since: Option<i64>) -> Result<(), End> {
         let refused = |error: &str| ServerMessage::Refused { topic: raw.to_owned(), error: error.to_owned() };
-        if !self.topics.contains_key(raw) && self.topics.len() >= MAX_TOPICS {
+        let following = self.topics.contains_key(raw) || self.rooms.iter().any(|r| r.name == raw);
+        if !following && self.topics.len() + self.rooms.len() >= MAX_TOPICS {
             return self.send(&refused("too_many_topics")).await;
+        }
+        if let Some(slug) = raw.strip_prefix("chat:") {
+            return self.enter_room(raw, slug, since).await;
         }
         let topic = match Topic::parse(raw) {
             Ok(t) => t,
@@ -176,6 +218,136 @@ impl Connection {
     }
 }
 
+impl Connection {
+    /// Joins a chat room: sends who is here, then what the room had since
+    /// `since` (or a `reset` when that is too much), then follows it.
+    async fn enter_room(&mut self, raw: &str, slug: &str, since: Option<i64>) -> Result<(), End> {
+        let refused = |error: &str| ServerMessage::Refused { topic: raw.to_owned(), error: error.to_owned() };
+        if self.rooms.iter().any(|r| r.name == raw) {
+            return Ok(());
+        }
+        if self.rooms.len() >= MAX_ROOMS {
+            return self.send(&refused("too_many_rooms")).await;
+        }
+        let ticket = match chat::join(&self.state.app, &self.actor, slug).await {
+            Ok(t) => t,
+            Err(e) => return self.send(&refused(code(&e))).await,
+        };
+        let latest = self.state.app.live.latest();
+        let mut room = InRoom { name: raw.to_owned(), cursor: since.unwrap_or(latest).max(0), ticket, typed: None };
+        let mut backlog = Vec::new();
+        let mut reset = false;
+        if let Some(since) = since.filter(|s| *s < latest) {
+            match chat::replay(&self.state.app, &room.ticket, since.max(0)).await {
+                Ok(Some((frames, cursor))) => {
+                    backlog = frames;
+                    room.cursor = cursor.max(since);
+                }
+                Ok(None) => {
+                    reset = true;
+                    room.cursor = latest;
+                }
+                Err(e) => return self.send(&refused(code(&e))).await,
+            }
+        }
+        let from = if reset { latest } else { since.unwrap_or(latest).max(0) };
+        self.send(&ServerMessage::Subscribed { topic: raw.to_owned(), seq: from }).await?;
+        if reset {
+            self.send(&ServerMessage::Reset { topic: raw.to_owned(), seq: latest }).await?;
+        }
+        let presence = room.ticket.presence.clone();
+        self.send_text(&presence).await?;
+        for frame in backlog {
+            if let Frame::Text { json, .. } = frame {
+                self.send_text(&json).await?;
+            }
+        }
+        self.rooms.push(room);
+        Ok(())
+    }
+
+    /// Takes what a room's channel gave: a frame, or word that this
+    /// connection fell more than a channel's worth behind (a burst the
+    /// connection did not keep up with), in which case it reads on from
+    /// its cursor in the log. A client that does not read at all is
+    /// disconnected by the send timeout, never queued for.
+    async fn forward(&mut self, index: usize, frame: Result<Frame, RecvError>) -> Result<(), End> {
+        match frame {
+            Ok(frame) => self.handle(index, frame).await,
+            Err(RecvError::Lagged(_)) => {
+                let Some(room) = self.rooms.get(index) else { return Ok(()) };
+                let (name, cursor) = (room.name.clone(), room.cursor);
+                match chat::replay(&self.state.app, &room.ticket, cursor).await {
+                    Ok(Some((frames, _))) => {
+                        for frame in frames {
+                            // A recheck may have taken the connection out of the room.
+                            if self.rooms.get(index).is_none_or(|r| r.name != name) {
+                                break;
+                            }
+                            self.handle(index, frame).await?;
+                        }
+                        Ok(())
+                    }
+                    Ok(None) => {
+                        let latest = self.state.app.live.latest();
+                        if let Some(room) = self.rooms.get_mut(index) {
+                            room.cursor = latest;
+                        }
+                        self.send(&ServerMessage::Reset { topic: name, seq: latest }).await
+                    }
+                    Err(_) => Err(End::Closed),
+                }
+            }
+            Err(RecvError::Closed) => {
+                self.rooms.remove(index);
+                Ok(())
+            }
+        }
+    }
+
+    /// Sends a room's frame unless it was sent already; asks the policy
+    /// again when membership changed, and leaves the room if refused.
+    async fn handle(&mut self, index: usize, frame: Frame) -> Result<(), End> {
+        let Some(room) = self.rooms.get_mut(index) else { return Ok(()) };
+        match frame {
+            Frame::Text { seq, json } => {
+                if seq == 0 || seq > room.cursor {
+                    room.cursor = room.cursor.max(seq);
+                    return self.send_text(&json).await;
+                }
+                Ok(())
+            }
+            Frame::Recheck { seq } => {
+                if seq <= room.cursor {
+                    return Ok(());
+                }
+                room.cursor = seq;
+                match chat::recheck(&self.state.app, &self.actor, &room.ticket).await {
+                    Ok(()) => Ok(()),
+                    Err(e) => {
+                        let room = self.rooms.remove(index);
+                        let message = ServerMessage::Refused { topic: room.name.clone(), error: code(&e).to_owned() };
+                        drop(room);
+                        self.send(&message).await
+                    }
+                }
+            }
+        }
+    }
+
+    async fn typing(&mut self, topic: &str) -> Result<(), End> {
+        let Some(room) = self.rooms.iter_mut().find(|r| r.name == topic) else { return Ok(()) };
+        if room.typed.is_some_and(|at| at.elapsed() < TYPING_EVERY) {
+            return Ok(());
+        }
+        room.typed = Some(Instant::now());
+        if let Err(e) = chat::typing(&self.state.app, &self.actor, &room.ticket).await {
+            tracing::warn!(error = %e, "could not tell a room someone is typing");
+        }
+        Ok(())
+    }
+}
+
 fn code(e: &CoreError) -> &'static str {
     match e {
         CoreError::NotFound => "not_found",
@@ -185,18 +357,39 @@ fn code(e: &CoreError) -> &'static str {
     }
 }
 
+/// What woke a connection.
+enum Next {
+    Incoming(Option<Result<Message, axum::Error>>),
+    Log(bool),
+    Room(usize, Result<Frame, RecvError>),
+    Ping,
+}
+
 async fn serve(state: AppState, actor: Actor, socket: WebSocket) {
     let mut wake = state.app.live.watch();
     let (sink, mut incoming) = socket.split();
-    let mut conn = Connection { state, actor, socket: sink, topics: HashMap::new(), unread: None };
+    let mut conn = Connection { state, actor, socket: sink, topics: HashMap::new(), unread: None, rooms: Vec::new() };
     let mut window = (Instant::now(), 0u32);
+    let every = conn.state.config.live_ping_every;
+    let mut pings = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    let mut unanswered = false;
     let end = loop {
-        tokio::select! {
-            message = incoming.next() => {
+        let next = tokio::select! {
+            message = incoming.next() => Next::Incoming(message),
+            changed = wake.changed() => Next::Log(changed.is_ok()),
+            (index, frame) = next_frame(&mut conn.rooms) => Next::Room(index, frame),
+            _ = pings.tick() => Next::Ping,
+        };
+        let result = match next {
+            Next::Incoming(message) => {
                 let text = match message {
                     Some(Ok(Message::Text(text))) => text,
                     Some(Ok(Message::Binary(_))) => break End::Misbehaved,
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Pong(_))) => {
+                        unanswered = false;
+                        continue;
+                    }
+                    Some(Ok(Message::Ping(_))) => continue,
                     Some(Ok(Message::Close(_)) | Err(_)) | None => break End::Closed,
                 };
                 if window.0.elapsed() >= Duration::from_secs(1) {
@@ -206,29 +399,35 @@ async fn serve(state: AppState, actor: Actor, socket: WebSocket) {
                 if window.1 > MAX_MESSAGES_PER_SECOND {
                     break End::Misbehaved;
                 }
-                let result = match serde_json::from_str::<ClientMessage>(&text) {
+                match serde_json::from_str::<ClientMessage>(&text) {
                     Ok(ClientMessage::Subscribe { topic, since }) => conn.subscribe(&topic, since).await,
                     Ok(ClientMessage::Unsubscribe { topic }) => {
                         conn.topics.remove(&topic);
+                        conn.rooms.retain(|r| r.name != topic);
                         Ok(())
                     }
+                    Ok(ClientMessage::Typing { topic }) => conn.typing(&topic).await,
                     Err(_) => {
                         let message = ServerMessage::Refused { topic: String::new(), error: "bad_message".into() };
                         conn.send(&message).await
                     }
-                };
-                if let Err(end) = result {
-                    break end;
                 }
             }
-            changed = wake.changed() => {
-                if changed.is_err() {
-                    break End::Closed;
-                }
-                if let Err(end) = conn.deliver().await {
-                    break end;
+            Next::Log(false) => break End::Closed,
+            Next::Log(true) => conn.deliver().await,
+            Next::Room(index, frame) => conn.forward(index, frame).await,
+            Next::Ping if unanswered => break End::Misbehaved,
+            Next::Ping => {
+                unanswered = true;
+                match tokio::time::timeout(SEND_TIMEOUT, conn.socket.send(Message::Ping(Default::default()))).await {
+                    Ok(Ok(())) => Ok(()),
+                    Ok(Err(_)) => Err(End::Closed),
+                    Err(_) => Err(End::Misbehaved),
                 }
             }
+        };
+        if let Err(end) = result {
+            break end;
         }
     };
     if matches!(end, End::Misbehaved) {

@@ -108,18 +108,24 @@
   // replies arrive, and the bell counts unread notifications. Reconnects
   // resume from the last event seen.
   // A space's thread list does the same for new threads and replies.
+  // A chat room (i) shows messages, edits, deletions, who is here and who
+  // is typing as they happen.
   var thread = document.querySelector('[data-live-thread], [data-live-space]');
   var bell = document.querySelector('.notifications-link');
-  if ((thread || bell) && 'WebSocket' in window) {
+  var chat = document.querySelector('[data-live-chat]');
+  if ((thread || bell || chat) && 'WebSocket' in window) {
     var topics = {};
     if (thread && thread.hasAttribute('data-live-thread')) topics['thread:' + thread.getAttribute('data-live-thread')] = null;
     if (thread && thread.hasAttribute('data-live-space')) topics['space:' + thread.getAttribute('data-live-space')] = null;
     if (bell) topics.notifications = null;
+    var room = chat ? chatRoom(chat) : null;
+    if (room) topics[room.topic] = Number(chat.getAttribute('data-live-since'));
     var delay = 2000;
     var connect = function () {
       var socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/live');
       socket.onopen = function () {
         delay = 2000;
+        if (room) room.socket = socket;
         Object.keys(topics).forEach(function (topic) {
           var message = { type: 'subscribe', topic: topic };
           if (topics[topic] !== null) message.since = topics[topic];
@@ -135,8 +141,15 @@
           if (thread && (message.kind === 'post.created' || message.kind === 'thread.created')) showNewReplies();
         }
         if (message.type === 'unread' && bell) showUnread(message.count);
+        if (room && message.topic === room.topic) {
+          if (message.type === 'chat') topics[room.topic] = message.seq;
+          if (message.type === 'refused') delete topics[room.topic];
+          if (message.type === 'reset') { location.reload(); return; }
+          room.receive(message);
+        }
       };
       socket.onclose = function () {
+        if (room) room.socket = null;
         setTimeout(connect, delay);
         delay = Math.min(delay * 2, 30000);
       };
@@ -166,5 +179,209 @@
       }
     };
     connect();
+  }
+
+  // (i) A chat room: renders what the socket says, and sends the form
+  // through the API (Enter sends, Shift+Enter is a new line). Message
+  // bodies arrive as HTML the server sanitized when they were written.
+  function chatRoom(list) {
+    var form = document.querySelector('[data-chat-form]');
+    var text = form ? form.querySelector('textarea') : null;
+    var error = form ? form.querySelector('[data-chat-error]') : null;
+    var csrf = form ? form.querySelector('input[name=_csrf]') : null;
+    var typingLine = document.querySelector('[data-chat-typing]');
+    var presenceList = document.querySelector('[data-chat-presence]');
+    var presenceCount = document.querySelector('[data-chat-count]');
+    var slug = list.getAttribute('data-slug');
+    var me = list.getAttribute('data-me');
+    var moderator = list.hasAttribute('data-moderator');
+    var typers = {};
+    var lastTyped = 0;
+    var self = { topic: list.getAttribute('data-live-chat'), socket: null };
+    var say = function (key) { return list.getAttribute('data-' + key) || ''; };
+
+    var nearBottom = function () {
+      return window.innerHeight + window.scrollY >= document.body.scrollHeight - 120;
+    };
+    var avatar = function (username) {
+      var img = document.createElement('img');
+      img.className = 'avatar avatar-sm';
+      img.src = '/u/' + encodeURIComponent(username) + '/avatar';
+      img.alt = '';
+      return img;
+    };
+    var render = function (m) {
+      var li = document.createElement('li');
+      li.id = 'm-' + m.id;
+      li.setAttribute('data-author', m.author.username);
+      li.className = 'chat-message' + (m.author.username === me && !m.deleted ? ' mine' : '') + (m.deleted ? ' deleted' : '');
+      li.appendChild(avatar(m.author.username));
+      var body = document.createElement('div');
+      body.className = 'chat-body';
+      var meta = document.createElement('div');
+      meta.className = 'meta chat-meta';
+      var who = document.createElement('a');
+      who.href = '/u/' + encodeURIComponent(m.author.username);
+      who.textContent = m.author.display_name;
+      var when = document.createElement('time');
+      var at = new Date(m.created_at);
+      when.dateTime = at.toISOString();
+      when.textContent = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+      meta.appendChild(who);
+      meta.appendChild(document.createTextNode(' · '));
+      meta.appendChild(when);
+      if (m.edited_at && !m.deleted) {
+        var edited = document.createElement('span');
+        edited.className = 'edited';
+        edited.textContent = say('edited');
+        meta.appendChild(document.createTextNode(' · '));
+        meta.appendChild(edited);
+      }
+      var mine = m.author.username === me;
+      if (!m.deleted && (mine || moderator)) {
+        var actions = document.createElement('span');
+        actions.className = 'chat-actions';
+        if (mine) {
+          var edit = document.createElement('a');
+          edit.href = '/s/' + slug + '/chat/' + m.id + '/edit';
+          edit.textContent = say('edit');
+          actions.appendChild(edit);
+        }
+        var del = document.createElement('form');
+        del.method = 'post';
+        del.action = '/s/' + slug + '/chat/' + m.id + '/delete';
+        del.setAttribute('data-confirm', say('confirm-delete'));
+        var token = document.createElement('input');
+        token.type = 'hidden';
+        token.name = '_csrf';
+        token.value = csrf ? csrf.value : '';
+        var button = document.createElement('button');
+        button.type = 'submit';
+        button.className = 'link-button';
+        button.textContent = say('delete');
+        del.appendChild(token);
+        del.appendChild(button);
+        actions.appendChild(del);
+        meta.appendChild(actions);
+      }
+      body.appendChild(meta);
+      if (m.deleted) {
+        var gone = document.createElement('p');
+        gone.className = 'chat-text';
+        gone.textContent = say('deleted');
+        body.appendChild(gone);
+      } else {
+        var words = document.createElement('div');
+        words.className = 'chat-text prose';
+        words.innerHTML = m.body_html;
+        body.appendChild(words);
+      }
+      li.appendChild(body);
+      return li;
+    };
+    var show = function (m, fresh) {
+      var existing = document.getElementById('m-' + m.id);
+      var item = render(m);
+      if (existing) {
+        existing.replaceWith(item);
+        return;
+      }
+      var follow = nearBottom();
+      var empty = document.querySelector('[data-chat-empty]');
+      if (empty) empty.remove();
+      if (fresh) item.classList.add('is-new');
+      list.appendChild(item);
+      if (follow || m.author.username === me) window.scrollTo(0, document.body.scrollHeight);
+      delete typers[m.author.username];
+      showTypers();
+    };
+    var showTypers = function () {
+      if (!typingLine) return;
+      var names = Object.keys(typers).map(function (k) { return typers[k].name; });
+      typingLine.textContent = names.length ? say('typing').replace('{names}', names.join(', ')) : '';
+    };
+    var showPresence = function (people, count) {
+      if (presenceCount) {
+        var template = presenceCount.getAttribute('data-' + (count === 0 ? 'zero' : count === 1 ? 'one' : 'other')) || '';
+        presenceCount.textContent = template.replace('1000000', String(count));
+      }
+      if (!presenceList) return;
+      presenceList.textContent = '';
+      people.forEach(function (p) {
+        var li = document.createElement('li');
+        li.title = p.display_name;
+        li.appendChild(avatar(p.username));
+        var name = document.createElement('span');
+        name.className = 'visually-hidden';
+        name.textContent = p.display_name;
+        li.appendChild(name);
+        presenceList.appendChild(li);
+      });
+    };
+    self.receive = function (message) {
+      if (message.type === 'chat') show(message.message, message.action === 'posted');
+      if (message.type === 'presence') showPresence(message.people, message.count);
+      if (message.type === 'typing' && message.person.username !== me) {
+        var name = message.person.username;
+        if (typers[name]) clearTimeout(typers[name].timer);
+        typers[name] = {
+          name: message.person.display_name,
+          timer: setTimeout(function () { delete typers[name]; showTypers(); }, 4000)
+        };
+        showTypers();
+      }
+      if (message.type === 'refused') {
+        if (form) form.remove();
+        var notice = document.createElement('p');
+        notice.className = 'notice';
+        notice.setAttribute('role', 'status');
+        notice.textContent = say('gone');
+        list.parentNode.insertBefore(notice, list.nextSibling);
+      }
+    };
+    if (text) {
+      text.addEventListener('keydown', function (event) {
+        if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+          event.preventDefault();
+          if (form.requestSubmit) form.requestSubmit(); else form.dispatchEvent(new Event('submit', { cancelable: true }));
+        }
+      });
+      text.addEventListener('input', function () {
+        var now = Date.now();
+        if (self.socket && self.socket.readyState === 1 && now - lastTyped > 2500 && text.value.trim()) {
+          lastTyped = now;
+          self.socket.send(JSON.stringify({ type: 'typing', topic: self.topic }));
+        }
+      });
+    }
+    if (form) {
+      form.addEventListener('submit', function (event) {
+        event.preventDefault();
+        var words = text.value;
+        if (!words.trim()) return;
+        if (error) error.textContent = '';
+        fetch('/api/v1/spaces/' + slug + '/chat', {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf ? csrf.value : '' },
+          body: JSON.stringify({ body: words })
+        }).then(function (response) {
+          return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+        }).then(function (result) {
+          if (!result.ok) throw new Error(result.body && result.body.error ? result.body.error.message : 'not sent');
+          if (text.value === words) text.value = '';
+          var m = result.body;
+          show({
+            id: m.id, body_html: m.body_html, created_at: m.created_at, edited_at: m.edited_at, deleted: m.deleted,
+            author: { username: m.author_username, display_name: m.author_display_name }
+          }, true);
+          text.focus();
+        }).catch(function (e) {
+          if (error) error.textContent = e.message;
+        });
+      });
+    }
+    if (!location.hash) window.scrollTo(0, document.body.scrollHeight);
+    return self;
   }
 })();

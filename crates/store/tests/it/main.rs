@@ -2,6 +2,7 @@
 //! `STOA_TEST_POSTGRES_URL` is set) on PostgreSQL, each test on a database of
 //! its own.
 
+mod chat;
 mod events;
 mod facilitation;
 mod jobs;

@@ -5,7 +5,7 @@ use stoa_store::{Store, StoreError, new_id};
 
 use crate::person;
 
-async fn space(store: &Store, slug: &str, parent: Option<&str>, owner: &str) -> String {
+pub async fn space(store: &Store, slug: &str, parent: Option<&str>, owner: &str) -> String {
     let id = new_id();
     let mut tx = store.begin().await.expect("begin");
     spaces::insert(

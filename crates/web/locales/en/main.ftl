@@ -1159,3 +1159,24 @@ audit-detail-from = Before
 audit-detail-to = After
 live-new-replies = New replies have arrived: show them
 live-new-activity = There are new threads or replies: show them
+
+## Chat
+chat = Chat
+chat-messages = Messages
+chat-here-now = Here now
+chat-here-count = { $n ->
+    [0] Nobody here right now
+    [one] One person here now
+   *[other] { $n } people here now
+}
+chat-older = Older messages
+chat-newest = Back to the newest messages
+chat-empty = Nobody has written here yet. Say hello!
+chat-write = Message
+chat-write-help = Markdown and @mentions work. With JavaScript, Enter sends and Shift+Enter starts a new line.
+chat-deleted = Message deleted
+chat-edited = edited
+chat-edit = Edit message
+chat-delete-confirm = Delete this message for everyone?
+chat-typing = { $names } is typing…
+chat-gone = You can no longer take part in this chat.

@@ -1165,3 +1165,24 @@ audit-detail-from = Antes
 audit-detail-to = Después
 live-new-replies = Han llegado respuestas nuevas: mostrarlas
 live-new-activity = Hay hilos o respuestas nuevos: mostrarlos
+
+## Chat
+chat = Chat
+chat-messages = Mensajes
+chat-here-now = Aquí ahora
+chat-here-count = { $n ->
+    [0] No hay nadie ahora
+    [one] Una persona aquí ahora
+   *[other] { $n } personas aquí ahora
+}
+chat-older = Mensajes anteriores
+chat-newest = Volver a los mensajes más recientes
+chat-empty = Nadie ha escrito aquí todavía. ¡Saluda!
+chat-write = Mensaje
+chat-write-help = Puedes usar Markdown y @menciones. Con JavaScript, Intro envía y Mayús+Intro empieza una línea nueva.
+chat-deleted = Mensaje eliminado
+chat-edited = editado
+chat-edit = Editar mensaje
+chat-delete-confirm = ¿Eliminar este mensaje para todos?
+chat-typing = { $names } está escribiendo…
+chat-gone = Ya no puedes participar en este chat.

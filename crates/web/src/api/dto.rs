@@ -2118,3 +2118,100 @@ pub struct BlogSpaceDto {
     /// The space whose blog it is: `/spaces/{slug}/blog`.
     pub slug: String,
 }
+
+// ---------------------------------------------------------------- chat
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct ChatPageParams {
+    /// Messages written before this one (from `older_before`).
+    pub before: Option<String>,
+}
+
+/// A chat message.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChatBodyDto {
+    /// Markdown, 1 to 4,000 characters.
+    pub body: String,
+}
+
+/// A chat message as you see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChatMessageDto {
+    pub id: String,
+    pub author_username: String,
+    pub author_display_name: String,
+    /// The Markdown source; empty once deleted.
+    pub body: String,
+    /// Sanitized HTML; empty once deleted.
+    pub body_html: String,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub deleted: bool,
+    /// You wrote it (and may edit it).
+    pub mine: bool,
+    /// You may delete it.
+    pub may_delete: bool,
+}
+
+impl From<stoa_core::chat::Message> for ChatMessageDto {
+    fn from(m: stoa_core::chat::Message) -> Self {
+        Self {
+            id: m.id,
+            author_username: m.author_username,
+            author_display_name: m.author_display_name,
+            body: m.body,
+            body_html: m.body_html,
+            created_at: m.created_at,
+            edited_at: m.edited_at,
+            deleted: m.deleted,
+            mine: m.mine,
+            may_delete: m.may_delete,
+        }
+    }
+}
+
+/// A page of a space's chat.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChatDto {
+    /// Oldest first.
+    pub messages: Vec<ChatMessageDto>,
+    /// Pass as `before` for the page before; null at the start.
+    pub older_before: Option<String>,
+    /// The `/live` topic that carries what comes next.
+    pub topic: String,
+    /// Subscribe to `topic` with this as `since` to miss nothing.
+    pub seq: i64,
+}
+
+impl From<stoa_core::chat::Chat> for ChatDto {
+    fn from(c: stoa_core::chat::Chat) -> Self {
+        Self {
+            messages: c.messages.into_iter().map(ChatMessageDto::from).collect(),
+            older_before: c.older_before,
+            topic: c.topic,
+            seq: c.seq,
+        }
+    }
+}
+
+/// Who has a chat open now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PresenceDto {
+    /// The first few, longest present first.
+    pub people: Vec<MemberRefDto>,
+    /// How many in all.
+    pub count: i64,
+}
+
+impl From<stoa_core::chat::Presence> for PresenceDto {
+    fn from(p: stoa_core::chat::Presence) -> Self {
+        Self {
+            people: p
+                .people
+                .into_iter()
+                .map(|p| MemberRefDto { username: p.username, display_name: p.display_name })
+                .collect(),
+            count: p.count,
+        }
+    }
+}

@@ -9,6 +9,7 @@
 //! or the browser's session cookie (then writes need `X-CSRF-Token`).
 
 mod account;
+mod chat;
 pub mod docs;
 pub mod dto;
 mod facilitation;
@@ -64,6 +65,7 @@ use crate::error::ErrorBody;
         (name = "network", description = "Your feed, tags, follows, blocks and notifications"),
         (name = "blogs", description = "Spaces' blogs and podcast episodes"),
         (name = "messages", description = "Private messages between people"),
+        (name = "chat", description = "Each space's chat room: history, messages, presence"),
         (name = "moderation", description = "Flags, the moderation queue and the audit log"),
         (name = "admin", description = "Running the instance (admins only)")
     )
@@ -95,6 +97,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let router = learning::routes(router);
     let router = network::routes(router);
     let router = moderation::routes(router);
+    let router = chat::routes(router);
     router.split_for_parts()
 }
 

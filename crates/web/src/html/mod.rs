@@ -10,6 +10,7 @@ mod account;
 mod admin;
 mod blogs;
 mod charts;
+mod chat;
 pub mod errors;
 mod facilitation;
 mod home;
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(network::router())
         .merge(blogs::router())
         .merge(messages::router())
+        .merge(chat::router())
         .merge(moderation::router())
 }
 

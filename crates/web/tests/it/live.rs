@@ -11,9 +11,9 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use crate::{TestApp, Visitor, enrol, space, thread};
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(app: &TestApp, v: &Visitor, origin: Option<&str>) -> Result<Socket, WsError> {
+pub async fn connect(app: &TestApp, v: &Visitor, origin: Option<&str>) -> Result<Socket, WsError> {
     let mut request = format!("ws://{}/live", app.addr).into_client_request().expect("request");
     if let Some(session) = v.cookie("stoa_session") {
         request.headers_mut().insert("cookie", format!("stoa_session={session}").parse().expect("cookie"));
@@ -24,16 +24,16 @@ async fn connect(app: &TestApp, v: &Visitor, origin: Option<&str>) -> Result<Soc
     tokio_tungstenite::connect_async(request).await.map(|(socket, _)| socket)
 }
 
-async fn open(app: &TestApp, v: &Visitor) -> Socket {
+pub async fn open(app: &TestApp, v: &Visitor) -> Socket {
     connect(app, v, Some(&format!("http://{}", app.addr))).await.expect("connect")
 }
 
-async fn send(socket: &mut Socket, value: serde_json::Value) {
+pub async fn send(socket: &mut Socket, value: serde_json::Value) {
     socket.send(Message::Text(value.to_string().into())).await.expect("send");
 }
 
 /// The next message, or `None` if none comes within `wait`.
-async fn next(socket: &mut Socket, wait: Duration) -> Option<serde_json::Value> {
+pub async fn next(socket: &mut Socket, wait: Duration) -> Option<serde_json::Value> {
     loop {
         match tokio::time::timeout(wait, socket.next()).await {
             Ok(Some(Ok(Message::Text(text)))) => return Some(serde_json::from_str(&text).expect("json")),
@@ -43,7 +43,7 @@ async fn next(socket: &mut Socket, wait: Duration) -> Option<serde_json::Value> 
     }
 }
 
-async fn expect(socket: &mut Socket) -> serde_json::Value {
+pub async fn expect(socket: &mut Socket) -> serde_json::Value {
     next(socket, Duration::from_secs(5)).await.expect("a message")
 }
 
@@ -146,7 +146,7 @@ async fn a_member_follows_a_thread_live_and_resumes_exactly_where_they_left_off(
 }
 
 /// Whether the server ends the connection within five seconds.
-async fn closed_by_server(socket: &mut Socket) -> bool {
+pub async fn closed_by_server(socket: &mut Socket) -> bool {
     let ended = tokio::time::timeout(Duration::from_secs(5), async {
         loop {
             match socket.next().await {

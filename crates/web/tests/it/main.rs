@@ -5,6 +5,7 @@
 mod access;
 mod api;
 mod browser;
+mod chat;
 mod facilitation;
 mod feeds;
 mod knowledge;
@@ -45,9 +46,13 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(config: CoreConfig) -> TestApp {
+    spawn(config, WebConfig::default()).await
+}
+
+pub async fn spawn(config: CoreConfig, web: WebConfig) -> TestApp {
     let db = TestDb::from_env().await;
     let app = Stoa::new(db.store.clone(), config);
-    let state = AppState::new(app.clone(), WebConfig::default());
+    let state = AppState::new(app.clone(), web);
     let server = Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state).await.expect("bind");
     let addr = server.local_addr().expect("addr");
     let server = tokio::spawn(async move {
