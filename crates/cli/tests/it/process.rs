@@ -345,3 +345,76 @@ async fn serve_with(mut command: Command) -> (Child, String) {
     .expect("stoa serve announces its address in time");
     (child, addr)
 }
+
+#[tokio::test]
+async fn acknowledged_chat_messages_survive_kill_9_mid_conversation() {
+    let instance = Instance::new().await;
+    let (mut server, base) = instance.serve().await;
+    let (http, csrf) = sign_up(&base, "ana").await;
+    let api = |path: &str| format!("{base}/api/v1{path}");
+    let r = http
+        .post(api("/spaces"))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"kind": "community", "name": "Durable", "visibility": "members", "join_policy": "invite"}))
+        .send()
+        .await
+        .expect("create space");
+    assert_eq!(r.status(), 201);
+
+    // Forty messages at once; the server is killed as soon as twenty have
+    // been acknowledged, with the others still on their way.
+    let (acked_tx, mut acked_rx) = tokio::sync::mpsc::unbounded_channel();
+    for i in 0..40 {
+        let (http, csrf, url, acked) = (http.clone(), csrf.clone(), api("/spaces/durable/chat"), acked_tx.clone());
+        tokio::spawn(async move {
+            let sent = http
+                .post(url)
+                .header("x-csrf-token", &csrf)
+                .json(&serde_json::json!({"body": format!("message {i}")}))
+                .send()
+                .await;
+            if let Ok(r) = sent
+                && r.status() == 201
+                && let Ok(m) = r.json::<serde_json::Value>().await
+            {
+                let _ = acked.send(m["id"].as_str().unwrap_or_default().to_owned());
+            }
+        });
+    }
+    drop(acked_tx);
+    let mut acknowledged = Vec::new();
+    while acknowledged.len() < 20 {
+        acknowledged.push(acked_rx.recv().await.expect("twenty acknowledgements"));
+    }
+    server.start_kill().expect("kill -9");
+    server.wait().await.expect("the server died");
+    // Acknowledgements that raced the kill count too.
+    while let Ok(id) = acked_rx.try_recv() {
+        acknowledged.push(id);
+    }
+
+    let (_server, base) = instance.serve().await;
+    let http = client();
+    let page = http.get(format!("{base}/signin")).send().await.expect("GET /signin");
+    let csrf = csrf_from(&page).expect("a CSRF cookie");
+    let r = http
+        .post(format!("{base}/signin"))
+        .form(&[("_csrf", csrf.as_str()), ("login", "ana"), ("password", "a long enough password")])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(r.status(), 303);
+    let r = http.get(format!("{base}/api/v1/spaces/durable/chat")).send().await.expect("read after restart");
+    assert_eq!(r.status(), 200);
+    let page: serde_json::Value = r.json().await.expect("json");
+    let kept: Vec<&str> =
+        page["messages"].as_array().expect("messages").iter().filter_map(|m| m["id"].as_str()).collect();
+    for id in &acknowledged {
+        assert!(
+            kept.contains(&id.as_str()),
+            "acknowledged message {id} survived ({} of {} kept)",
+            kept.len(),
+            acknowledged.len()
+        );
+    }
+}

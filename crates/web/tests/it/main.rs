@@ -13,6 +13,7 @@ mod learning;
 mod live;
 mod moderation;
 mod network;
+mod nodes;
 mod pages;
 mod robustness;
 mod security;
@@ -61,7 +62,39 @@ pub async fn spawn(config: CoreConfig, web: WebConfig) -> TestApp {
     TestApp { addr, app, db, server }
 }
 
+/// A second `stoa serve` process on the same database, as behind a load
+/// balancer: its own pools, hub, rooms and signal listener.
+pub struct Node {
+    pub addr: SocketAddr,
+    pub app: Stoa,
+    server: tokio::task::JoinHandle<()>,
+    listening: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.server.abort();
+        self.listening.abort();
+    }
+}
+
 impl TestApp {
+    /// Starts another node on this app's database.
+    pub async fn second_node(&self) -> Node {
+        let store =
+            stoa_store::Store::connect(&stoa_store::StoreOptions::new(self.db.url.clone())).await.expect("connect");
+        let app = Stoa::new(store, CoreConfig::default());
+        let state = AppState::new(app.clone(), WebConfig::default());
+        let server = Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), state).await.expect("bind");
+        let addr = server.local_addr().expect("addr");
+        let server = tokio::spawn(async move {
+            let _ = server.run_until(std::future::pending()).await;
+        });
+        let listener = app.clone();
+        let listening = tokio::spawn(async move { stoa_core::live::listen(&listener).await });
+        Node { addr, app, server, listening }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
@@ -111,6 +144,16 @@ pub struct Visitor {
 }
 
 impl Visitor {
+    /// The same person (same cookies) talking to another node.
+    pub fn at(&self, addr: SocketAddr) -> Visitor {
+        Visitor {
+            client: self.client.clone(),
+            jar: self.jar.clone(),
+            base: format!("http://{addr}"),
+            token: self.token.clone(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
