@@ -20,6 +20,7 @@ pub mod assignments;
 pub mod blogs;
 mod cache;
 pub mod chat;
+pub mod coedit;
 pub mod demo;
 pub mod discussions;
 mod error;
@@ -186,6 +187,8 @@ pub struct Stoa {
     pub rooms: Arc<stoa_live::Rooms>,
     /// This process, among the nodes sharing the database (for presence).
     pub node_id: Arc<str>,
+    /// The documents being edited live on this node ([`coedit`]).
+    pub docs: Arc<coedit::DocRooms>,
 }
 
 impl Stoa {
@@ -216,6 +219,7 @@ impl Stoa {
             live: Arc::default(),
             rooms: Arc::default(),
             node_id: Arc::from(stoa_store::new_id()),
+            docs: Arc::default(),
         }
     }
 

@@ -90,13 +90,14 @@ pub async fn listen(app: &Stoa) {
         match ear.recv().await {
             Heard::Signal(payload) if &*payload == signals::LOG => caught_up(app).await,
             Heard::Signal(payload) => {
-                if !crate::chat::on_signal(app, &payload) {
+                if !crate::chat::on_signal(app, &payload) && !crate::coedit::on_signal(app, &payload) {
                     tracing::debug!(%payload, "ignored an unknown signal");
                 }
             }
             Heard::Missed => {
                 caught_up(app).await;
                 crate::chat::on_missed(app);
+                crate::coedit::on_missed(app);
             }
         }
     }

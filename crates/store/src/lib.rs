@@ -17,6 +17,7 @@ pub mod blobs;
 pub mod blogs;
 pub mod chat;
 pub mod dialect;
+pub mod docs;
 pub mod events;
 pub mod facilitation;
 pub mod files;

@@ -13,6 +13,7 @@
 pub mod api;
 mod assets;
 mod avatars;
+mod coedit;
 pub mod ctx;
 pub mod error;
 mod files;
@@ -137,6 +138,7 @@ pub fn router(state: AppState) -> Router {
         .merge(files::router())
         .merge(avatars::router())
         .merge(live::router())
+        .merge(coedit::router())
         .merge(syndication::router())
         .fallback(html::errors::not_found)
         // Bodies read by extractors (forms, JSON) are capped here; uploads

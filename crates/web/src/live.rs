@@ -51,7 +51,7 @@ pub fn router() -> Router<AppState> {
 
 /// Whether the request comes from a page of this site: its `Origin` is the
 /// configured public address, or the address it was sent to.
-fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
         return false;
     };

@@ -418,3 +418,138 @@ async fn acknowledged_chat_messages_survive_kill_9_mid_conversation() {
         );
     }
 }
+
+/// Signs up `username` with a client whose cookies can be read; returns the
+/// client, the CSRF token and the session cookie.
+async fn person(base: &str, username: &str) -> (reqwest::Client, String, String) {
+    use reqwest::cookie::CookieStore;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let http = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = http.get(format!("{base}/signup")).send().await.expect("GET /signup");
+    let csrf = csrf_from(&page).expect("a CSRF cookie");
+    let r = http
+        .post(format!("{base}/signup"))
+        .form(&[("_csrf", csrf.as_str()), ("username", username), ("password", "a long enough password")])
+        .send()
+        .await
+        .expect("sign up");
+    assert_eq!(r.status(), 303);
+    let cookies = jar.cookies(&base.parse().expect("url")).expect("cookies");
+    let session = cookies
+        .to_str()
+        .expect("ascii")
+        .split("; ")
+        .find_map(|kv| kv.strip_prefix("stoa_session="))
+        .expect("a session")
+        .to_owned();
+    (http, csrf, session)
+}
+
+#[tokio::test]
+async fn co_editing_and_chat_survive_kill_9() {
+    let e2e = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e");
+    if !e2e.join("node_modules/yjs").exists() {
+        assert!(std::env::var("STOA_REQUIRE_E2E").is_err(), "STOA_REQUIRE_E2E is set but e2e/node_modules lacks yjs");
+        eprintln!("skipping: run `npm ci --prefix e2e` to include the Node Yjs client");
+        return;
+    }
+    let instance = Instance::new().await;
+    let (mut server, base) = instance.serve().await;
+    let (ana, csrf, ana_session) = person(&base, "ana").await;
+    let (boris, boris_csrf, boris_session) = person(&base, "boris").await;
+    let api = |path: &str| format!("{base}/api/v1{path}");
+    let r = ana
+        .post(api("/spaces"))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"kind": "community", "name": "Durable", "visibility": "members", "join_policy": "open"}))
+        .send()
+        .await
+        .expect("create space");
+    assert_eq!(r.status(), 201);
+    let r = boris.post(api("/spaces/durable/join")).header("x-csrf-token", &boris_csrf).send().await.expect("join");
+    assert!(r.status().is_success());
+    let r = ana
+        .post(api("/spaces/durable/wiki"))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"title": "Plan", "body": "Start here."}))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(r.status(), 201);
+    let page: serde_json::Value =
+        ana.get(api("/spaces/durable/wiki/plan")).send().await.expect("page").json().await.expect("json");
+    let page_id = page["id"].as_str().expect("id").to_owned();
+
+    // Boris chats while both co-edit the page from Node.
+    let chatting = {
+        let (boris, csrf, url) = (boris.clone(), boris_csrf.clone(), api("/spaces/durable/chat"));
+        tokio::spawn(async move {
+            let mut acknowledged = Vec::new();
+            for i in 0..10 {
+                let r = boris
+                    .post(&url)
+                    .header("x-csrf-token", &csrf)
+                    .json(&serde_json::json!({"body": format!("chat {i}")}))
+                    .send()
+                    .await;
+                if let Ok(r) = r
+                    && r.status() == 201
+                {
+                    let m: serde_json::Value = r.json().await.expect("json");
+                    acknowledged.push(m["id"].as_str().unwrap_or_default().to_owned());
+                }
+            }
+            acknowledged
+        })
+    };
+    let output = tokio::process::Command::new("node")
+        .arg(e2e.join("coedit.mjs"))
+        .env("STOA_URL", &base)
+        .env("STOA_PAGE", &page_id)
+        .env("STOA_COOKIE_A", &ana_session)
+        .env("STOA_COOKIE_B", &boris_session)
+        .env("STOA_INITIAL", "Start here.")
+        .output()
+        .await
+        .expect("node runs");
+    // The moment both clients agree, with no warning: SIGKILL.
+    server.start_kill().expect("kill -9");
+    server.wait().await.expect("the server died");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "the Node clients failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let seen: serde_json::Value = serde_json::from_str(stdout.lines().last().expect("a line")).expect("json");
+    let acknowledged = chatting.await.expect("chat");
+    assert!(!acknowledged.is_empty(), "some chat messages were acknowledged before the kill");
+
+    let (_server, base) = instance.serve().await;
+    let (ana, _, _) = {
+        // A fresh session: the old cookie's session is in the database, but
+        // signing in again is what a person would do.
+        let http = client();
+        let page = http.get(format!("{base}/signin")).send().await.expect("GET /signin");
+        let csrf = csrf_from(&page).expect("csrf");
+        let r = http
+            .post(format!("{base}/signin"))
+            .form(&[("_csrf", csrf.as_str()), ("login", "ana"), ("password", "a long enough password")])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(r.status(), 303);
+        (http, csrf, ())
+    };
+    let api = |path: &str| format!("{base}/api/v1{path}");
+    let live: serde_json::Value =
+        ana.get(api(&format!("/wiki-pages/{page_id}/live"))).send().await.expect("live").json().await.expect("json");
+    assert_eq!(live["text"], seen["text"], "every update both clients saw is still there");
+    let chat: serde_json::Value =
+        ana.get(api("/spaces/durable/chat")).send().await.expect("chat").json().await.expect("json");
+    let kept: Vec<&str> =
+        chat["messages"].as_array().expect("messages").iter().filter_map(|m| m["id"].as_str()).collect();
+    for id in &acknowledged {
+        assert!(kept.contains(&id.as_str()), "acknowledged chat message {id} survived");
+    }
+}

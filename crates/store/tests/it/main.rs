@@ -3,6 +3,7 @@
 //! its own.
 
 mod chat;
+mod docs;
 mod events;
 mod facilitation;
 mod jobs;

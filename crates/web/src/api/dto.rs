@@ -2215,3 +2215,20 @@ impl From<stoa_core::chat::Presence> for PresenceDto {
         }
     }
 }
+
+// ---------------------------------------------------------------- co-editing
+
+/// A page's live text.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LiveTextDto {
+    /// Null when nobody has opened the page live yet.
+    pub text: Option<String>,
+}
+
+/// Saving the live text as a revision.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LiveVersion {
+    /// What changed, for the history (may be empty).
+    #[serde(default)]
+    pub summary: String,
+}

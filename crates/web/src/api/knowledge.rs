@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::dto::PageParams;
+use super::dto::{LiveTextDto, LiveVersion, PageParams};
 use super::{ApiActor, ApiResult};
 use crate::AppState;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
@@ -26,6 +26,7 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     router
         .routes(routes!(list_pages, create_page))
         .routes(routes!(get_page, save_page))
+        .routes(routes!(live_text, save_live_version))
         .routes(routes!(page_revisions))
         .routes(routes!(page_revision))
         .routes(routes!(page_diff))
@@ -531,6 +532,31 @@ async fn save_page(
 ) -> ApiResult<Response> {
     let input = PageInput { title: body.title, body: body.body, summary: body.summary, parent: body.parent };
     Ok(outcome(wiki::save(&s.app, &actor, &slug, &page, body.base_revision, input).await?))
+}
+
+/// The page's live text, as people are writing it together (`text` is null
+/// when nobody has opened it live yet). Editors only.
+#[utoipa::path(get, path = "/wiki-pages/{id}/live", tag = "wiki", params(("id" = String, Path)),
+    responses((status = 200, body = LiveTextDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn live_text(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<ApiJson<LiveTextDto>> {
+    Ok(ApiJson(LiveTextDto { text: stoa_core::coedit::live_text(&s.app, &actor, &id).await? }))
+}
+
+/// Saves the live text as a new revision (merged with any revision saved
+/// through the form meanwhile; 409 with both texts when they overlap).
+#[utoipa::path(post, path = "/wiki-pages/{id}/live", tag = "wiki", params(("id" = String, Path)), request_body = LiveVersion,
+    responses((status = 200, body = SaveOutcomeDto), (status = 409, body = SaveOutcomeDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn save_live_version(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<LiveVersion>,
+) -> ApiResult<Response> {
+    Ok(outcome(stoa_core::coedit::save_version(&s.app, &actor, &id, &body.summary).await?))
 }
 
 /// A page's revisions, newest first.

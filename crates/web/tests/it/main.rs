@@ -6,6 +6,7 @@ mod access;
 mod api;
 mod browser;
 mod chat;
+mod coedit;
 mod facilitation;
 mod feeds;
 mod knowledge;

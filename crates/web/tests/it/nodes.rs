@@ -90,3 +90,24 @@ async fn a_chat_message_presence_and_typing_cross_from_one_node_to_the_other() {
     drop(on_b);
     until(&mut on_a, |m| m["type"] == "presence" && m["count"] == 1).await;
 }
+
+#[tokio::test]
+async fn yjs_clients_on_two_nodes_co_edit_one_page() {
+    if stoa_store::testing::postgres_url().is_none() {
+        eprintln!("runs on PostgreSQL only (set STOA_TEST_POSTGRES_URL)");
+        return;
+    }
+    let Some(root) = crate::coedit::node_ready() else { return };
+    let a = crate::spawn_app().await;
+    let listener = a.app.clone();
+    let _listening = tokio::spawn(async move { stoa_core::live::listen(&listener).await });
+    let b = a.second_node().await;
+    let (ana, boris, page) = crate::coedit::circle_with_page(&a).await;
+    // Ana's client talks to node A, Boris's to node B: every edit, the
+    // offline one included, crosses between the nodes.
+    let text =
+        crate::coedit::node_clients(&root, (a.addr, &ana), (b.addr, &boris.at(b.addr)), &page, "Start here.").await;
+    assert!(text.contains("Written offline.") && text.contains("Ana was here."), "{text}");
+    let (_, live) = ana.api_get(&format!("/wiki-pages/{page}/live")).await;
+    assert_eq!(live["text"].as_str(), Some(text.as_str()), "stored once, whole");
+}

@@ -1,0 +1,732 @@
+//! Real-time co-editing of wiki pages with Yjs (the server side of the
+//! standard y-websocket sync and awareness protocol, on `yrs`).
+//!
+//! A page's live text is a document (`wiki:{page id}`) with one shared text
+//! named [`TEXT`]. It is stored as a snapshot plus the updates written after
+//! it; every update is on disk before anyone else is sent it, so whatever a
+//! collaborator has seen survives a crash. Past [`COMPACT_AFTER`] updates
+//! the document is folded back into one snapshot.
+//!
+//! On each node a document has one room ([`DocRoom`]) holding the merged
+//! state and the awareness (who is here, where their cursor is) in memory.
+//! Updates written on another node arrive by a `doc` signal and are read
+//! from the database; awareness changes travel as signals. Taking part
+//! needs the right to edit the page, asked again whenever membership in its
+//! space changes. Saving a version writes a normal wiki revision (three-way
+//! merged if the page was saved through the plain form meanwhile), and a
+//! revision saved through the form is brought into the live text.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use stoa_domain::Action;
+use stoa_store::docs::{self as store, DocRow};
+use stoa_store::events::{self, kind};
+use stoa_store::wiki::PageRow;
+use stoa_store::{Conn, spaces as store_spaces};
+use tokio::sync::{Mutex, broadcast};
+use yrs::encoding::read::Cursor;
+use yrs::sync::protocol::{MessageReader, SyncMessage};
+use yrs::sync::{Awareness, AwarenessUpdate, DefaultProtocol, Message, Protocol};
+use yrs::updates::decoder::{Decode, DecoderV1};
+use yrs::updates::encoder::{Encode, Encoder, EncoderV1};
+use yrs::{GetString, ReadTxn, StateVector, Text, Transact, Update};
+
+use crate::spaces::allowed;
+use crate::{Actor, CoreError, Result, Stoa};
+
+/// The shared text every client edits.
+pub const TEXT: &str = "body";
+/// Updates kept beside the snapshot before they are folded into it.
+pub const COMPACT_AFTER: i64 = 200;
+/// The largest message a client may send (a paste of a long page fits).
+pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
+/// Frames a room keeps for connections that have not sent them yet.
+const CAPACITY: usize = 512;
+
+/// What a document room sends to the connections in it.
+#[derive(Debug, Clone)]
+pub enum DocFrame {
+    /// A y-websocket message, from connection `from` (0: from the server or
+    /// another node); not sent back to where it came from.
+    Message { from: u64, bytes: Arc<[u8]> },
+    /// Membership or the page's protection changed: ask the policy again.
+    Recheck,
+}
+
+struct State {
+    awareness: Awareness,
+    /// Every update up to this `seq` is applied.
+    applied: i64,
+    /// Updates this node wrote past a gap (another node's update not yet
+    /// read): applied and sent already.
+    ahead: BTreeSet<i64>,
+    snapshot_seq: i64,
+}
+
+/// One document's room on this node.
+pub struct DocRoom {
+    pub id: String,
+    pub space_id: String,
+    pub page_id: String,
+    parent_id: Option<String>,
+    state: Mutex<State>,
+    frames: broadcast::Sender<DocFrame>,
+}
+
+/// The document rooms open on this node.
+#[derive(Default)]
+pub struct DocRooms {
+    rooms: std::sync::Mutex<HashMap<String, Weak<DocRoom>>>,
+    opening: Mutex<()>,
+}
+
+impl DocRooms {
+    fn get(&self, id: &str) -> Option<Arc<DocRoom>> {
+        self.rooms.lock().unwrap_or_else(|e| e.into_inner()).get(id).and_then(Weak::upgrade)
+    }
+
+    fn all(&self) -> Vec<Arc<DocRoom>> {
+        self.rooms.lock().unwrap_or_else(|e| e.into_inner()).values().filter_map(Weak::upgrade).collect()
+    }
+
+    fn forget(&self, id: &str) {
+        self.rooms.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+    }
+}
+
+impl std::fmt::Debug for DocRooms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DocRooms").finish_non_exhaustive()
+    }
+}
+
+/// The document id of a wiki page's live text.
+pub fn doc_id(page_id: &str) -> String {
+    format!("wiki:{page_id}")
+}
+
+fn encode(message: &Message) -> Arc<[u8]> {
+    let mut encoder = EncoderV1::new();
+    message.encode(&mut encoder);
+    Arc::from(encoder.to_vec())
+}
+
+/// A page and its space, for someone who may edit it.
+async fn load_page(conn: &mut Conn, actor: &Actor, page_id: &str) -> Result<(PageRow, store_spaces::SpaceView)> {
+    let page = stoa_store::wiki::page_by_id(conn, page_id).await?.ok_or(CoreError::NotFound)?;
+    let view = crate::spaces::load_by_id(conn, actor, &page.space_id, Action::Post).await?;
+    if page.protected != 0 && !allowed(actor, &view, Action::Curate) {
+        return Err(CoreError::Forbidden);
+    }
+    Ok((page, view))
+}
+
+/// Whether `actor` may still edit the room's page.
+pub async fn recheck(app: &Stoa, actor: &Actor, room: &DocRoom) -> Result<()> {
+    let mut conn = app.store.read().await?;
+    load_page(&mut conn, actor, &room.page_id).await.map(|_| ())
+}
+
+/// A connection's place in a document room.
+pub struct Joined {
+    pub room: Arc<DocRoom>,
+    pub frames: broadcast::Receiver<DocFrame>,
+    /// What the server says first: its state vector and the awareness.
+    pub greeting: Vec<Arc<[u8]>>,
+}
+
+/// Opens the page's live document for someone who may edit it.
+pub async fn join(app: &Stoa, actor: &Actor, page_id: &str) -> Result<Joined> {
+    let (page, view) = {
+        let mut conn = app.store.read().await?;
+        load_page(&mut conn, actor, page_id).await?
+    };
+    let room = match app.docs.get(&doc_id(page_id)) {
+        Some(room) => room,
+        None => {
+            let _opening = app.docs.opening.lock().await;
+            match app.docs.get(&doc_id(page_id)) {
+                Some(room) => room,
+                None => open(app, &page, view.space.parent_id.clone()).await?,
+            }
+        }
+    };
+    let frames = room.frames.subscribe();
+    let state = room.state.lock().await;
+    let mut encoder = EncoderV1::new();
+    DefaultProtocol.start(&state.awareness, &mut encoder).map_err(internal)?;
+    drop(state);
+    Ok(Joined { room, frames, greeting: vec![Arc::from(encoder.to_vec())] })
+}
+
+fn internal(e: impl std::fmt::Display) -> CoreError {
+    CoreError::Internal(e.to_string())
+}
+
+/// Loads (or first creates) the document and opens its room here, bringing
+/// the text in line with the page if it was saved through the form since.
+async fn open(app: &Stoa, page: &PageRow, parent_id: Option<String>) -> Result<Arc<DocRoom>> {
+    let id = doc_id(&page.id);
+    let row = {
+        let mut conn = app.store.read().await?;
+        store::by_id(&mut conn, &id).await?
+    };
+    let row = match row {
+        Some(row) => row,
+        None => {
+            // The first text is the page's; written once, by whichever node
+            // gets there first, so the same words are never inserted twice.
+            let doc = yrs::Doc::new();
+            let text = doc.get_or_insert_text(TEXT);
+            text.insert(&mut doc.transact_mut(), 0, &page.body);
+            let snapshot = doc.transact().encode_state_as_update_v1(&StateVector::default());
+            let mut tx = app.store.begin().await?;
+            store::create(&mut tx, &id, &page.space_id, Some(&page.id), &snapshot, page.revision, app.now()).await?;
+            let row = store::by_id(&mut tx, &id).await?.ok_or(CoreError::NotFound)?;
+            stoa_store::commit(tx).await?;
+            row
+        }
+    };
+    let doc = yrs::Doc::new();
+    doc.get_or_insert_text(TEXT);
+    {
+        let mut txn = doc.transact_mut();
+        txn.apply_update(Update::decode_v1(&row.snapshot).map_err(internal)?).map_err(internal)?;
+    }
+    let room = Arc::new(DocRoom {
+        id: id.clone(),
+        space_id: page.space_id.clone(),
+        page_id: page.id.clone(),
+        parent_id,
+        state: Mutex::new(State {
+            awareness: Awareness::new(doc),
+            applied: row.snapshot_seq,
+            ahead: BTreeSet::new(),
+            snapshot_seq: row.snapshot_seq,
+        }),
+        frames: broadcast::Sender::new(CAPACITY),
+    });
+    catch_up(app, &room).await?;
+    if page.revision > row.base_revision {
+        merge_revision(app, &room, page, row.base_revision).await?;
+    }
+    app.docs.rooms.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), Arc::downgrade(&room));
+    tokio::spawn(watch(app.clone(), Arc::downgrade(&room), app.live.latest()));
+    // People editing on other nodes: they say who they are.
+    let query = Signal::AwareQuery { doc: id, node: app.node_id.to_string() };
+    if let Err(e) = app.store.signal(&serde_json::to_string(&query).unwrap_or_default()).await {
+        tracing::warn!(error = %e, "could not ask other nodes who is editing");
+    }
+    Ok(room)
+}
+
+/// Applies what other nodes wrote since this room's last update.
+async fn catch_up(app: &Stoa, room: &DocRoom) -> Result<()> {
+    loop {
+        let mut conn = app.store.read().await?;
+        let mut state = room.state.lock().await;
+        let row = store::by_id(&mut conn, &room.id).await?.ok_or(CoreError::NotFound)?;
+        if row.snapshot_seq > state.applied {
+            // Folded by another node past what this one has read: the
+            // snapshot holds it all (applying what is known is harmless).
+            let update = Update::decode_v1(&row.snapshot).map_err(internal)?;
+            state.awareness.doc().transact_mut().apply_update(update).map_err(internal)?;
+            state.applied = row.snapshot_seq;
+            state.ahead.retain(|s| *s > row.snapshot_seq);
+            room.publish(0, &Message::Sync(SyncMessage::Update(row.snapshot.clone())));
+        }
+        state.snapshot_seq = state.snapshot_seq.max(row.snapshot_seq);
+        let rows = store::updates_after(&mut conn, &room.id, state.applied, 500).await?;
+        let read = rows.len();
+        for r in rows {
+            if !state.ahead.remove(&r.seq) {
+                let update = Update::decode_v1(&r.body).map_err(internal)?;
+                state.awareness.doc().transact_mut().apply_update(update).map_err(internal)?;
+                room.publish(0, &Message::Sync(SyncMessage::Update(r.body)));
+            }
+            state.applied = r.seq;
+        }
+        if read < 500 {
+            return Ok(());
+        }
+    }
+}
+
+impl DocRoom {
+    fn publish(&self, from: u64, message: &Message) {
+        let _ = self.frames.send(DocFrame::Message { from, bytes: encode(message) });
+    }
+
+    /// The current text.
+    pub async fn text(&self) -> String {
+        let state = self.state.lock().await;
+        let doc = state.awareness.doc();
+        let text = doc.get_or_insert_text(TEXT);
+        text.get_string(&doc.transact())
+    }
+}
+
+/// What a connection's message asks for.
+pub enum Handled {
+    /// Send these back to the sender.
+    Reply(Vec<Arc<[u8]>>),
+    /// The message could not be read: the client should be disconnected.
+    Malformed,
+}
+
+/// Awareness client ids a connection has spoken for (removed when it goes).
+pub type Speaks = BTreeSet<yrs::block::ClientID>;
+
+/// Handles one binary message from connection `from` of `actor`.
+pub async fn handle(
+    app: &Stoa,
+    room: &DocRoom,
+    from: u64,
+    speaks: &mut Speaks,
+    actor: &Actor,
+    data: &[u8],
+) -> Result<Handled> {
+    let mut decoder = DecoderV1::new(Cursor::new(data));
+    let messages: std::result::Result<Vec<Message>, _> = MessageReader::new(&mut decoder).collect();
+    let Ok(messages) = messages else { return Ok(Handled::Malformed) };
+    let mut replies = Vec::new();
+    for message in messages {
+        match message {
+            Message::Sync(SyncMessage::SyncStep1(sv)) => {
+                let state = room.state.lock().await;
+                let update = state.awareness.doc().transact().encode_state_as_update_v1(&sv);
+                replies.push(encode(&Message::Sync(SyncMessage::SyncStep2(update))));
+            }
+            Message::Sync(SyncMessage::SyncStep2(bytes) | SyncMessage::Update(bytes)) => {
+                if !write(app, room, from, actor, bytes).await? {
+                    return Ok(Handled::Malformed);
+                }
+            }
+            Message::Awareness(update) => {
+                let bytes = update.encode_v1();
+                speaks.extend(update.clients.keys().copied());
+                room.state.lock().await.awareness.apply_update(update).map_err(internal)?;
+                room.publish(from, &Message::Awareness(AwarenessUpdate::decode_v1(&bytes).map_err(internal)?));
+                signal_awareness(app, room, &bytes).await;
+            }
+            Message::AwarenessQuery => {
+                let state = room.state.lock().await;
+                replies.push(encode(&Message::Awareness(state.awareness.update().map_err(internal)?)));
+            }
+            Message::Auth(_) | Message::Custom(..) => {}
+        }
+    }
+    Ok(Handled::Reply(replies))
+}
+
+/// Applies, stores and hands on an update; false when it is not a valid
+/// update.
+async fn write(app: &Stoa, room: &DocRoom, from: u64, actor: &Actor, bytes: Vec<u8>) -> Result<bool> {
+    let Ok(update) = Update::decode_v1(&bytes) else { return Ok(false) };
+    if update.is_empty() {
+        return Ok(true);
+    }
+    {
+        let state = room.state.lock().await;
+        if state.awareness.doc().transact_mut().apply_update(update).is_err() {
+            return Ok(false);
+        }
+    }
+    let seq = match persist(app, room, &bytes, actor.id()).await {
+        Ok(seq) => seq,
+        Err(e) => {
+            // Memory and disk disagree now: start afresh from the disk.
+            app.docs.forget(&room.id);
+            return Err(e);
+        }
+    };
+    room.publish(from, &Message::Sync(SyncMessage::Update(bytes)));
+    after_write(app, room, seq).await;
+    Ok(true)
+}
+
+async fn persist(app: &Stoa, room: &DocRoom, bytes: &[u8], user: Option<&str>) -> Result<i64> {
+    let mut tx = app.store.begin().await?;
+    let seq = store::append(&mut tx, &room.id, bytes, user, app.now()).await?;
+    stoa_store::commit(tx).await?;
+    Ok(seq)
+}
+
+/// Bookkeeping after this node wrote update `seq`: tells the other nodes,
+/// and folds the updates into the snapshot when there are many.
+async fn after_write(app: &Stoa, room: &DocRoom, seq: i64) {
+    let compact = {
+        let mut state = room.state.lock().await;
+        if seq == state.applied + 1 {
+            state.applied = seq;
+            loop {
+                let next = state.applied + 1;
+                if !state.ahead.remove(&next) {
+                    break;
+                }
+                state.applied = next;
+            }
+        } else if seq > state.applied {
+            state.ahead.insert(seq);
+        }
+        (state.applied - state.snapshot_seq > COMPACT_AFTER && state.ahead.is_empty()).then(|| {
+            (state.awareness.doc().transact().encode_state_as_update_v1(&StateVector::default()), state.applied)
+        })
+    };
+    let payload = serde_json::to_string(&Signal::Doc { doc: room.id.clone(), node: app.node_id.to_string() });
+    if let Err(e) = app.store.signal(&payload.unwrap_or_default()).await {
+        tracing::warn!(error = %e, "could not tell other nodes of a document update");
+    }
+    if let Some((snapshot, upto)) = compact {
+        let folded = async {
+            let mut tx = app.store.begin().await?;
+            let done = store::compact(&mut tx, &room.id, &snapshot, upto).await?;
+            stoa_store::commit(tx).await?;
+            Ok::<_, CoreError>(done)
+        };
+        match folded.await {
+            Ok(true) => room.state.lock().await.snapshot_seq = upto,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "could not compact a document"),
+        }
+    }
+}
+
+/// A connection goes: the awareness of the clients it spoke for goes too.
+pub async fn leave(app: &Stoa, room: &DocRoom, speaks: &Speaks) {
+    if speaks.is_empty() {
+        return;
+    }
+    let update = {
+        let mut state = room.state.lock().await;
+        for id in speaks {
+            state.awareness.remove_state(*id);
+        }
+        state.awareness.update_with_clients(speaks.iter().copied())
+    };
+    if let Ok(update) = update {
+        let bytes = update.encode_v1();
+        room.publish(0, &Message::Awareness(update));
+        signal_awareness(app, room, &bytes).await;
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "s", rename_all = "snake_case")]
+enum Signal {
+    /// A document has new updates in the database.
+    Doc { doc: String, node: String },
+    /// An awareness update (base64), from `node`.
+    Aware { doc: String, node: String, update: String },
+    /// `node` opened the document: the others say who is there.
+    AwareQuery { doc: String, node: String },
+}
+
+async fn signal_awareness(app: &Stoa, room: &DocRoom, bytes: &[u8]) {
+    let update = base64::engine::general_purpose::STANDARD.encode(bytes);
+    if update.len() > stoa_store::signals::MAX_BYTES - 200 {
+        return;
+    }
+    let signal = Signal::Aware { doc: room.id.clone(), node: app.node_id.to_string(), update };
+    if let Err(e) = app.store.signal(&serde_json::to_string(&signal).unwrap_or_default()).await {
+        tracing::warn!(error = %e, "could not tell other nodes of an awareness change");
+    }
+}
+
+/// Hands a signal from another node to the document room it is about, if
+/// it is open here. Returns whether the payload was a document signal.
+pub(crate) fn on_signal(app: &Stoa, payload: &str) -> bool {
+    let Ok(signal) = serde_json::from_str::<Signal>(payload) else {
+        return false;
+    };
+    match signal {
+        Signal::Doc { doc, node } => {
+            if node != *app.node_id
+                && let Some(room) = app.docs.get(&doc)
+            {
+                let app = app.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = catch_up(&app, &room).await {
+                        tracing::warn!(error = %e, "could not read another node's document updates");
+                    }
+                });
+            }
+        }
+        Signal::AwareQuery { doc, node } => {
+            if node != *app.node_id
+                && let Some(room) = app.docs.get(&doc)
+            {
+                let app = app.clone();
+                tokio::spawn(async move {
+                    let update = room.state.lock().await.awareness.update();
+                    if let Ok(update) = update
+                        && !update.clients.is_empty()
+                    {
+                        signal_awareness(&app, &room, &update.encode_v1()).await;
+                    }
+                });
+            }
+        }
+        Signal::Aware { doc, node, update } => {
+            if node != *app.node_id
+                && let Some(room) = app.docs.get(&doc)
+                && let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(update)
+                && let Ok(update) = AwarenessUpdate::decode_v1(&bytes)
+            {
+                tokio::spawn(async move {
+                    let applied = room.state.lock().await.awareness.apply_update(update.clone());
+                    if applied.is_ok() {
+                        room.publish(0, &Message::Awareness(update));
+                    }
+                });
+            }
+        }
+    }
+    true
+}
+
+/// Signals may have been lost: every open room reads the database again.
+pub(crate) fn on_missed(app: &Stoa) {
+    for room in app.docs.all() {
+        let app = app.clone();
+        tokio::spawn(async move {
+            if let Err(e) = catch_up(&app, &room).await {
+                tracing::warn!(error = %e, "could not catch a document up");
+            }
+        });
+    }
+}
+
+/// Kinds after which the people in a room are asked again.
+const RECHECK: [&str; 6] = [
+    kind::MEMBER_LEFT,
+    kind::MEMBER_REMOVED,
+    kind::MEMBER_ROLE_CHANGED,
+    kind::SPACE_UPDATED,
+    kind::FACILITATOR_SCOPED,
+    kind::WIKI_PAGE_CHANGED,
+];
+
+/// Follows the log for a room: membership changes (everyone is asked
+/// again) and revisions of the page saved elsewhere (brought into the
+/// text). Ends once nobody holds the room.
+async fn watch(app: Stoa, room: Weak<DocRoom>, mut cursor: i64) {
+    let mut wake = app.live.watch();
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        {
+            let Some(room) = room.upgrade() else { return };
+            let mut spaces = vec![room.space_id.clone()];
+            spaces.extend(room.parent_id.clone());
+            let read = async {
+                let mut conn = app.store.read().await?;
+                Ok::<_, CoreError>(
+                    events::in_spaces_or_kinds_after(&mut conn, &spaces, &[kind::ADMIN_USER_CHANGED], cursor, 200)
+                        .await?,
+                )
+            };
+            match read.await {
+                Ok(batch) => {
+                    let mut recheck = false;
+                    let mut revised = false;
+                    for e in &batch {
+                        recheck |= RECHECK.contains(&e.kind.as_str()) || e.kind == kind::ADMIN_USER_CHANGED;
+                        revised |= e.kind == kind::WIKI_PAGE_EDITED && e.subject_id.as_deref() == Some(&room.page_id);
+                        cursor = e.seq;
+                    }
+                    if recheck {
+                        let _ = room.frames.send(DocFrame::Recheck);
+                    }
+                    if revised && let Err(e) = follow_page(&app, &room).await {
+                        tracing::warn!(error = %e, "could not bring a document in line with its page");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "a document room could not read the event log"),
+            }
+        }
+        tokio::select! {
+            changed = wake.changed() => if changed.is_err() { return },
+            _ = tick.tick() => {}
+        }
+    }
+}
+
+/// A revision was saved: if it is newer than what the text is in step
+/// with (someone used the form), bring its words into the text.
+async fn follow_page(app: &Stoa, room: &DocRoom) -> Result<()> {
+    let (page, row) = {
+        let mut conn = app.store.read().await?;
+        let page = stoa_store::wiki::page_by_id(&mut conn, &room.page_id).await?.ok_or(CoreError::NotFound)?;
+        let row = store::by_id(&mut conn, &room.id).await?.ok_or(CoreError::NotFound)?;
+        (page, row)
+    };
+    if page.revision > row.base_revision {
+        merge_revision(app, room, &page, row.base_revision).await?;
+    }
+    Ok(())
+}
+
+/// Brings a revision saved through the form into the live text: merged
+/// with what was written live since revision `base` when the two touch
+/// different lines. When they overlap, the live text stays as it is (no
+/// keystroke is thrown away) and still counts from `base`, so saving it
+/// as a version meets the conflict and asks the saver to resolve it.
+async fn merge_revision(app: &Stoa, room: &DocRoom, page: &PageRow, base: i64) -> Result<()> {
+    let base_text = {
+        let mut conn = app.store.read().await?;
+        stoa_store::wiki::revision(&mut conn, &page.id, base).await?.map(|r| r.body)
+    };
+    merge_text(app, room, base_text.as_deref(), &page.body, page.revision).await
+}
+
+/// Merges `theirs` (revision `revision`, made from `base`) into the live
+/// text; see [`merge_revision`].
+async fn merge_text(app: &Stoa, room: &DocRoom, base: Option<&str>, theirs: &str, revision: i64) -> Result<()> {
+    let live = room.text().await;
+    let merged = match base {
+        Some(base) => stoa_domain::wiki::merge(base, &live, theirs),
+        None => stoa_domain::wiki::Merged::Clean(theirs.to_owned()),
+    };
+    match merged {
+        stoa_domain::wiki::Merged::Clean(text) => bring_in_line(app, room, &text, revision).await,
+        stoa_domain::wiki::Merged::Conflict => Ok(()),
+    }
+}
+
+/// Changes the live text into `target` (line by line, as one update from
+/// the server) and records that it is in step with `revision`.
+async fn bring_in_line(app: &Stoa, room: &DocRoom, target: &str, revision: i64) -> Result<()> {
+    let bytes = {
+        let state = room.state.lock().await;
+        let doc = state.awareness.doc();
+        let text = doc.get_or_insert_text(TEXT);
+        let mut txn = doc.transact_mut();
+        let current = text.get_string(&txn);
+        if current != target {
+            let diff = similar::TextDiff::from_lines(current.as_str(), target);
+            let (old, new) = (diff.old_slices(), diff.new_slices());
+            let mut offsets = Vec::with_capacity(old.len() + 1);
+            offsets.push(0usize);
+            for line in old {
+                offsets.push(offsets.last().copied().unwrap_or(0) + line.len());
+            }
+            // From the end, so earlier byte offsets stay valid.
+            for op in diff.ops().iter().rev() {
+                let (tag, old_range, new_range) = op.as_tag_tuple();
+                if tag == similar::DiffTag::Equal {
+                    continue;
+                }
+                let at = offsets[old_range.start];
+                let len = offsets[old_range.end] - at;
+                if len > 0 {
+                    text.remove_range(&mut txn, at as u32, len as u32);
+                }
+                let inserted: String = new[new_range].concat();
+                if !inserted.is_empty() {
+                    text.insert(&mut txn, at as u32, &inserted);
+                }
+            }
+        }
+        let bytes = txn.encode_update_v1();
+        drop(txn);
+        bytes
+    };
+    let update_is_empty = Update::decode_v1(&bytes).map(|u| u.is_empty()).unwrap_or(true);
+    if !update_is_empty {
+        let seq = persist(app, room, &bytes, None).await?;
+        room.publish(0, &Message::Sync(SyncMessage::Update(bytes)));
+        after_write(app, room, seq).await;
+    }
+    let mut tx = app.store.begin().await?;
+    store::set_base_revision(&mut tx, &room.id, revision).await?;
+    stoa_store::commit(tx).await?;
+    Ok(())
+}
+
+/// Saves the live text as a new revision of the page (with a summary),
+/// merged with any revision saved through the form since the text was last
+/// in step with the page.
+pub async fn save_version(app: &Stoa, actor: &Actor, page_id: &str, summary: &str) -> Result<crate::wiki::Saved> {
+    let (page, view, text, base) = {
+        let mut conn = app.store.read().await?;
+        let (page, view) = load_page(&mut conn, actor, page_id).await?;
+        let row = store::by_id(&mut conn, &doc_id(page_id)).await?;
+        drop(conn);
+        let (text, base) = match (app.docs.get(&doc_id(page_id)), row) {
+            (Some(room), Some(row)) => (room.text().await, row.base_revision),
+            (None, Some(row)) => (stored_text(app, &row).await?, row.base_revision),
+            (_, None) => (page.body.clone(), page.revision),
+        };
+        (page, view, text, base)
+    };
+    let saved = crate::wiki::save(
+        app,
+        actor,
+        &view.space.slug,
+        &page.slug,
+        base.clamp(1, page.revision),
+        crate::wiki::PageInput {
+            title: page.title.clone(),
+            body: text.clone(),
+            summary: summary.to_owned(),
+            parent: None,
+        },
+    )
+    .await?;
+    if let crate::wiki::Saved::Saved { revision, .. } = &saved {
+        let after = {
+            let mut conn = app.store.read().await?;
+            stoa_store::wiki::page_by_id(&mut conn, page_id).await?.ok_or(CoreError::NotFound)?
+        };
+        match app.docs.get(&doc_id(page_id)) {
+            // Words typed while saving stay: merged, from what was saved.
+            Some(room) => merge_text(app, &room, Some(&text), &after.body, *revision).await?,
+            None => {
+                let mut tx = app.store.begin().await?;
+                store::set_base_revision(&mut tx, &doc_id(page_id), *revision).await?;
+                stoa_store::commit(tx).await?;
+            }
+        }
+    }
+    Ok(saved)
+}
+
+/// The text of a stored document (snapshot and updates).
+async fn stored_text(app: &Stoa, row: &DocRow) -> Result<String> {
+    let doc = yrs::Doc::new();
+    let text = doc.get_or_insert_text(TEXT);
+    let mut conn = app.store.read().await?;
+    let mut txn = doc.transact_mut();
+    txn.apply_update(Update::decode_v1(&row.snapshot).map_err(internal)?).map_err(internal)?;
+    let mut after = row.snapshot_seq;
+    loop {
+        let rows = store::updates_after(&mut conn, &row.id, after, 500).await?;
+        let read = rows.len();
+        for r in rows {
+            txn.apply_update(Update::decode_v1(&r.body).map_err(internal)?).map_err(internal)?;
+            after = r.seq;
+        }
+        if read < 500 {
+            break;
+        }
+    }
+    Ok(text.get_string(&txn))
+}
+
+/// The live text of a page as stored, for someone who may edit it (`None`
+/// when nobody has opened it live yet).
+pub async fn live_text(app: &Stoa, actor: &Actor, page_id: &str) -> Result<Option<String>> {
+    let row = {
+        let mut conn = app.store.read().await?;
+        load_page(&mut conn, actor, page_id).await?;
+        store::by_id(&mut conn, &doc_id(page_id)).await?
+    };
+    match row {
+        Some(row) => Ok(Some(stored_text(app, &row).await?)),
+        None => Ok(None),
+    }
+}

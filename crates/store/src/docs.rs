@@ -1,0 +1,119 @@
+//! Shared documents edited live: a snapshot and the updates after it.
+//! The bytes are Yjs updates; the store does not look inside them.
+
+use sqlx::AnyConnection;
+
+use crate::{Result, dialect};
+
+/// A document's row, without its updates.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DocRow {
+    pub id: String,
+    pub space_id: String,
+    pub page_id: Option<String>,
+    pub snapshot: Vec<u8>,
+    pub snapshot_seq: i64,
+    pub base_revision: i64,
+    pub updated_at: i64,
+}
+
+/// One update as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UpdateRow {
+    pub seq: i64,
+    pub body: Vec<u8>,
+}
+
+pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<DocRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, space_id, page_id, snapshot, snapshot_seq, base_revision, updated_at FROM docs WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Creates a document unless it exists; returns whether it was created.
+pub async fn create(
+    conn: &mut AnyConnection,
+    id: &str,
+    space_id: &str,
+    page_id: Option<&str>,
+    snapshot: &[u8],
+    base_revision: i64,
+    now: i64,
+) -> Result<bool> {
+    dialect::lock(conn, &format!("doc:{id}")).await?;
+    let done = sqlx::query(
+        "INSERT INTO docs (id, space_id, page_id, snapshot, snapshot_seq, base_revision, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 0, $5, $6, $6) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(space_id)
+    .bind(page_id)
+    .bind(snapshot)
+    .bind(base_revision)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Appends an update and returns its `seq` (dense per document).
+pub async fn append(
+    conn: &mut AnyConnection,
+    doc_id: &str,
+    body: &[u8],
+    user_id: Option<&str>,
+    now: i64,
+) -> Result<i64> {
+    dialect::lock(conn, &format!("doc:{doc_id}")).await?;
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO doc_updates (doc_id, seq, body, user_id, created_at)
+         SELECT $1, COALESCE(MAX(seq), (SELECT snapshot_seq FROM docs WHERE id = $1)) + 1, $2, $3, $4
+         FROM doc_updates WHERE doc_id = $1
+         RETURNING seq",
+    )
+    .bind(doc_id)
+    .bind(body)
+    .bind(user_id)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE docs SET updated_at = $2 WHERE id = $1").bind(doc_id).bind(now).execute(conn).await?;
+    Ok(seq)
+}
+
+/// Up to `limit` updates after `seq`, oldest first.
+pub async fn updates_after(conn: &mut AnyConnection, doc_id: &str, seq: i64, limit: i64) -> Result<Vec<UpdateRow>> {
+    Ok(sqlx::query_as("SELECT seq, body FROM doc_updates WHERE doc_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
+        .bind(doc_id)
+        .bind(seq)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Replaces the snapshot with `snapshot`, which holds every update up to
+/// `seq`, and drops those updates. Does nothing if a newer snapshot is
+/// already there.
+pub async fn compact(conn: &mut AnyConnection, doc_id: &str, snapshot: &[u8], seq: i64) -> Result<bool> {
+    dialect::lock(conn, &format!("doc:{doc_id}")).await?;
+    let done = sqlx::query("UPDATE docs SET snapshot = $2, snapshot_seq = $3 WHERE id = $1 AND snapshot_seq < $3")
+        .bind(doc_id)
+        .bind(snapshot)
+        .bind(seq)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM doc_updates WHERE doc_id = $1 AND seq <= $2").bind(doc_id).bind(seq).execute(conn).await?;
+    Ok(true)
+}
+
+/// Records that the text is in step with wiki revision `revision`.
+pub async fn set_base_revision(conn: &mut AnyConnection, doc_id: &str, revision: i64) -> Result<()> {
+    sqlx::query("UPDATE docs SET base_revision = $2 WHERE id = $1").bind(doc_id).bind(revision).execute(conn).await?;
+    Ok(())
+}
