@@ -9,6 +9,9 @@
 // server and runs this). Screenshots go to $STOA_ARTIFACTS.
 
 import { chromium } from 'playwright-core';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import WebSocket from 'ws';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -207,6 +210,52 @@ try {
   await bob.goto(`${base}/s/rust-guild/wiki/getting-started/diff?from=1&to=2`);
   await check(bob, 'wiki diff');
 
+  // Bob edits the page live in the browser while a Node Yjs client (as
+  // Ana) edits it too, goes offline, writes, and comes back: all converge.
+  await bob.goto(`${base}/s/rust-guild/wiki/getting-started/live`);
+  const editorUp = await bob.waitForSelector('.cm-content', { timeout: 10000 }).then(() => true, () => false);
+  expect(editorUp, 'the live editor opens');
+  const pageId = await bob.getAttribute('[data-coedit]', 'data-page-id');
+  const session = (await ana.context().cookies()).find((c) => c.name === 'stoa_session').value;
+  const ydoc = new Y.Doc();
+  const ytext = ydoc.getText('body');
+  const provider = new WebsocketProvider(base.replace(/^http/, 'ws') + '/yjs', `wiki-${pageId}`, ydoc, {
+    WebSocketPolyfill: class extends WebSocket {
+      constructor(url, protocols) { super(url, protocols, { headers: { cookie: `stoa_session=${session}`, origin: base } }); }
+    },
+    disableBc: true,
+  });
+  provider.awareness.setLocalStateField('user', { name: 'Ana in Node', color: '#047857' });
+  const waitFor = async (condition, ms = 10000) => {
+    for (const start = Date.now(); Date.now() - start < ms;) {
+      if (await condition()) return true;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return false;
+  };
+  const browserText = () => bob.locator('.cm-content').innerText();
+  expect(await waitFor(() => provider.synced), 'the Node client syncs');
+  await bob.click('.cm-content');
+  await bob.keyboard.press('Control+End');
+  await bob.keyboard.type(' Bob types in the browser.');
+  ytext.insert(0, 'Node writes first. ');
+  expect(await waitFor(async () => ytext.toString().includes('Bob types in the browser.') &&
+    (await browserText()).includes('Node writes first.')), 'browser and Node see each other\'s edits');
+  expect(await waitFor(async () => (await bob.locator('[data-coedit-people]').innerText()).includes('Ana in Node')),
+    'the browser shows who else is editing (awareness)');
+  provider.disconnect();
+  ytext.insert(ytext.length, ' Written offline in Node.');
+  await bob.keyboard.type(' And more from Bob.');
+  provider.connect();
+  const liveText = () => bob.evaluate((id) => fetch(`/api/v1/wiki-pages/${id}/live`).then((r) => r.json()).then((j) => j.text), pageId);
+  expect(await waitFor(async () => {
+    const server = await liveText();
+    return server === ytext.toString() && server.includes('Written offline in Node.') && server.includes('And more from Bob.') &&
+      (await browserText()).includes('Written offline in Node.');
+  }), 'the offline edit merges and every replica converges');
+  await check(bob, 'live editor');
+  provider.destroy();
+
   // Search finds the thread (the index follows within a second), and a new
   // thread's title brings up what may already answer it.
   let found = 0;
@@ -304,3 +353,5 @@ if (failures.length) {
   process.exit(1);
 }
 console.log(`journey passed; axe found no serious or critical violations on ${checked.size} pages`);
+// A closed Yjs connection may leave a socket lingering; nothing is left to wait for.
+process.exit(0);

@@ -104,6 +104,15 @@ impl AppState {
     }
 }
 
+/// The live editor's page only: as [`CONTENT_SECURITY_POLICY`], but the
+/// editor (CodeMirror) writes its own `<style>` element and colours each
+/// collaborator's cursor with a `style` attribute. Scripts stay our own, and
+/// the page shows no HTML anyone wrote (the text is in the editor as text,
+/// titles and names are escaped), so nobody else can put a style there.
+pub const LIVE_EDITOR_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' https: data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+     frame-ancestors 'none'; form-action 'self'";
+
 /// The Content-Security-Policy of every response: our own scripts, styles
 /// and fonts only; images may come from https (Markdown embeds them).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \

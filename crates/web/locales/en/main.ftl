@@ -1180,3 +1180,15 @@ chat-edit = Edit message
 chat-delete-confirm = Delete this message for everyone?
 chat-typing = { $names } is typing…
 chat-gone = You can no longer take part in this chat.
+
+## Live editing
+wiki-edit-live = Edit together
+wiki-live-help = Everyone on this page writes in the same text, and sees the others' cursors. Nothing is lost if you close the page: the text is kept as it is typed. Save a version to add it to the page's history.
+wiki-live-people = Writing now
+wiki-live-online = Connected: changes are shared as you type
+wiki-live-offline = Not connected: keep writing, your changes are shared when the connection is back
+wiki-live-save = Save as a version
+wiki-live-saved = Saved as a new version.
+wiki-live-conflict = Someone saved the page through the plain editor with changes to the same lines. The live text is kept; open the plain editor to combine the two.
+wiki-live-plain = Plain editor
+wiki-live-noscript = Live editing needs JavaScript. This is the live text as it stands; you can save it as a version, or use the plain editor.

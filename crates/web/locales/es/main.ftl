@@ -1186,3 +1186,15 @@ chat-edit = Editar mensaje
 chat-delete-confirm = ¿Eliminar este mensaje para todos?
 chat-typing = { $names } está escribiendo…
 chat-gone = Ya no puedes participar en este chat.
+
+## Live editing
+wiki-edit-live = Editar juntos
+wiki-live-help = Todos en esta página escriben en el mismo texto y ven los cursores de los demás. No se pierde nada si cierras la página: el texto se guarda mientras se escribe. Guarda una versión para añadirla al historial de la página.
+wiki-live-people = Escribiendo ahora
+wiki-live-online = Conectado: los cambios se comparten mientras escribes
+wiki-live-offline = Sin conexión: sigue escribiendo, tus cambios se compartirán cuando vuelva la conexión
+wiki-live-save = Guardar como versión
+wiki-live-saved = Guardado como nueva versión.
+wiki-live-conflict = Alguien guardó la página con el editor simple cambiando las mismas líneas. El texto en vivo se conserva; abre el editor simple para combinar ambos.
+wiki-live-plain = Editor simple
+wiki-live-noscript = La edición en vivo necesita JavaScript. Este es el texto en vivo tal como está; puedes guardarlo como versión o usar el editor simple.

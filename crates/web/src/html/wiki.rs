@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/s/{slug}/changes", get(changes))
         .route("/s/{slug}/wiki/{page}", get(show))
         .route("/s/{slug}/wiki/{page}/edit", get(edit_form).post(save))
+        .route("/s/{slug}/wiki/{page}/live", get(live_form).post(live_save))
         .route("/s/{slug}/wiki/{page}/history", get(history))
         .route("/s/{slug}/wiki/{page}/rev/{n}", get(revision))
         .route("/s/{slug}/wiki/{page}/diff", get(diff))
@@ -530,5 +531,82 @@ async fn changes(
     match wiki::recent_changes(&state.app, &ctx.actor(), &slug, q.page.unwrap_or(1)).await {
         Ok(rc) => page(&ChangesPage { ctx, rc }),
         Err(e) => errors::for_get(&ctx, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "wiki_live.html")]
+struct LivePage {
+    ctx: PageCtx,
+    space: SpaceSummary,
+    page: stoa_core::wiki::Page,
+    /// The live text as stored, for the page without JavaScript.
+    text: String,
+    outcome: Option<String>,
+}
+
+/// Editing a page together: the live editor (with JavaScript), the live
+/// text and a form to save it as a version (without).
+async fn live_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((slug, address)): Path<(String, String)>,
+) -> Response {
+    match live_view(&state, &ctx, &slug, &address).await {
+        Ok((space, found, text)) => {
+            let mut response = page(&LivePage { ctx, space, page: found, text, outcome: None });
+            response.headers_mut().insert(
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                axum::http::HeaderValue::from_static(crate::LIVE_EDITOR_CSP),
+            );
+            response
+        }
+        Err(e) => errors::for_get(&ctx, e),
+    }
+}
+
+async fn live_view(
+    state: &AppState,
+    ctx: &PageCtx,
+    slug: &str,
+    page: &str,
+) -> Result<(SpaceSummary, stoa_core::wiki::Page, String), CoreError> {
+    let view = wiki::page(&state.app, &ctx.actor(), slug, page).await?;
+    let p = view.page.ok_or(CoreError::NotFound)?;
+    if !view.rights.edit {
+        return Err(if ctx.user.is_none() { CoreError::SignInRequired } else { CoreError::Forbidden });
+    }
+    let text = stoa_core::coedit::live_text(&state.app, &ctx.actor(), &p.id).await?.unwrap_or_else(|| p.body.clone());
+    Ok((view.space, p, text))
+}
+
+#[derive(Deserialize)]
+struct LiveSaveForm {
+    #[serde(default)]
+    summary: String,
+}
+
+async fn live_save(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((slug, page)): Path<(String, String)>,
+    Form(form): Form<LiveSaveForm>,
+) -> Response {
+    let (space, p, _) = match live_view(&state, &ctx, &slug, &page).await {
+        Ok(found) => found,
+        Err(e) => return errors::render_error(&ctx, e),
+    };
+    match stoa_core::coedit::save_version(&state.app, &ctx.actor(), &p.id, &form.summary).await {
+        Ok(Saved::Saved { slug: page_slug, .. }) => {
+            Redirect::to(&format!("/s/{}/wiki/{}", space.slug, percent_encode_path(&page_slug))).into_response()
+        }
+        Ok(Saved::Conflict(_)) => match live_view(&state, &ctx, &slug, &page).await {
+            Ok((space, page, text)) => {
+                let outcome = Some(ctx.t("wiki-live-conflict"));
+                render(StatusCode::CONFLICT, &LivePage { ctx, space, page, text, outcome })
+            }
+            Err(e) => errors::render_error(&ctx, e),
+        },
+        Err(e) => errors::render_error(&ctx, e),
     }
 }

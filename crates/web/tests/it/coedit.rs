@@ -198,6 +198,33 @@ async fn only_editors_open_a_document_and_a_removed_member_is_cut_off() {
     assert_eq!(closed, Some(4403), "closed as no longer allowed");
 }
 
+#[tokio::test]
+async fn the_live_editor_page_works_without_javascript() {
+    let app = crate::spawn_app().await;
+    let (ana, boris, page) = circle_with_page(&app).await;
+    let r = boris.get("/s/circle/wiki/plan/live").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let csp = r.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(csp.contains("script-src 'self';"), "scripts stay our own: {csp}");
+    let html = r.text().await.expect("html");
+    assert!(
+        html.contains(&format!("data-page-id=\"{page}\"")) && html.contains("Start here."),
+        "the live text, readable"
+    );
+    let r = boris.post_form("/s/circle/wiki/plan/live", &[("summary", "as it stands")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, revisions) = ana.api_get("/spaces/circle/wiki/plan/revisions").await;
+    assert!(revisions.as_array().is_some_and(|r| !r.is_empty()));
+    // The same page refuses outsiders as the plain editor does.
+    let cleo = app.person("cleo").await;
+    assert_eq!(cleo.get("/s/circle/wiki/plan/live").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(cleo.post_form("/s/circle/wiki/plan/live", &[("summary", "x")]).await.status(), StatusCode::FORBIDDEN);
+    // Every other page keeps inline styles out.
+    let r = boris.get("/s/circle/wiki/plan").await;
+    let csp = r.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+}
+
 /// For the tests of other modules: a page and two people to co-edit it.
 pub async fn circle_with_page(app: &TestApp) -> (Visitor, Visitor, String) {
     let ana = app.person("ana").await;
