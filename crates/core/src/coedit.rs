@@ -225,10 +225,15 @@ async fn open(app: &Stoa, page: &PageRow, parent_id: Option<String>) -> Result<A
 }
 
 /// Applies what other nodes wrote since this room's last update.
+///
+/// The updates are read before the snapshot: compaction replaces the
+/// snapshot and deletes the updates it holds in one transaction, so any
+/// update missing from the read is in the snapshot read after it.
 async fn catch_up(app: &Stoa, room: &DocRoom) -> Result<()> {
     loop {
         let mut conn = app.store.read().await?;
         let mut state = room.state.lock().await;
+        let rows = store::updates_after(&mut conn, &room.id, state.applied, 500).await?;
         let row = store::by_id(&mut conn, &room.id).await?.ok_or(CoreError::NotFound)?;
         if row.snapshot_seq > state.applied {
             // Folded by another node past what this one has read: the
@@ -240,9 +245,11 @@ async fn catch_up(app: &Stoa, room: &DocRoom) -> Result<()> {
             room.publish(0, &Message::Sync(SyncMessage::Update(row.snapshot.clone())));
         }
         state.snapshot_seq = state.snapshot_seq.max(row.snapshot_seq);
-        let rows = store::updates_after(&mut conn, &room.id, state.applied, 500).await?;
         let read = rows.len();
         for r in rows {
+            if r.seq <= state.applied {
+                continue;
+            }
             if !state.ahead.remove(&r.seq) {
                 let update = Update::decode_v1(&r.body).map_err(internal)?;
                 state.awareness.doc().transact_mut().apply_update(update).map_err(internal)?;
@@ -695,26 +702,34 @@ pub async fn save_version(app: &Stoa, actor: &Actor, page_id: &str, summary: &st
     Ok(saved)
 }
 
-/// The text of a stored document (snapshot and updates).
+/// The text of a stored document (snapshot and updates). Read again if
+/// the document was compacted meanwhile (updates it read past may be gone).
 async fn stored_text(app: &Stoa, row: &DocRow) -> Result<String> {
-    let doc = yrs::Doc::new();
-    let text = doc.get_or_insert_text(TEXT);
     let mut conn = app.store.read().await?;
-    let mut txn = doc.transact_mut();
-    txn.apply_update(Update::decode_v1(&row.snapshot).map_err(internal)?).map_err(internal)?;
-    let mut after = row.snapshot_seq;
+    let mut row = row.clone();
     loop {
-        let rows = store::updates_after(&mut conn, &row.id, after, 500).await?;
-        let read = rows.len();
-        for r in rows {
-            txn.apply_update(Update::decode_v1(&r.body).map_err(internal)?).map_err(internal)?;
-            after = r.seq;
+        let doc = yrs::Doc::new();
+        let text = doc.get_or_insert_text(TEXT);
+        let mut txn = doc.transact_mut();
+        txn.apply_update(Update::decode_v1(&row.snapshot).map_err(internal)?).map_err(internal)?;
+        let mut after = row.snapshot_seq;
+        loop {
+            let rows = store::updates_after(&mut conn, &row.id, after, 500).await?;
+            let read = rows.len();
+            for r in rows {
+                txn.apply_update(Update::decode_v1(&r.body).map_err(internal)?).map_err(internal)?;
+                after = r.seq;
+            }
+            if read < 500 {
+                break;
+            }
         }
-        if read < 500 {
-            break;
+        let now = store::by_id(&mut conn, &row.id).await?.ok_or(CoreError::NotFound)?;
+        if now.snapshot_seq == row.snapshot_seq {
+            return Ok(text.get_string(&txn));
         }
+        row = now;
     }
-    Ok(text.get_string(&txn))
 }
 
 /// The live text of a page as stored, for someone who may edit it (`None`

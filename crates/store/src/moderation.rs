@@ -192,7 +192,7 @@ pub async fn hidden_posts(conn: &mut AnyConnection, space_ids: &[String], limit:
 }
 
 /// The newest events that are moderators' or admins' actions, newest first:
-/// events of `kinds`, and deletions of other people's posts (`post.deleted`
+/// events of `kinds`, and deletions of other people's posts and chat messages (`post.deleted`, `chat.deleted`
 /// written with `"by_moderator":true`). With `space_ids`, only events in
 /// those spaces; without, every event, the instance-wide ones included.
 pub async fn audit_events(
@@ -214,7 +214,7 @@ pub async fn audit_events(
     let sql = format!(
         "SELECT seq, occurred_at, actor_id, kind, space_id, subject_id, data FROM events
          WHERE seq < $1 AND (kind IN ({kinds_in})
-               OR (kind = 'post.deleted' AND data LIKE '%\"by_moderator\":true%')) {spaces}
+               OR (kind IN ('post.deleted', 'chat.deleted') AND data LIKE '%\"by_moderator\":true%')) {spaces}
          ORDER BY seq DESC LIMIT $2"
     );
     let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(before_seq.unwrap_or(i64::MAX)).bind(limit);

@@ -1114,6 +1114,7 @@ audit-post-flags_dismissed = { $actor } dismissed the flags on a post
 audit-post-author_warned = { $actor } warned the author of a post
 audit-post-flagged = { $actor } flagged a post
 audit-post-deleted = { $actor } deleted someone else's post
+audit-chat-deleted = { $actor } deleted someone else's chat message
 audit-post-endorsed = { $actor } endorsed an answer
 audit-thread-state_changed = { $actor } changed a thread's state
 audit-thread-moved = { $actor } moved a thread

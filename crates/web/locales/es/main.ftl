@@ -1120,6 +1120,7 @@ audit-post-flags_dismissed = { $actor } descartó las denuncias de una publicaci
 audit-post-author_warned = { $actor } advirtió al autor de una publicación
 audit-post-flagged = { $actor } denunció una publicación
 audit-post-deleted = { $actor } borró la publicación de otra persona
+audit-chat-deleted = { $actor } eliminó un mensaje de chat de otra persona
 audit-post-endorsed = { $actor } respaldó una respuesta
 audit-thread-state_changed = { $actor } cambió el estado de un hilo
 audit-thread-moved = { $actor } movió un hilo

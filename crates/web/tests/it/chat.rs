@@ -157,6 +157,11 @@ async fn members_chat_live_with_history_edits_deletes_presence_and_typing() {
     assert_eq!(live["message"]["body_html"], "", "a deleted message's words are gone");
     let (status, _) = ana.api_send(Method::DELETE, &format!("/chat/{his}"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "deleted once");
+    // A moderator's deletion is in the audit log (Ana, the first account, is the admin).
+    let (_, audit) = ana.api_get("/admin/audit").await;
+    let actions: Vec<&str> =
+        audit["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions.iter().filter(|a| **a == "chat.deleted").count(), 1, "{audit}");
 
     // Boris goes away; Ana sees one person left.
     drop(bs);

@@ -117,6 +117,11 @@ async fn no_form_answers_500_to_odd_input() {
         "/settings/avatar".to_owned(),
         "/settings/avatar/remove".to_owned(),
         "/blog/start".to_owned(),
+        format!("/s/{slug}/chat"),
+        format!("/s/{slug}/chat/%00/edit"),
+        format!("/s/{slug}/chat/%00/delete"),
+        format!("/s/{slug}/wiki/nothing/live"),
+        "/s/%00/wiki/%00/live".to_owned(),
     ];
     let garbage: Vec<Vec<(&str, String)>> = vec![
         vec![],
