@@ -256,18 +256,24 @@ text_newtype!(
     PostBody
 );
 
+/// Markdown written by someone: control characters (but newlines) gone,
+/// not blank, at most `max` characters.
+fn markdown_text(raw: &str, max: usize) -> Result<String, Invalid> {
+    let cleaned = without_controls(raw);
+    if cleaned.trim().is_empty() {
+        return Err(Invalid::Empty);
+    }
+    if cleaned.chars().count() > max {
+        return Err(Invalid::TooLong { max });
+    }
+    Ok(cleaned)
+}
+
 impl PostBody {
     pub const MAX: usize = 50_000;
 
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let cleaned = without_controls(raw);
-        if cleaned.trim().is_empty() {
-            return Err(Invalid::Empty);
-        }
-        if cleaned.chars().count() > Self::MAX {
-            return Err(Invalid::TooLong { max: Self::MAX });
-        }
-        Ok(Self(cleaned.trim_end().to_owned()))
+        markdown_text(raw, Self::MAX).map(|text| Self(text.trim_end().to_owned()))
     }
 }
 
@@ -280,14 +286,7 @@ impl ChatBody {
     pub const MAX: usize = 4_000;
 
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let cleaned = without_controls(raw);
-        if cleaned.trim().is_empty() {
-            return Err(Invalid::Empty);
-        }
-        if cleaned.chars().count() > Self::MAX {
-            return Err(Invalid::TooLong { max: Self::MAX });
-        }
-        Ok(Self(cleaned.trim().to_owned()))
+        markdown_text(raw, Self::MAX).map(|text| Self(text.trim().to_owned()))
     }
 }
 

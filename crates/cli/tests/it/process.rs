@@ -346,20 +346,40 @@ async fn serve_with(mut command: Command) -> (Child, String) {
     (child, addr)
 }
 
+/// Creates a community through the API.
+async fn community(http: &reqwest::Client, csrf: &str, base: &str, name: &str, visibility: &str, join_policy: &str) {
+    let r = http
+        .post(format!("{base}/api/v1/spaces"))
+        .header("x-csrf-token", csrf)
+        .json(&serde_json::json!({"kind": "community", "name": name, "visibility": visibility, "join_policy": join_policy}))
+        .send()
+        .await
+        .expect("create space");
+    assert_eq!(r.status(), 201);
+}
+
+/// Signs `username` in (after a restart) and returns their client.
+async fn sign_in(base: &str, username: &str) -> reqwest::Client {
+    let http = client();
+    let page = http.get(format!("{base}/signin")).send().await.expect("GET /signin");
+    let csrf = csrf_from(&page).expect("a CSRF cookie");
+    let r = http
+        .post(format!("{base}/signin"))
+        .form(&[("_csrf", csrf.as_str()), ("login", username), ("password", "a long enough password")])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(r.status(), 303);
+    http
+}
+
 #[tokio::test]
 async fn acknowledged_chat_messages_survive_kill_9_mid_conversation() {
     let instance = Instance::new().await;
     let (mut server, base) = instance.serve().await;
     let (http, csrf) = sign_up(&base, "ana").await;
     let api = |path: &str| format!("{base}/api/v1{path}");
-    let r = http
-        .post(api("/spaces"))
-        .header("x-csrf-token", &csrf)
-        .json(&serde_json::json!({"kind": "community", "name": "Durable", "visibility": "members", "join_policy": "invite"}))
-        .send()
-        .await
-        .expect("create space");
-    assert_eq!(r.status(), 201);
+    community(&http, &csrf, &base, "Durable", "members", "invite").await;
 
     // Forty messages at once; the server is killed as soon as twenty have
     // been acknowledged, with the others still on their way.
@@ -394,16 +414,7 @@ async fn acknowledged_chat_messages_survive_kill_9_mid_conversation() {
     }
 
     let (_server, base) = instance.serve().await;
-    let http = client();
-    let page = http.get(format!("{base}/signin")).send().await.expect("GET /signin");
-    let csrf = csrf_from(&page).expect("a CSRF cookie");
-    let r = http
-        .post(format!("{base}/signin"))
-        .form(&[("_csrf", csrf.as_str()), ("login", "ana"), ("password", "a long enough password")])
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(r.status(), 303);
+    let http = sign_in(&base, "ana").await;
     let r = http.get(format!("{base}/api/v1/spaces/durable/chat")).send().await.expect("read after restart");
     assert_eq!(r.status(), 200);
     let page: serde_json::Value = r.json().await.expect("json");
@@ -462,14 +473,7 @@ async fn co_editing_and_chat_survive_kill_9() {
     let (ana, csrf, ana_session) = person(&base, "ana").await;
     let (boris, boris_csrf, boris_session) = person(&base, "boris").await;
     let api = |path: &str| format!("{base}/api/v1{path}");
-    let r = ana
-        .post(api("/spaces"))
-        .header("x-csrf-token", &csrf)
-        .json(&serde_json::json!({"kind": "community", "name": "Durable", "visibility": "members", "join_policy": "open"}))
-        .send()
-        .await
-        .expect("create space");
-    assert_eq!(r.status(), 201);
+    community(&ana, &csrf, &base, "Durable", "members", "open").await;
     let r = boris.post(api("/spaces/durable/join")).header("x-csrf-token", &boris_csrf).send().await.expect("join");
     assert!(r.status().is_success());
     let r = ana
@@ -526,21 +530,7 @@ async fn co_editing_and_chat_survive_kill_9() {
     assert!(!acknowledged.is_empty(), "some chat messages were acknowledged before the kill");
 
     let (_server, base) = instance.serve().await;
-    let (ana, _, _) = {
-        // A fresh session: the old cookie's session is in the database, but
-        // signing in again is what a person would do.
-        let http = client();
-        let page = http.get(format!("{base}/signin")).send().await.expect("GET /signin");
-        let csrf = csrf_from(&page).expect("csrf");
-        let r = http
-            .post(format!("{base}/signin"))
-            .form(&[("_csrf", csrf.as_str()), ("login", "ana"), ("password", "a long enough password")])
-            .send()
-            .await
-            .expect("sign in");
-        assert_eq!(r.status(), 303);
-        (http, csrf, ())
-    };
+    let ana = sign_in(&base, "ana").await;
     let api = |path: &str| format!("{base}/api/v1{path}");
     let live: serde_json::Value =
         ana.get(api(&format!("/wiki-pages/{page_id}/live"))).send().await.expect("live").json().await.expect("json");
