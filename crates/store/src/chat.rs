@@ -169,28 +169,27 @@ pub async fn depart(conn: &mut AnyConnection, space_id: &str, user_id: &str, nod
 
 /// `(user id, username, display name)` of who has the room open on a node
 /// alive at `now`, longest-present first, at most `limit`; and how many in
-/// all.
+/// all. One statement reads both, so the list and the count always agree
+/// (two statements could see someone arrive in between).
 pub async fn present(
     conn: &mut AnyConnection,
     space_id: &str,
     now: i64,
     limit: i64,
 ) -> Result<(Vec<(String, String, String)>, i64)> {
-    let alive = "FROM presence p JOIN live_nodes n ON n.node_id = p.node_id AND n.alive_until >= $2
-                 JOIN users u ON u.id = p.user_id WHERE p.space_id = $1";
-    let people = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT u.id, u.username, u.display_name {alive}
-         GROUP BY u.id, u.username, u.display_name ORDER BY MIN(p.since), u.username LIMIT $3"
-    )))
+    // The window counts the groups (people) before LIMIT keeps the first few.
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT u.id, u.username, u.display_name, COUNT(*) OVER ()
+         FROM presence p JOIN live_nodes n ON n.node_id = p.node_id AND n.alive_until >= $2
+         JOIN users u ON u.id = p.user_id WHERE p.space_id = $1
+         GROUP BY u.id, u.username, u.display_name ORDER BY MIN(p.since), u.username LIMIT $3",
+    )
     .bind(space_id)
     .bind(now)
     .bind(limit)
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
-    let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(DISTINCT p.user_id) {alive}")))
-        .bind(space_id)
-        .bind(now)
-        .fetch_one(conn)
-        .await?;
+    let count = rows.first().map_or(0, |r| r.3);
+    let people = rows.into_iter().map(|(id, username, name, _)| (id, username, name)).collect();
     Ok((people, count))
 }
