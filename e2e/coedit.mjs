@@ -1,12 +1,14 @@
-// Co-editing a wiki page with Stoa from Node, with the real npm `yjs` and
-// `y-websocket` packages: two clients (on one node, or one on each of two
-// nodes) write at once, see each other's names (awareness), and converge,
-// also after one of them edits offline and reconnects.
+// Co-editing a document with Stoa from Node (a wiki page, or an event's
+// shared notes), with the real npm `yjs` and `y-websocket` packages: two
+// clients (on one node, or one on each of two nodes) write at once, see
+// each other's names (awareness), and converge, also after one of them
+// edits offline and reconnects.
 //
 // Environment: STOA_URL (and STOA_URL_B for the second client's node),
-// STOA_PAGE (the page id), STOA_COOKIE_A and STOA_COOKIE_B (session
-// cookies), STOA_INITIAL (the page's text before). Prints the final text
-// as JSON; exits non-zero with a message when something does not hold.
+// STOA_ROOM (the document: `wiki-{page id}` or `event-{event id}`),
+// STOA_COOKIE_A and STOA_COOKIE_B (session cookies), STOA_INITIAL (the
+// text before). Prints the final text as JSON; exits non-zero with a
+// message when something does not hold.
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
@@ -16,7 +18,7 @@ const env = (name) => {
   if (value === undefined) throw new Error(`${name} is not set`);
   return value;
 };
-const page = env('STOA_PAGE');
+const room = env('STOA_ROOM');
 const initial = env('STOA_INITIAL');
 
 // A WebSocket that carries the person's session cookie and this site's
@@ -31,7 +33,7 @@ function socketFor(origin, cookie) {
 
 function client(name, base, cookie) {
   const doc = new Y.Doc();
-  const provider = new WebsocketProvider(base.replace(/^http/, 'ws') + '/yjs', `wiki-${page}`, doc, {
+  const provider = new WebsocketProvider(base.replace(/^http/, 'ws') + '/yjs', room, doc, {
     WebSocketPolyfill: socketFor(base, cookie),
     disableBc: true,
   });

@@ -305,6 +305,45 @@ try {
     await check(ana, label);
   }
 
+  // Events: Ana schedules a session (a hostile title and description), Bob
+  // says he comes, writes in the shared notes in the live room, and Ana
+  // turns the notes into a wiki page.
+  await ana.goto(`${base}/s/rust-guild/events`);
+  await check(ana, 'events');
+  await ana.fill('#e-title', `Pairing session ${XSS.img}`);
+  const soon = await ana.evaluate(() => {
+    const at = new Date(Date.now() + 10 * 60000);
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  });
+  await ana.fill('#e-starts', soon);
+  await ana.fill('#e-description', `Bring code. ${hostile}`);
+  await ana.click('form[action$="/events"] button[type=submit]');
+  await ana.waitForURL(/\/events\/[0-9A-Za-z]+$/);
+  const eventUrl = ana.url();
+  const eventId = eventUrl.split('/').pop();
+  expect(await ana.locator('.badge-event-live').count() >= 1, 'an event starting in ten minutes is live');
+  await check(ana, 'event');
+  await bob.goto(eventUrl);
+  await bob.click('.rsvp-form button[value=yes]');
+  await bob.waitForURL(eventUrl);
+  expect(await bob.locator('.rsvp-form button[value=yes][aria-pressed=true]').count() === 1, 'his answer shows');
+  await bob.click('a[href$="/live"]');
+  await bob.waitForSelector('.coedit-editor.is-live .cm-content', { timeout: 10000 });
+  await bob.click('.coedit-editor .cm-content');
+  await bob.keyboard.type('Bob: we paired on the borrow checker.');
+  const notes = () => bob.evaluate((id) => fetch(`/api/v1/events/${id}/notes`).then((r) => r.json()).then((j) => j.text), eventId);
+  expect(await waitFor(async () => (await notes()).includes('Bob: we paired on the borrow checker.')), 'the notes typed in the live room reach the server');
+  expect(await bob.locator('.live-chat .chat-log').count() === 1, 'the live room has the chat');
+  await check(bob, 'live room');
+  await ana.goto(eventUrl);
+  expect(await ana.locator('.prose', { hasText: 'Bob: we paired' }).count() === 1, 'the notes stay on the event');
+  await ana.click('form[action$="/publish"] button[type=submit]');
+  await ana.waitForURL(/\/wiki\//);
+  expect(await ana.locator('.prose', { hasText: 'Bob: we paired on the borrow checker.' }).count() >= 1, 'the notes became a wiki page');
+  await ana.goto(`${base}/calendar`);
+  await check(ana, 'calendar');
+
   // Moderation: Bob flags Ana's opening post with a hostile note; Ana,
   // who runs the guild, dismisses it from the queue, then hides Bob's reply
   // from the thread; the admin's audit log shows both.
@@ -342,6 +381,8 @@ try {
   const phone = await newPerson({ width: 390, height: 844 });
   await phone.goto(threadUrl);
   await check(phone, 'phone thread');
+  await phone.goto(eventUrl);
+  await check(phone, 'phone event');
   await phone.goto(base);
   await check(phone, 'phone home');
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -38,10 +38,12 @@ for (const [name, viewport, scheme] of [['desktop', { width: 1280, height: 800 }
     '/s/platform-guild/wiki/deploying-a-service/history', '/s/platform-guild/wiki/deploying-a-service/diff?from=1&to=4',
     '/s/platform-guild/library', '/s/platform-guild/changes', '/search?q=deploy', '/s/customer-commons/wiki/webhooks-guide',
     '/s/platform-guild?filter=questions', '/s/platform-guild/facilitate', '/s/platform-guild/health',
-    '/s/platform-guild/teams', '/s/platform-guild/assignments', '/s/platform-guild/quests');
+    '/s/platform-guild/teams', '/s/platform-guild/assignments', '/s/platform-guild/quests',
+    '/s/platform-guild/events', '/calendar');
   // The first question, assignment and quest, wherever their ids are.
   for (const [list, selector] of [['/s/platform-guild?filter=questions', '.thread-list a'],
-    ['/s/platform-guild/assignments', '.thread-list a'], ['/s/platform-guild/quests', '.thread-list a']]) {
+    ['/s/platform-guild/assignments', '.thread-list a'], ['/s/platform-guild/quests', '.thread-list a'],
+    ['/s/platform-guild/events', '.event-list a'], ['/s/platform-guild/events?past=1', 'section:last-of-type .event-list a']]) {
     await page.goto(`${base}${list}`);
     const href = await page.locator(selector).first().getAttribute('href');
     if (href) pages.push(href);

@@ -1,8 +1,10 @@
-//! Real-time co-editing of wiki pages with Yjs (the server side of the
-//! standard y-websocket sync and awareness protocol, on `yrs`).
+//! Real-time co-editing of wiki pages and of events' shared notes with Yjs
+//! (the server side of the standard y-websocket sync and awareness
+//! protocol, on `yrs`).
 //!
-//! A page's live text is a document (`wiki:{page id}`) with one shared text
-//! named [`TEXT`]. It is stored as a snapshot plus the updates written after
+//! A page's live text is a document (`wiki:{page id}`), and so are an
+//! event's notes (`event:{event id}`); each has one shared text named
+//! [`TEXT`]. What a document is the text of is its [`Subject`]. It is stored as a snapshot plus the updates written after
 //! it; every update is on disk before anyone else is sent it, so whatever a
 //! collaborator has seen survives a crash. Past [`COMPACT_AFTER`] updates
 //! the document is folded back into one snapshot.
@@ -11,8 +13,8 @@
 //! state and the awareness (who is here, where their cursor is) in memory.
 //! Updates written on another node arrive by a `doc` signal and are read
 //! from the database; awareness changes travel as signals. Taking part
-//! needs the right to edit the page, asked again whenever membership in its
-//! space changes. Saving a version writes a normal wiki revision (three-way
+//! needs the right to edit the page (for notes: to take part in the event's
+//! space), asked again whenever membership in its space changes. Saving a version writes a normal wiki revision (three-way
 //! merged if the page was saved through the plain form meanwhile), and a
 //! revision saved through the form is brought into the live text.
 
@@ -67,11 +69,41 @@ struct State {
     snapshot_seq: i64,
 }
 
+/// What a live document is the text of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// A wiki page, by id: saved as versions of the page.
+    Page(String),
+    /// An event's shared notes, by the event's id: the document is all
+    /// there is of them until they are turned into a wiki page.
+    Notes(String),
+}
+
+impl Subject {
+    /// The subject of a y-websocket room name: `wiki-{page id}` or
+    /// `event-{event id}`.
+    pub fn from_room(room: &str) -> Option<Self> {
+        let valid = |id: &str| !id.is_empty() && id.len() <= 64;
+        if let Some(id) = room.strip_prefix("wiki-").filter(|id| valid(id)) {
+            return Some(Self::Page(id.to_owned()));
+        }
+        room.strip_prefix("event-").filter(|id| valid(id)).map(|id| Self::Notes(id.to_owned()))
+    }
+
+    /// The id the document is stored under.
+    pub fn doc_id(&self) -> String {
+        match self {
+            Self::Page(id) => format!("wiki:{id}"),
+            Self::Notes(id) => format!("event:{id}"),
+        }
+    }
+}
+
 /// One document's room on this node.
 pub struct DocRoom {
     pub id: String,
     pub space_id: String,
-    pub page_id: String,
+    pub subject: Subject,
     parent_id: Option<String>,
     state: Mutex<State>,
     frames: broadcast::Sender<DocFrame>,
@@ -106,7 +138,7 @@ impl std::fmt::Debug for DocRooms {
 
 /// The document id of a wiki page's live text.
 pub fn doc_id(page_id: &str) -> String {
-    format!("wiki:{page_id}")
+    Subject::Page(page_id.to_owned()).doc_id()
 }
 
 fn encode(message: &Message) -> Arc<[u8]> {
@@ -125,10 +157,35 @@ async fn load_page(conn: &mut Conn, actor: &Actor, page_id: &str) -> Result<(Pag
     Ok((page, view))
 }
 
-/// Whether `actor` may still edit the room's page.
+/// What opening a document needs to know of its subject.
+struct Loaded {
+    space_id: String,
+    parent_id: Option<String>,
+    /// The page, for a page's text.
+    page: Option<PageRow>,
+}
+
+/// The subject of a document and its space, for someone who may edit it:
+/// a page as [`load_page`] says; an event's notes, anyone who may take part
+/// in the event's space.
+async fn load_subject(conn: &mut Conn, actor: &Actor, subject: &Subject) -> Result<Loaded> {
+    match subject {
+        Subject::Page(page_id) => {
+            let (page, view) = load_page(conn, actor, page_id).await?;
+            Ok(Loaded { space_id: page.space_id.clone(), parent_id: view.space.parent_id, page: Some(page) })
+        }
+        Subject::Notes(event_id) => {
+            let event = stoa_store::calendar::by_id(conn, event_id).await?.ok_or(CoreError::NotFound)?;
+            let view = crate::spaces::load_by_id(conn, actor, &event.space_id, Action::Post).await?;
+            Ok(Loaded { space_id: event.space_id, parent_id: view.space.parent_id, page: None })
+        }
+    }
+}
+
+/// Whether `actor` may still edit the room's document.
 pub async fn recheck(app: &Stoa, actor: &Actor, room: &DocRoom) -> Result<()> {
     let mut conn = app.store.read().await?;
-    load_page(&mut conn, actor, &room.page_id).await.map(|_| ())
+    load_subject(&mut conn, actor, &room.subject).await.map(|_| ())
 }
 
 /// A connection's place in a document room.
@@ -139,19 +196,20 @@ pub struct Joined {
     pub greeting: Vec<Arc<[u8]>>,
 }
 
-/// Opens the page's live document for someone who may edit it.
-pub async fn join(app: &Stoa, actor: &Actor, page_id: &str) -> Result<Joined> {
-    let (page, view) = {
+/// Opens a live document for someone who may edit it.
+pub async fn join(app: &Stoa, actor: &Actor, subject: &Subject) -> Result<Joined> {
+    let loaded = {
         let mut conn = app.store.read().await?;
-        load_page(&mut conn, actor, page_id).await?
+        load_subject(&mut conn, actor, subject).await?
     };
-    let room = match app.docs.get(&doc_id(page_id)) {
+    let id = subject.doc_id();
+    let room = match app.docs.get(&id) {
         Some(room) => room,
         None => {
             let _opening = app.docs.opening.lock().await;
-            match app.docs.get(&doc_id(page_id)) {
+            match app.docs.get(&id) {
                 Some(room) => room,
-                None => open(app, &page, view.space.parent_id.clone()).await?,
+                None => open(app, subject, loaded).await?,
             }
         }
     };
@@ -168,9 +226,11 @@ fn internal(e: impl std::fmt::Display) -> CoreError {
 }
 
 /// Loads (or first creates) the document and opens its room here, bringing
-/// the text in line with the page if it was saved through the form since.
-async fn open(app: &Stoa, page: &PageRow, parent_id: Option<String>) -> Result<Arc<DocRoom>> {
-    let id = doc_id(&page.id);
+/// a page's text in line with the page if it was saved through the form
+/// since.
+async fn open(app: &Stoa, subject: &Subject, loaded: Loaded) -> Result<Arc<DocRoom>> {
+    let id = subject.doc_id();
+    let Loaded { space_id, parent_id, page } = loaded;
     let row = {
         let mut conn = app.store.read().await?;
         store::by_id(&mut conn, &id).await?
@@ -178,14 +238,18 @@ async fn open(app: &Stoa, page: &PageRow, parent_id: Option<String>) -> Result<A
     let row = match row {
         Some(row) => row,
         None => {
-            // The first text is the page's; written once, by whichever node
-            // gets there first, so the same words are never inserted twice.
+            // The first text is the page's (notes start empty); written
+            // once, by whichever node gets there first, so the same words
+            // are never inserted twice.
             let doc = yrs::Doc::new();
             let text = doc.get_or_insert_text(TEXT);
-            text.insert(&mut doc.transact_mut(), 0, &page.body);
+            if let Some(page) = &page {
+                text.insert(&mut doc.transact_mut(), 0, &page.body);
+            }
             let snapshot = doc.transact().encode_state_as_update_v1(&StateVector::default());
+            let (page_id, revision) = page.as_ref().map_or((None, 0), |p| (Some(p.id.as_str()), p.revision));
             let mut tx = app.store.begin().await?;
-            store::create(&mut tx, &id, &page.space_id, Some(&page.id), &snapshot, page.revision, app.now()).await?;
+            store::create(&mut tx, &id, &space_id, page_id, &snapshot, revision, app.now()).await?;
             let row = store::by_id(&mut tx, &id).await?.ok_or(CoreError::NotFound)?;
             stoa_store::commit(tx).await?;
             row
@@ -199,8 +263,8 @@ async fn open(app: &Stoa, page: &PageRow, parent_id: Option<String>) -> Result<A
     }
     let room = Arc::new(DocRoom {
         id: id.clone(),
-        space_id: page.space_id.clone(),
-        page_id: page.id.clone(),
+        space_id,
+        subject: subject.clone(),
         parent_id,
         state: Mutex::new(State {
             awareness: Awareness::new(doc),
@@ -211,7 +275,9 @@ async fn open(app: &Stoa, page: &PageRow, parent_id: Option<String>) -> Result<A
         frames: broadcast::Sender::new(CAPACITY),
     });
     catch_up(app, &room).await?;
-    if page.revision > row.base_revision {
+    if let Some(page) = &page
+        && page.revision > row.base_revision
+    {
         merge_revision(app, &room, page, row.base_revision).await?;
     }
     app.docs.rooms.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), Arc::downgrade(&room));
@@ -542,7 +608,8 @@ async fn watch(app: Stoa, room: Weak<DocRoom>, mut cursor: i64) {
                     let mut revised = false;
                     for e in &batch {
                         recheck |= RECHECK.contains(&e.kind.as_str()) || e.kind == kind::ADMIN_USER_CHANGED;
-                        revised |= e.kind == kind::WIKI_PAGE_EDITED && e.subject_id.as_deref() == Some(&room.page_id);
+                        revised |= e.kind == kind::WIKI_PAGE_EDITED
+                            && matches!(&room.subject, Subject::Page(id) if e.subject_id.as_deref() == Some(id));
                         cursor = e.seq;
                     }
                     if recheck {
@@ -565,9 +632,10 @@ async fn watch(app: Stoa, room: Weak<DocRoom>, mut cursor: i64) {
 /// A revision was saved: if it is newer than what the text is in step
 /// with (someone used the form), bring its words into the text.
 async fn follow_page(app: &Stoa, room: &DocRoom) -> Result<()> {
+    let Subject::Page(page_id) = &room.subject else { return Ok(()) };
     let (page, row) = {
         let mut conn = app.store.read().await?;
-        let page = stoa_store::wiki::page_by_id(&mut conn, &room.page_id).await?.ok_or(CoreError::NotFound)?;
+        let page = stoa_store::wiki::page_by_id(&mut conn, page_id).await?.ok_or(CoreError::NotFound)?;
         let row = store::by_id(&mut conn, &room.id).await?.ok_or(CoreError::NotFound)?;
         (page, row)
     };
@@ -744,4 +812,41 @@ pub async fn live_text(app: &Stoa, actor: &Actor, page_id: &str) -> Result<Optio
         Some(row) => Ok(Some(stored_text(app, &row).await?)),
         None => Ok(None),
     }
+}
+
+/// The text of a document as it stands (in this node's room if it is open
+/// here, else as stored), or `None` when nobody has written in it yet.
+/// The caller has checked that the reader may see it.
+pub(crate) async fn current_text(app: &Stoa, subject: &Subject) -> Result<Option<String>> {
+    let id = subject.doc_id();
+    if let Some(room) = app.docs.get(&id) {
+        return Ok(Some(room.text().await));
+    }
+    let row = {
+        let mut conn = app.store.read().await?;
+        store::by_id(&mut conn, &id).await?
+    };
+    match row {
+        Some(row) => Ok(Some(stored_text(app, &row).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Writes `text` into a document from a form that was filled with `base`
+/// (for those without the live editor): merged with what was written live
+/// meanwhile. `Ok(false)`, with nothing written, when both changed the
+/// same lines.
+pub async fn write_text(app: &Stoa, actor: &Actor, subject: &Subject, base: &str, text: &str) -> Result<bool> {
+    let Joined { room, .. } = join(app, actor, subject).await?;
+    let live = room.text().await;
+    let merged = match stoa_domain::wiki::merge(base, &live, text) {
+        stoa_domain::wiki::Merged::Clean(merged) => merged,
+        stoa_domain::wiki::Merged::Conflict => return Ok(false),
+    };
+    let revision = {
+        let mut conn = app.store.read().await?;
+        store::by_id(&mut conn, &room.id).await?.map_or(0, |row| row.base_revision)
+    };
+    bring_in_line(app, &room, &merged, revision).await?;
+    Ok(true)
 }

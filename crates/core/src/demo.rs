@@ -372,6 +372,94 @@ pub async fn load(app: &Stoa) -> Result<()> {
 
     chat(&app.clone().with_manual_clock(real_now - 95 * 60_000), &guild.slug, [priya, ana, jonas, chen, fatima])
         .await?;
+    events(
+        &app.clone().with_manual_clock(real_now - 5 * 86_400_000),
+        real_now,
+        &guild.slug,
+        &commons.slug,
+        [priya, ana, jonas, chen, fatima, sofia, diego],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Events: a past incident review whose shared notes were taken live (not
+/// yet a wiki page, so a newcomer can make one), the book club later this
+/// week, and public office hours in the Commons.
+async fn events(app: &Stoa, real_now: i64, guild: &str, commons: &str, people: [&Actor; 7]) -> Result<()> {
+    let [priya, ana, jonas, chen, fatima, sofia, diego] = people;
+    let hour = 3_600_000;
+    // The times fall on the hour, as people schedule them.
+    let on_the_hour = |at: i64| at - at.rem_euclid(hour);
+    let review = crate::calendar::schedule(
+        app,
+        priya,
+        guild,
+        crate::calendar::EventInput {
+            title: "Incident review: the autoscaler that waited".into(),
+            description: "We rebuild the timeline of last week's slow scale-up together and agree on what to change. \
+                          Read the incident thread first."
+                .into(),
+            starts_at: Some(on_the_hour(real_now - 2 * 86_400_000)),
+            duration_minutes: Some(60),
+            place: "Room 4.12".into(),
+            link: "https://meet.lumen.example/incident-review".into(),
+        },
+    )
+    .await?;
+    for (who, answer) in [(ana, "yes"), (jonas, "yes"), (chen, "maybe"), (fatima, "no")] {
+        crate::calendar::answer(app, who, &review, answer).await?;
+    }
+    // The notes, as they were typed during the session.
+    let notes = "# Incident review: the autoscaler that waited\n\n\
+                 Present: Priya, Ana, Jonas, Chen\n\n\
+                 ## Timeline\n\n\
+                 - 14:02 queue depth starts climbing\n\
+                 - 14:06 the autoscaler sees it, but its cool-down is 10 minutes\n\
+                 - 14:11 first new node ready; p99 back to normal at 14:15\n\n\
+                 ## What we change\n\n\
+                 - [ ] Shorten the cool-down to 3 minutes for the API pool (Jonas)\n\
+                 - [ ] Alert on queue-depth growth, not only depth (Chen)\n\
+                 - [x] Link the autoscaler dashboard from the runbook (Ana)\n";
+    crate::calendar::write_notes(app, priya, &review, "", notes).await?;
+
+    let book_club = crate::calendar::schedule(
+        app,
+        priya,
+        guild,
+        crate::calendar::EventInput {
+            title: "Book club: Backpressure (chapter 5)".into(),
+            description: "We discuss chapter 5, *Backpressure*, and what it means for our queues. Jonas brings the \
+                          queue-depth graphs from last week's incident.\n\nBring one question."
+                .into(),
+            starts_at: Some(on_the_hour(real_now + 2 * 86_400_000)),
+            duration_minutes: Some(60),
+            place: "Room 4.12 and online".into(),
+            link: "https://meet.lumen.example/book-club".into(),
+        },
+    )
+    .await?;
+    for (who, answer) in [(ana, "yes"), (jonas, "yes"), (chen, "yes"), (fatima, "maybe")] {
+        crate::calendar::answer(app, who, &book_club, answer).await?;
+    }
+
+    let office_hours = crate::calendar::schedule(
+        app,
+        sofia,
+        commons,
+        crate::calendar::EventInput {
+            title: "Office hours: webhooks and retries".into(),
+            description: "Bring your integration questions. Ana from the payments team joins to talk about \
+                          idempotency keys."
+                .into(),
+            starts_at: Some(on_the_hour(real_now + 5 * 86_400_000)),
+            duration_minutes: Some(45),
+            place: String::new(),
+            link: "https://meet.lumen.example/office-hours".into(),
+        },
+    )
+    .await?;
+    crate::calendar::answer(app, diego, &office_hours, "yes").await?;
     Ok(())
 }
 

@@ -19,6 +19,7 @@ pub mod admin;
 pub mod assignments;
 pub mod blogs;
 mod cache;
+pub mod calendar;
 pub mod chat;
 pub mod coedit;
 pub mod demo;
@@ -348,6 +349,11 @@ impl Stoa {
                 if let Err(e) = facilitation::open_due_prompts(&app).await {
                     tracing::warn!(error = %e, "could not open scheduled prompts");
                 }
+                if ticks.is_multiple_of(15)
+                    && let Err(e) = calendar::remind_due(&app).await
+                {
+                    tracing::warn!(error = %e, "could not send event reminders");
+                }
                 if ticks.is_multiple_of(1800)
                     && let Err(e) = accounts::prune(&app).await
                 {
@@ -386,6 +392,7 @@ pub(crate) fn field<T>(
 /// Rows that the use cases return as they are, re-exported so adapters can
 /// name them without depending on the store.
 pub mod rows {
+    pub use stoa_store::calendar::{Attendee, EventRow};
     pub use stoa_store::learning::{CommentRow, FindingRow, SourceRow, TeamSetRow};
     pub use stoa_store::spaces::{JoinRequestRow, MemberRow};
     pub use stoa_store::threads::PostVersion;

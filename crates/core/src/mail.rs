@@ -96,6 +96,8 @@ pub struct Notice {
     /// `None` when the person wrote anonymously.
     pub actor_name: Option<String>,
     pub title: String,
+    /// For an event's change: `moved` or `cancelled`; otherwise empty.
+    pub change: String,
     pub space_name: String,
     /// The first words of the post, when it is about one.
     pub excerpt: String,
@@ -379,6 +381,7 @@ async fn notice(
         kind: row.kind.clone(),
         actor_name,
         title: data.get("title").and_then(|v| v.as_str()).unwrap_or_default().to_owned(),
+        change: data.get("change").and_then(|v| v.as_str()).unwrap_or_default().to_owned(),
         space_name,
         excerpt,
         link: format!("{base}/n/{}?to={}", row.id, percent(&path)),
@@ -408,6 +411,16 @@ async fn signing_key(app: &Stoa) -> Result<&[u8]> {
         })
         .await?;
     Ok(key)
+}
+
+/// A MAC under the instance's signing key for `purpose` (kept apart from
+/// every other purpose), ready for the message.
+pub(crate) async fn keyed(app: &Stoa, purpose: &str) -> Result<Hmac<Sha256>> {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(signing_key(app).await?).map_err(|e| CoreError::Internal(e.to_string()))?;
+    mac.update(purpose.as_bytes());
+    mac.update(b"\0");
+    Ok(mac)
 }
 
 fn mac(key: &[u8], message: &str) -> Result<Hmac<Sha256>> {

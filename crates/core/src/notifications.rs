@@ -30,8 +30,22 @@ use crate::{Actor, CoreError, CurrentUser, FieldError, Result, Stoa};
 
 /// The kinds of notification, most important first: when one event
 /// concerns a person in several ways, they get the first that applies.
-pub const KINDS: [&str; 11] =
-    [WARNING, MESSAGE, MENTION, REPLY, ACCEPTED, REVIEW, INVITATION, JOIN_REQUEST, FLAG, THREAD, SPACE];
+pub const KINDS: [&str; 14] = [
+    WARNING,
+    MESSAGE,
+    MENTION,
+    REPLY,
+    ACCEPTED,
+    REVIEW,
+    INVITATION,
+    JOIN_REQUEST,
+    FLAG,
+    REMINDER,
+    EVENT_CHANGED,
+    EVENT,
+    THREAD,
+    SPACE,
+];
 
 /// A moderator's warning about one's post. It reaches its reader whatever
 /// they blocked.
@@ -52,6 +66,13 @@ pub const JOIN_REQUEST: &str = "join_request";
 pub const THREAD: &str = "thread";
 /// Something new in a space one follows.
 pub const SPACE: &str = "space";
+/// An event scheduled in a space one belongs to or follows.
+pub const EVENT: &str = "event";
+/// An event one said one comes (or may come) to moved or was cancelled
+/// (the notification's `what` says which: `moved` or `cancelled`).
+pub const EVENT_CHANGED: &str = "event_changed";
+/// An event one comes (or may come) to starts soon.
+pub const REMINDER: &str = "reminder";
 
 /// How a kind is delivered: in the app only, also by email at once, also
 /// in the email digest, or not at all.
@@ -60,8 +81,8 @@ pub const DELIVERIES: [&str; 4] = ["app", "email", "digest", "off"];
 /// What a person gets until they choose otherwise.
 pub fn default_delivery(kind: &str) -> &'static str {
     match kind {
-        WARNING | MESSAGE | MENTION | REPLY | REVIEW | INVITATION => "email",
-        THREAD | SPACE => "digest",
+        WARNING | MESSAGE | MENTION | REPLY | REVIEW | INVITATION | REMINDER | EVENT_CHANGED => "email",
+        THREAD | SPACE | EVENT => "digest",
         _ => "app",
     }
 }
@@ -446,6 +467,61 @@ async fn candidates(tx: &mut Conn, e: &Event) -> Result<Option<(About, Vec<Candi
             about["subject_id"] = id.clone().into();
             About { space_id: space_id.clone(), data: about, ..About::default() }
         }
+        kind::EVENT_SCHEDULED | kind::EVENT_UPDATED | kind::EVENT_CANCELLED | kind::EVENT_REMINDED => {
+            let (Some(space), Some(id)) = (&space_id, &e.subject_id) else {
+                return Ok(None);
+            };
+            let Some(row) = stoa_store::calendar::by_id(tx, id).await? else {
+                return Ok(None);
+            };
+            let what = match e.kind.as_str() {
+                kind::EVENT_SCHEDULED => {
+                    // Everyone in the space, and those who follow it.
+                    let mut people: Vec<String> =
+                        store_spaces::members(tx, space, 5000, 0).await?.into_iter().map(|m| m.user_id).collect();
+                    people.extend(
+                        social::followers(tx, crate::social::SPACE, std::slice::from_ref(space))
+                            .await?
+                            .into_iter()
+                            .map(|(user_id, _)| user_id),
+                    );
+                    for user_id in people {
+                        out.push(Candidate { user_id, kind: EVENT, check: Check::Space(space.clone()) });
+                    }
+                    "scheduled"
+                }
+                kind::EVENT_UPDATED if data.get("moved").and_then(serde_json::Value::as_bool) != Some(true) => {
+                    return Ok(None);
+                }
+                _ => {
+                    let kind = if e.kind == kind::EVENT_REMINDED { REMINDER } else { EVENT_CHANGED };
+                    for a in stoa_store::calendar::attendees(tx, id).await? {
+                        if a.answer == "yes" || a.answer == "maybe" {
+                            out.push(Candidate { user_id: a.user_id, kind, check: Check::Space(space.clone()) });
+                        }
+                    }
+                    match e.kind.as_str() {
+                        kind::EVENT_CANCELLED => "cancelled",
+                        kind::EVENT_REMINDED => "reminder",
+                        _ => "moved",
+                    }
+                }
+            };
+            if out.is_empty() {
+                return Ok(None);
+            }
+            About {
+                space_id: space_id.clone(),
+                data: serde_json::json!({
+                    "title": row.title,
+                    "what": "event",
+                    "change": what,
+                    "subject_id": row.id,
+                    "starts_at": row.starts_at,
+                }),
+                ..About::default()
+            }
+        }
         kind::WIKI_PAGE_CREATED | kind::LIBRARY_ITEM_CREATED | kind::BLOG_PUBLISHED => {
             let Some(space) = &space_id else {
                 return Ok(None);
@@ -493,6 +569,8 @@ pub struct Notification {
     pub title: String,
     /// A moderator's words, for a warning.
     pub message: String,
+    /// For [`EVENT_CHANGED`]: `moved` or `cancelled`; otherwise empty.
+    pub change: String,
     pub space_name: String,
     pub at: i64,
     pub read: bool,
@@ -551,6 +629,7 @@ pub async fn list(app: &Stoa, actor: &Actor, before: Option<i64>, limit: i64) ->
             Notification {
                 title: str_of(&data, "title").unwrap_or_default().to_owned(),
                 message: str_of(&data, "message").unwrap_or_default().to_owned(),
+                change: str_of(&data, "change").unwrap_or_default().to_owned(),
                 space_name: r.space_id.as_ref().and_then(|s| spaces.get(s).cloned()).unwrap_or_default(),
                 id: r.id,
                 seq: r.event_seq,
@@ -638,6 +717,7 @@ pub(crate) async fn path_of(conn: &mut Conn, actor: &Actor, row: &NotificationRo
         (_, Some("library")) => format!("/library/{}", str_of(&data, "subject_id").unwrap_or_default()),
         (_, Some("chat")) => format!("/s/{slug}/chat#m-{}", str_of(&data, "subject_id").unwrap_or_default()),
         (_, Some("blog")) => format!("/s/{slug}/blog/{}", str_of(&data, "slug").unwrap_or_default()),
+        (_, Some("event")) => format!("/events/{}", str_of(&data, "subject_id").unwrap_or_default()),
         _ => format!("/s/{slug}"),
     })
 }

@@ -64,6 +64,13 @@ pub mod kind {
     pub const CHAT_POSTED: &str = "chat.posted";
     pub const CHAT_EDITED: &str = "chat.edited";
     pub const CHAT_DELETED: &str = "chat.deleted";
+    pub const EVENT_SCHEDULED: &str = "event.scheduled";
+    pub const EVENT_UPDATED: &str = "event.updated";
+    pub const EVENT_CANCELLED: &str = "event.cancelled";
+    pub const EVENT_RSVP: &str = "event.rsvp";
+    /// An event starts soon (written by the reminder sweep, no actor).
+    pub const EVENT_REMINDED: &str = "event.reminded";
+    pub const EVENT_NOTES_PUBLISHED: &str = "event.notes_published";
     pub const QUEST_CREATED: &str = "quest.created";
     pub const QUEST_SOURCE_ADDED: &str = "quest.source_added";
     pub const QUEST_SOURCE_CLAIMED: &str = "quest.source_claimed";

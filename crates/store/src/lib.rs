@@ -15,6 +15,7 @@
 
 pub mod blobs;
 pub mod blogs;
+pub mod calendar;
 pub mod chat;
 pub mod dialect;
 pub mod docs;

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "personal_blogs", include_str!("../migrations/0011_personal_blogs.sql")),
     (12, "chat", include_str!("../migrations/0012_chat.sql")),
     (13, "docs", include_str!("../migrations/0013_docs.sql")),
+    (14, "events", include_str!("../migrations/0014_events.sql")),
 ];
 
 /// Applies what has not been applied and returns how many migrations ran.

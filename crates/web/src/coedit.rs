@@ -1,10 +1,10 @@
-//! `/yjs/wiki-{page id}`: the y-websocket endpoint for editing a wiki page
-//! together. Any Yjs client speaking the standard sync and awareness
+//! `/yjs/wiki-{page id}` and `/yjs/event-{event id}`: the y-websocket
+//! endpoint for editing a wiki page, or an event's shared notes, together. Any Yjs client speaking the standard sync and awareness
 //! protocol can connect (the browser's editor, or `y-websocket` in Node),
 //! with the session cookie, from a page of this site.
 //!
 //! The upgrade is refused as a page would be (404, 403, 401) unless the
-//! person may edit the page; once in, they are asked again whenever
+//! person may edit the page (for notes: take part in the event's space); once in, they are asked again whenever
 //! membership in the space changes, and closed if refused. Buffers are
 //! bounded as on `/live`; a connection that falls behind the room is
 //! closed, and its client resynchronises when it reconnects.
@@ -47,10 +47,10 @@ async fn upgrade(
     if !same_origin(&state, &headers) {
         return (StatusCode::FORBIDDEN, "This connection must come from a page of this site.").into_response();
     }
-    let Some(page_id) = room.strip_prefix("wiki-") else {
+    let Some(subject) = coedit::Subject::from_room(&room) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let joined = match coedit::join(&state.app, &rc.actor, page_id).await {
+    let joined = match coedit::join(&state.app, &rc.actor, &subject).await {
         Ok(joined) => joined,
         Err(CoreError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
         Err(CoreError::Forbidden) => return StatusCode::FORBIDDEN.into_response(),

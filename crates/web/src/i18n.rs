@@ -95,6 +95,16 @@ pub fn has_english(id: &str) -> bool {
     ENGLISH.lines().any(|line| line.strip_prefix(id).is_some_and(|rest| rest.trim_start().starts_with('=')))
 }
 
+/// The message that words a notification of `kind`: one per kind, but a
+/// cancelled event has words of its own (its `change` says so).
+pub fn notice_id(kind: &str, change: &str) -> String {
+    if kind == "event_changed" && change == "cancelled" {
+        "notification-event_cancelled".to_owned()
+    } else {
+        format!("notification-{kind}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@
 pub mod api;
 mod assets;
 mod avatars;
+mod calendar;
 mod coedit;
 pub mod ctx;
 pub mod error;
@@ -149,6 +150,7 @@ pub fn router(state: AppState) -> Router {
         .merge(live::router())
         .merge(coedit::router())
         .merge(syndication::router())
+        .merge(calendar::router())
         .fallback(html::errors::not_found)
         // Bodies read by extractors (forms, JSON) are capped here; uploads
         // lift the cap on their own routes and enforce the upload limit.

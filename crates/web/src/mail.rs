@@ -25,7 +25,7 @@ fn line(lang: &LanguageIdentifier, n: &Notice) -> String {
     let actor = n.actor_name.clone().unwrap_or_else(|| i18n::text(lang, "anonymous"));
     i18n::text_with(
         lang,
-        &format!("notification-{}", n.kind),
+        &i18n::notice_id(&n.kind, &n.change),
         &[("actor", FluentValue::from(actor)), ("title", FluentValue::from(n.title.clone()))],
     )
 }
@@ -143,6 +143,7 @@ mod tests {
             kind: "mention".into(),
             actor_name: Some("Ana".into()),
             title: "Fish & <chips>".into(),
+            change: String::new(),
             space_name: "Circle".into(),
             excerpt: "look at <script>".into(),
             link: "https://s.test/n/1?to=%2Fs".into(),

@@ -103,6 +103,17 @@
     fill(input);
     input.addEventListener('change', function () { fill(input); });
   });
+  // Times the server wrote in UTC are shown in the browser's zone
+  // (data-local="time": only the time of day).
+  document.querySelectorAll('time[data-local]').forEach(function (el) {
+    var at = new Date(el.getAttribute('datetime'));
+    if (isNaN(at.getTime())) return;
+    var lang = document.documentElement.lang || undefined;
+    var options = el.dataset.local === 'time'
+      ? { hour: '2-digit', minute: '2-digit' }
+      : { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' };
+    try { el.textContent = at.toLocaleString(lang, options); } catch (e) { /* keep the UTC text */ }
+  });
 
   // (h) Live updates over one WebSocket: an open thread says when new
   // replies arrive, and the bell counts unread notifications. Reconnects
@@ -200,8 +211,16 @@
     var self = { topic: list.getAttribute('data-live-chat'), socket: null };
     var say = function (key) { return list.getAttribute('data-' + key) || ''; };
 
+    // The log scrolls in its own box in an event's live room, with the page
+    // on the chat page.
+    var boxed = window.getComputedStyle(list).overflowY === 'auto';
     var nearBottom = function () {
+      if (boxed) return list.scrollTop + list.clientHeight >= list.scrollHeight - 80;
       return window.innerHeight + window.scrollY >= document.body.scrollHeight - 120;
+    };
+    var toBottom = function () {
+      if (boxed) list.scrollTop = list.scrollHeight;
+      else window.scrollTo(0, document.body.scrollHeight);
     };
     var avatar = function (username) {
       var img = document.createElement('img');
@@ -291,7 +310,7 @@
       if (empty) empty.remove();
       if (fresh) item.classList.add('is-new');
       list.appendChild(item);
-      if (follow || m.author.username === me) window.scrollTo(0, document.body.scrollHeight);
+      if (follow || m.author.username === me) toBottom();
       delete typers[m.author.username];
       showTypers();
     };
@@ -381,7 +400,7 @@
         });
       });
     }
-    if (!location.hash) window.scrollTo(0, document.body.scrollHeight);
+    if (boxed || !location.hash) toBottom();
     return self;
   }
 })();

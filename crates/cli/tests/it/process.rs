@@ -513,7 +513,7 @@ async fn co_editing_and_chat_survive_kill_9() {
     let output = tokio::process::Command::new("node")
         .arg(e2e.join("coedit.mjs"))
         .env("STOA_URL", &base)
-        .env("STOA_PAGE", &page_id)
+        .env("STOA_ROOM", format!("wiki-{page_id}"))
         .env("STOA_COOKIE_A", &ana_session)
         .env("STOA_COOKIE_B", &boris_session)
         .env("STOA_INITIAL", "Start here.")

@@ -2,6 +2,7 @@
 //! `STOA_TEST_POSTGRES_URL` is set) on PostgreSQL, each test on a database of
 //! its own.
 
+mod calendar;
 mod chat;
 mod docs;
 mod events;

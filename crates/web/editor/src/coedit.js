@@ -1,7 +1,7 @@
-// The live wiki editor: CodeMirror bound to the page's shared Yjs text,
-// connected to Stoa's y-websocket endpoint, with the others' cursors and
-// names (awareness). Built into ../static/coedit.js (see package.json).
-// Without JavaScript the page shows the live text and a form to save it.
+// The live editor: CodeMirror bound to a shared Yjs text (a wiki page's, or
+// an event's notes), connected to Stoa's y-websocket endpoint, with the
+// others' cursors and names (awareness). Built into ../static/coedit.js
+// (see package.json). Without JavaScript a page shows the text in a form.
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { yCollab } from 'y-codemirror.next';
@@ -20,6 +20,8 @@ function colorFor(name) {
 function start(mount) {
   const say = (key) => mount.getAttribute('data-' + key) || '';
   const pageId = mount.getAttribute('data-page-id');
+  // The document: `wiki-{page id}` unless the mount names another.
+  const room = mount.getAttribute('data-room') || 'wiki-' + pageId;
   const name = mount.getAttribute('data-name') || 'Someone';
   const status = document.querySelector('[data-coedit-status]');
   const people = document.querySelector('[data-coedit-people]');
@@ -29,7 +31,7 @@ function start(mount) {
   const doc = new Y.Doc();
   const text = doc.getText('body');
   const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/yjs';
-  const provider = new WebsocketProvider(url, 'wiki-' + pageId, doc);
+  const provider = new WebsocketProvider(url, room, doc);
   const color = colorFor(name);
   provider.awareness.setLocalStateField('user', { name, color, colorLight: color + '33' });
 
@@ -59,9 +61,10 @@ function start(mount) {
   provider.awareness.on('change', showPeople);
   showPeople();
 
-  // The editor replaces the read-only copy once the text has arrived.
-  const fallback = mount.querySelector('textarea');
-  const label = mount.querySelector('label');
+  // The editor replaces the read-only copy (or the form used without
+  // JavaScript) once the text has arrived.
+  const fallback = mount.querySelector('[data-coedit-fallback]') || mount.querySelector('textarea');
+  const label = mount.querySelector('[data-coedit-fallback]') ? null : mount.querySelector('label');
   provider.once('sync', () => {
     const view = new EditorView({
       parent: mount,

@@ -1193,3 +1193,101 @@ wiki-live-saved = Saved as a new version.
 wiki-live-conflict = Someone saved the page through the plain editor with changes to the same lines. The live text is kept; open the plain editor to combine the two.
 wiki-live-plain = Plain editor
 wiki-live-noscript = Live editing needs JavaScript. This is the live text as it stands; you can save it as a version, or use the plain editor.
+
+## Events and live sessions
+space-tab-events = Events
+events-upcoming = Coming up
+events-past = Past events
+events-none = No events are planned yet.
+events-subscribe = Add these events to your calendar
+events-subscribe-help = Copy the link into any calendar program (it keeps up with changes).
+event-new = Schedule an event
+event-schedule = Schedule
+event-starts = Starts
+event-duration = Length
+event-place = Place
+event-place-help = A room or a building. Leave it empty for an online event.
+event-link = Link to join
+event-join-link = Join the call
+event-description = What it is about
+event-when = When
+event-by = Scheduled by
+event-edit = Change the event
+event-edit-help = People who said they come are told when the time or the place changes.
+event-cancel = Cancel the event
+event-cancel-confirm = Cancel this event? Everyone who said they come is told.
+event-add-to-calendar = Add to calendar
+event-join-live = Join the live room
+event-open-room = Open the live room
+event-live-room = Live room
+event-details = Details
+event-coming = Are you coming?
+event-answer-yes = Going
+event-answer-maybe = Maybe
+event-answer-no = Can't go
+event-answered-yes = You're going
+event-answered-maybe = You might go
+event-answered-no = You're not going
+event-list-yes = Going
+event-list-maybe = Maybe
+event-sign-in-to-answer = Sign in to say whether you come
+event-going-count = { $n ->
+    [0] Nobody going yet
+    [one] One person going
+   *[other] { $n } people going
+}
+event-maybe-count = { $n ->
+    [0] nobody maybe
+    [one] one maybe
+   *[other] { $n } maybe
+}
+event-status-upcoming = Coming up
+event-status-live = Live now
+event-status-ended = Ended
+event-status-cancelled = Cancelled
+event-notes = Shared notes
+event-notes-help = Everyone in the room writes these notes together, and sees the others' cursors. They are kept as they are typed and stay with the event afterwards.
+event-notes-none = No notes yet. They are written together in the live room.
+event-notes-noscript = Writing together live needs JavaScript. Without it, edit the notes here and save them; changes others made meanwhile are merged in.
+event-notes-save = Save the notes
+event-notes-now = The notes as they are now
+event-notes-conflict = Someone changed the same lines of the notes while you were writing. Nothing was saved: the notes as they are now are shown above, and your text is below. Combine them and save again.
+event-notes-became = These notes became a wiki page:
+event-notes-page = open it
+event-notes-page-title = Title of the wiki page
+event-notes-default-title = Notes: { $title }
+event-notes-publish = Turn the notes into a wiki page
+event-notes-empty = There are no notes to turn into a page yet.
+event-notes-published = These notes are already a wiki page.
+event-start-required = Enter when the event starts.
+event-duration-invalid = Choose how long the event lasts (at most a week).
+event-place-invalid = Enter a place of at most 200 characters.
+event-cancelled = This event has been cancelled.
+event-ended = This event has ended.
+time-in-utc = Without JavaScript, the time is read as UTC.
+flash-event-scheduled = The event is scheduled.
+flash-event-updated = The event is changed.
+flash-event-cancelled = The event is cancelled.
+flash-answer-saved = Your answer is saved.
+flash-notes-saved = The notes are saved.
+flash-notes-published = The notes are now a wiki page.
+flash-calendar-renewed = Your calendar has a new address; the old one no longer works.
+calendar-title = My calendar
+calendar-empty = No events in your spaces. Events you say you come to appear here too.
+calendar-subscribe = Subscribe in a calendar program
+calendar-subscribe-help = This private address lists the events of your spaces and those you said you come to. Anyone who has it can read them, so keep it to yourself.
+calendar-address = Calendar address
+calendar-renew = Make a new address
+calendar-renew-confirm = Make a new address? The old one stops working everywhere you use it.
+calendar-renew-help = If the address got out, make a new one: the old one stops working.
+notification-event = { $actor } scheduled “{ $title }”
+notification-event_changed = { $actor } changed the time or place of “{ $title }”
+notification-event_cancelled = { $actor } cancelled “{ $title }”
+notification-reminder = “{ $title }” starts soon
+notification-kind-event = New events in your spaces
+notification-kind-event_changed = An event you come to changes or is cancelled
+notification-kind-reminder = An event you come to starts soon
+unsubscribe-what-event = new events
+unsubscribe-what-event_changed = changes to events you come to
+unsubscribe-what-reminder = event reminders
+event-answers = Who said they'd come

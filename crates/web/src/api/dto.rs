@@ -2232,3 +2232,198 @@ pub struct LiveVersion {
     #[serde(default)]
     pub summary: String,
 }
+
+// ---------------------------------------------------------------- events
+
+/// An event (a scheduled live session) in a space.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventDto {
+    pub id: String,
+    pub space_slug: String,
+    pub title: String,
+    /// Markdown as written, and rendered (sanitized).
+    pub description: String,
+    pub description_html: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub duration_minutes: i64,
+    pub place: Option<String>,
+    pub link: Option<String>,
+    /// `upcoming`, `live` (from 15 minutes before the start to the end),
+    /// `ended` or `cancelled`.
+    pub status: String,
+    /// The username of whoever scheduled it.
+    pub created_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Raised by every change (the iCalendar `SEQUENCE`).
+    pub revision: i64,
+    pub cancelled_at: Option<i64>,
+    /// How many said `yes`, and `maybe`.
+    pub going: i64,
+    pub maybe: i64,
+    /// Your answer: `yes`, `maybe`, `no`, or none.
+    pub my_answer: Option<String>,
+    /// The wiki page the notes became, if they did.
+    pub notes_page_slug: Option<String>,
+}
+
+impl EventDto {
+    pub fn of(e: stoa_core::calendar::EventSummary, space_slug: &str) -> Self {
+        let r = e.row;
+        Self {
+            id: r.id,
+            space_slug: space_slug.to_owned(),
+            title: r.title,
+            description: r.description,
+            description_html: r.description_html,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            duration_minutes: (r.ends_at - r.starts_at) / 60_000,
+            place: r.place,
+            link: r.link,
+            status: e.status.as_str().to_owned(),
+            created_by: r.creator_username,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            revision: r.revision,
+            cancelled_at: r.cancelled_at,
+            going: r.going,
+            maybe: r.maybe,
+            my_answer: e.my_answer,
+            notes_page_slug: r.notes_page_slug,
+        }
+    }
+}
+
+/// A space's events: all to come (and under way), and a page of past ones.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventListDto {
+    pub upcoming: Vec<EventDto>,
+    pub past: Vec<EventDto>,
+    pub past_page: i64,
+    pub more_past: bool,
+}
+
+impl From<stoa_core::calendar::EventList> for EventListDto {
+    fn from(l: stoa_core::calendar::EventList) -> Self {
+        let slug = l.space.slug.clone();
+        Self {
+            upcoming: l.upcoming.into_iter().map(|e| EventDto::of(e, &slug)).collect(),
+            past: l.past.into_iter().map(|e| EventDto::of(e, &slug)).collect(),
+            past_page: l.past_page,
+            more_past: l.more_past,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendeeDto {
+    pub username: String,
+    pub display_name: String,
+    /// `yes`, `maybe` or `no`.
+    pub answer: String,
+}
+
+/// An event with who answered and its shared notes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventDetailDto {
+    pub event: EventDto,
+    pub attendees: Vec<AttendeeDto>,
+    /// The shared notes as they stand (Markdown), and rendered.
+    pub notes: String,
+    pub notes_html: String,
+}
+
+impl From<stoa_core::calendar::EventPage> for EventDetailDto {
+    fn from(p: stoa_core::calendar::EventPage) -> Self {
+        Self {
+            event: EventDto::of(p.event, &p.space.slug),
+            attendees: p
+                .attendees
+                .into_iter()
+                .map(|a| AttendeeDto { username: a.username, display_name: a.display_name, answer: a.answer })
+                .collect(),
+            notes: p.notes,
+            notes_html: p.notes_html,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct EventListParams {
+    /// The page of past events (from 1).
+    pub past_page: Option<i64>,
+}
+
+/// An event to schedule. Times are Unix milliseconds.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateEvent {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub starts_at: Option<i64>,
+    /// 1 to 10,080 (a week).
+    pub duration_minutes: Option<i64>,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub link: String,
+}
+
+/// Changes to an event; what is left out stays as it is (an empty `place`
+/// or `link` removes it).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateEvent {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub starts_at: Option<i64>,
+    pub duration_minutes: Option<i64>,
+    pub place: Option<String>,
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AnswerBody {
+    /// `yes`, `maybe` or `no`.
+    pub answer: String,
+}
+
+/// An event's shared notes (Markdown), and rendered.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotesDto {
+    pub text: String,
+    pub html: String,
+}
+
+/// New notes, written from `base` (the text they were read as): what others
+/// wrote meanwhile is merged in; overlapping changes are refused with 409.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NotesBody {
+    pub base: String,
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PublishNotesBody {
+    /// The wiki page's title; "Notes: {event title}" when empty.
+    #[serde(default)]
+    pub title: String,
+}
+
+/// A wiki page that was written.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WikiPageRefDto {
+    pub space_slug: String,
+    pub slug: String,
+}
+
+/// Your calendar's address: it reads your events without signing in, so
+/// keep it private.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarAddressDto {
+    /// The key in the address (also accepted as `?key=` on a space's feed).
+    pub key: String,
+    /// The address on this site: `/calendar/{key}.ics`.
+    pub path: String,
+}

@@ -12,6 +12,7 @@ mod account;
 mod chat;
 pub mod docs;
 pub mod dto;
+mod events;
 mod facilitation;
 mod knowledge;
 mod learning;
@@ -66,6 +67,7 @@ use crate::error::ErrorBody;
         (name = "blogs", description = "Spaces' blogs and podcast episodes"),
         (name = "messages", description = "Private messages between people"),
         (name = "chat", description = "Each space's chat room: history, messages, presence"),
+        (name = "events", description = "Events and live sessions: scheduling, answers, shared notes, calendars"),
         (name = "moderation", description = "Flags, the moderation queue and the audit log"),
         (name = "admin", description = "Running the instance (admins only)")
     )
@@ -98,6 +100,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let router = network::routes(router);
     let router = moderation::routes(router);
     let router = chat::routes(router);
+    let router = events::routes(router);
     router.split_for_parts()
 }
 

@@ -35,6 +35,13 @@ struct ChatPage {
     errors: FormErrors,
 }
 
+impl ChatPage {
+    /// Where the form returns to: the chat page itself.
+    fn back(&self) -> String {
+        String::new()
+    }
+}
+
 #[derive(Deserialize, Default)]
 struct ChatQuery {
     #[serde(default)]
@@ -77,6 +84,9 @@ async fn room(
 struct BodyForm {
     #[serde(default)]
     body: String,
+    /// An event's live room the message was written in, to return to.
+    #[serde(default)]
+    back: String,
 }
 
 async fn send(
@@ -86,7 +96,10 @@ async fn send(
     Form(form): Form<BodyForm>,
 ) -> Response {
     match chat::send(&state.app, &ctx.actor(), &slug, &form.body).await {
-        Ok(m) => Redirect::to(&format!("/s/{slug}/chat#m-{}", m.id)).into_response(),
+        Ok(m) => match super::events::live_room_of(&form.back) {
+            Some(room) => Redirect::to(&format!("{room}#m-{}", m.id)).into_response(),
+            None => Redirect::to(&format!("/s/{slug}/chat#m-{}", m.id)).into_response(),
+        },
         Err(CoreError::Invalid(fields)) => match load(&state, &ctx, &slug, None).await {
             Ok((chat, presence)) => render(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -138,7 +151,10 @@ async fn edit(
     Form(form): Form<BodyForm>,
 ) -> Response {
     match chat::edit(&state.app, &ctx.actor(), &id, &form.body).await {
-        Ok(m) => Redirect::to(&format!("/s/{slug}/chat#m-{}", m.id)).into_response(),
+        Ok(m) => match super::events::live_room_of(&form.back) {
+            Some(room) => Redirect::to(&format!("{room}#m-{}", m.id)).into_response(),
+            None => Redirect::to(&format!("/s/{slug}/chat#m-{}", m.id)).into_response(),
+        },
         Err(CoreError::Invalid(fields)) => match own_message(&state, &ctx, &id).await {
             Ok(message) => render(
                 StatusCode::UNPROCESSABLE_ENTITY,

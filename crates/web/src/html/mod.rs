@@ -12,6 +12,7 @@ mod blogs;
 mod charts;
 mod chat;
 pub mod errors;
+mod events;
 mod facilitation;
 mod home;
 mod learning;
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(blogs::router())
         .merge(messages::router())
         .merge(chat::router())
+        .merge(events::router())
         .merge(moderation::router())
 }
 
@@ -100,6 +102,13 @@ const FLASH_MESSAGES: &[&str] = &[
     "flash-avatar-saved",
     "flash-avatar-removed",
     "flash-blog-started",
+    "flash-event-scheduled",
+    "flash-event-updated",
+    "flash-event-cancelled",
+    "flash-answer-saved",
+    "flash-notes-saved",
+    "flash-notes-published",
+    "flash-calendar-renewed",
 ];
 
 pub fn is_flash_message(id: &str) -> bool {

@@ -223,5 +223,5 @@ async fn unsubscribe(State(state): State<AppState>, ctx: PageCtx, Path(token): P
 /// One notification as a sentence: "Ana replied to you in “Title”".
 pub(crate) fn notice_line(ctx: &PageCtx, n: &Notification) -> String {
     let actor = if n.actor_username.is_empty() { ctx.t("anonymous") } else { n.actor_display_name.clone() };
-    ctx.ts2(&format!("notification-{}", n.kind), "actor", &actor, "title", &n.title)
+    ctx.ts2(&crate::i18n::notice_id(&n.kind, &n.change), "actor", &actor, "title", &n.title)
 }

@@ -30,20 +30,20 @@ pub fn node_ready() -> Option<PathBuf> {
     None
 }
 
-/// Runs `e2e/coedit.mjs` with two people against the page; returns the
-/// text both clients converged on.
+/// Runs `e2e/coedit.mjs` with two people against a document (`wiki-{page
+/// id}` or `event-{event id}`); returns the text both clients converged on.
 pub async fn node_clients(
     root: &Path,
     a: (SocketAddr, &Visitor),
     b: (SocketAddr, &Visitor),
-    page: &str,
+    room: &str,
     initial: &str,
 ) -> String {
     let output = tokio::process::Command::new("node")
         .arg(root.join("coedit.mjs"))
         .env("STOA_URL", format!("http://{}", a.0))
         .env("STOA_URL_B", format!("http://{}", b.0))
-        .env("STOA_PAGE", page)
+        .env("STOA_ROOM", room)
         .env("STOA_COOKIE_A", a.1.cookie("stoa_session").expect("session"))
         .env("STOA_COOKIE_B", b.1.cookie("stoa_session").expect("session"))
         .env("STOA_INITIAL", initial)
@@ -97,7 +97,7 @@ async fn node_yjs_clients_co_edit_a_page_and_save_it_as_a_revision() {
     enrol(&ana, &boris, "circle", false).await;
     let page = page_id(&ana, "circle", "Plan", "Start here.").await;
 
-    let text = node_clients(&root, (app.addr, &ana), (app.addr, &boris), &page, "Start here.").await;
+    let text = node_clients(&root, (app.addr, &ana), (app.addr, &boris), &format!("wiki-{page}"), "Start here.").await;
     for part in ["Ana was here.", "Boris too.", "Written offline.", "Meanwhile online.", "typing fast"] {
         assert!(text.contains(part), "{part:?} in {text:?}");
     }

@@ -25,16 +25,21 @@ print(json.dumps({
 /// Runs a Python script with `xml` on its standard input and reads its
 /// JSON answer; `None` (the test skips) when feedparser is not installed.
 async fn run_python(script: &str, xml: &str) -> Option<serde_json::Value> {
+    python_with("feedparser", script, xml).await
+}
+
+/// Runs a Python script that needs `module` with `input` on its standard
+/// input and reads its JSON answer; `None` (the test skips) when the module
+/// is not installed, which fails under `STOA_REQUIRE_E2E` (`.ci/run`
+/// installs it).
+pub async fn python_with(module: &str, script: &str, input: &str) -> Option<serde_json::Value> {
     let ready = std::process::Command::new("python3")
-        .args(["-c", "import feedparser"])
+        .args(["-c", &format!("import {module}")])
         .output()
         .is_ok_and(|o| o.status.success());
     if !ready {
-        assert!(
-            std::env::var("STOA_REQUIRE_E2E").is_err(),
-            "STOA_REQUIRE_E2E is set but python3-feedparser is missing"
-        );
-        eprintln!("skipping the feed parser checks: install feedparser for python3 to include them");
+        assert!(std::env::var("STOA_REQUIRE_E2E").is_err(), "STOA_REQUIRE_E2E is set but Python's {module} is missing");
+        eprintln!("skipping the {module} checks: install {module} for python3 to include them");
         return None;
     }
     let mut child = tokio::process::Command::new("python3")
@@ -44,9 +49,9 @@ async fn run_python(script: &str, xml: &str) -> Option<serde_json::Value> {
         .spawn()
         .expect("python3");
     let mut stdin = child.stdin.take().expect("stdin");
-    tokio::io::AsyncWriteExt::write_all(&mut stdin, xml.as_bytes()).await.expect("write");
+    tokio::io::AsyncWriteExt::write_all(&mut stdin, input.as_bytes()).await.expect("write");
     drop(stdin);
-    let out = child.wait_with_output().await.expect("feedparser");
+    let out = child.wait_with_output().await.expect(module);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     Some(serde_json::from_slice(&out.stdout).expect("json"))
 }

@@ -105,8 +105,14 @@ async fn yjs_clients_on_two_nodes_co_edit_one_page() {
     let (ana, boris, page) = crate::coedit::circle_with_page(&a).await;
     // Ana's client talks to node A, Boris's to node B: every edit, the
     // offline one included, crosses between the nodes.
-    let text =
-        crate::coedit::node_clients(&root, (a.addr, &ana), (b.addr, &boris.at(b.addr)), &page, "Start here.").await;
+    let text = crate::coedit::node_clients(
+        &root,
+        (a.addr, &ana),
+        (b.addr, &boris.at(b.addr)),
+        &format!("wiki-{page}"),
+        "Start here.",
+    )
+    .await;
     assert!(text.contains("Written offline.") && text.contains("Ana was here."), "{text}");
     let (_, live) = ana.api_get(&format!("/wiki-pages/{page}/live")).await;
     assert_eq!(live["text"].as_str(), Some(text.as_str()), "stored once, whole");

@@ -78,6 +78,14 @@ async fn no_form_answers_500_to_odd_input() {
     let id = thread(&ana, &slug, "Hello", "Body").await;
     let (_, page) = ana.api_get(&format!("/threads/{id}")).await;
     let post = page["posts"][0]["id"].as_str().expect("the opening post").to_owned();
+    let (status, event) = ana
+        .api_post(
+            &format!("/spaces/{slug}/events"),
+            serde_json::json!({"title": "Meet", "starts_at": stoa_store::events::now_ms() + 3_600_000, "duration_minutes": 30}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{event}");
+    let event = event["id"].as_str().expect("id").to_owned();
     let forms = [
         "/signin".to_owned(),
         "/signup".to_owned(),
@@ -122,6 +130,15 @@ async fn no_form_answers_500_to_odd_input() {
         format!("/s/{slug}/chat/%00/delete"),
         format!("/s/{slug}/wiki/nothing/live"),
         "/s/%00/wiki/%00/live".to_owned(),
+        format!("/s/{slug}/events"),
+        format!("/events/{event}/edit"),
+        format!("/events/{event}/rsvp"),
+        format!("/events/{event}/notes"),
+        format!("/events/{event}/publish"),
+        "/events/%00/rsvp".to_owned(),
+        "/events/%00/notes".to_owned(),
+        "/calendar/renew".to_owned(),
+        format!("/events/{event}/cancel"),
     ];
     let garbage: Vec<Vec<(&str, String)>> = vec![
         vec![],
@@ -170,6 +187,24 @@ async fn no_form_answers_500_to_odd_input() {
             ("back", "//evil.example".into()),
             ("space", "\u{0}".into()),
         ],
+        vec![
+            ("title", "A meeting".into()),
+            ("starts_at", "2026-13-45T99:99".into()),
+            ("starts_tz", "99999999999999999999".into()),
+            ("duration", "-5".into()),
+            ("link", "javascript:alert(1)".into()),
+            ("answer", "\u{0}".into()),
+            ("notes", "\u{0}".into()),
+            ("base", "\u{202e}".into()),
+        ],
+        vec![
+            ("title", "Far away".into()),
+            ("starts_at", "9999-12-31T23:59".into()),
+            ("starts_tz", "-1440".into()),
+            ("duration", "10080".into()),
+            ("place", "p".repeat(5_000)),
+            ("notes", "n".repeat(200_000)),
+        ],
     ];
     let mut failures = Vec::new();
     for path in &forms {
@@ -198,6 +233,7 @@ async fn a_page_with_an_unreadable_query_string_answers_with_a_page() {
         "/tags/rust?page=99999999999999999999".to_owned(),
         "/search?q=x&page=-".to_owned(),
         "/admin/audit?before=abc".to_owned(),
+        format!("/s/{slug}/events?past=abc"),
     ] {
         let r = ana.get(&path).await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path}");
