@@ -77,7 +77,7 @@ try {
 
   // A burst of single-character edits, like fast typing (enough for the
   // server to fold its updates into a snapshot on the way).
-  for (const ch of ' typing fast'.repeat(20)) {
+  for (const ch of ' typing fast'.repeat(90)) {
     a.text.insert(a.text.length, ch);
   }
   // What Boris has seen, the server stored before sending it on.

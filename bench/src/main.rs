@@ -10,14 +10,27 @@
 //!   against the same queries run in-process on the same index; and Stoa's
 //!   tantivy index against SQLite FTS5 and PostgreSQL full-text search on the
 //!   same documents and queries, with index build rates (see `b3.rs`).
+//! - **B4**: one chat message fanned out to 1,000 and 10,000 WebSocket
+//!   clients in one room, against a bare axum broadcast server, and the
+//!   server's memory per idle connection (see `b4.rs`).
+//! - **B6**: writers co-editing one text through the y-websocket protocol,
+//!   against the npm `@y/websocket-server` (see `b6.rs`).
+//!
+//! B4 and B6 run the real `stoa` binary, built beside this one
+//! (`cargo build --release -p stoa-cli -p stoa-bench`), and B6 the Node
+//! server from `bench/node` (`npm ci --prefix bench/node`).
 //!
 //! Run in release mode: `cargo run --release -p stoa-bench -- all`
-//! (`b1`, `b2`, `b3`, and `--seconds N` per measurement, default 10). B3
+//! (`b1`, `b2`, `b3`, `b4`, `b6`, and `--seconds N` per measurement of B1
+//! to B3, default 10). B3
 //! needs PostgreSQL: `STOA_BENCH_PG` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`) names a database from which
 //! it may create and drop a throwaway one.
 
 mod b3;
+mod b4;
+mod b6;
+mod procs;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -55,13 +68,18 @@ fn main() -> Result<()> {
         "b1" => b1(duration),
         "b2" => b2(duration),
         "b3" => b3::b3(duration),
+        "b4" => b4::b4(),
+        "b6" => b6::b6(),
+        "serve-broadcast" => b4::serve_broadcast(args.get(1).map(String::as_str).unwrap_or("127.0.0.2:0")),
         "probe" => probe(),
         "all" => {
             b1(duration)?;
             b2(duration)?;
-            b3::b3(duration)
+            b3::b3(duration)?;
+            b4::b4()?;
+            b6::b6()
         }
-        other => anyhow::bail!("unknown benchmark {other:?}: use b1, b2, b3 or all"),
+        other => anyhow::bail!("unknown benchmark {other:?}: use b1, b2, b3, b4, b6 or all"),
     }
 }
 

@@ -67,21 +67,45 @@ pub async fn append(
     user_id: Option<&str>,
     now: i64,
 ) -> Result<i64> {
+    let seqs = append_many(conn, doc_id, &[(body, user_id)], now).await?;
+    seqs.first().copied().ok_or(crate::StoreError::NotFound)
+}
+
+/// The most updates one statement appends.
+pub const APPEND_MAX: usize = 256;
+
+/// Appends updates in order (at most [`APPEND_MAX`]), with dense `seq`s
+/// after the newest, and returns them. Three statements however many there
+/// are, so people typing at once share the cost.
+pub async fn append_many(
+    conn: &mut AnyConnection,
+    doc_id: &str,
+    updates: &[(&[u8], Option<&str>)],
+    now: i64,
+) -> Result<Vec<i64>> {
+    if updates.is_empty() {
+        return Ok(Vec::new());
+    }
+    assert!(updates.len() <= APPEND_MAX, "at most APPEND_MAX updates at once");
     dialect::lock(conn, &format!("doc:{doc_id}")).await?;
-    let seq: i64 = sqlx::query_scalar(
-        "INSERT INTO doc_updates (doc_id, seq, body, user_id, created_at)
-         SELECT $1, COALESCE(MAX(seq), (SELECT snapshot_seq FROM docs WHERE id = $1)) + 1, $2, $3, $4
-         FROM doc_updates WHERE doc_id = $1
-         RETURNING seq",
+    let last: i64 = sqlx::query_scalar(
+        "SELECT COALESCE((SELECT MAX(seq) FROM doc_updates WHERE doc_id = $1), (SELECT snapshot_seq FROM docs WHERE id = $1))",
     )
     .bind(doc_id)
-    .bind(body)
-    .bind(user_id)
-    .bind(now)
     .fetch_one(&mut *conn)
     .await?;
+    // Rows of ($1 doc, seq, body, user, $2 time): 3 placeholders each after the first two.
+    let rows: Vec<String> =
+        (0..updates.len()).map(|i| format!("($1, ${}, ${}, ${}, $2)", 3 + 3 * i, 4 + 3 * i, 5 + 3 * i)).collect();
+    let sql = format!("INSERT INTO doc_updates (doc_id, seq, body, user_id, created_at) VALUES {}", rows.join(", "));
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(doc_id).bind(now);
+    let seqs: Vec<i64> = (1..=updates.len() as i64).map(|i| last + i).collect();
+    for ((body, user), seq) in updates.iter().zip(&seqs) {
+        query = query.bind(*seq).bind(*body).bind(*user);
+    }
+    query.execute(&mut *conn).await?;
     sqlx::query("UPDATE docs SET updated_at = $2 WHERE id = $1").bind(doc_id).bind(now).execute(conn).await?;
-    Ok(seq)
+    Ok(seqs)
 }
 
 /// Up to `limit` updates after `seq`, oldest first.

@@ -20,6 +20,7 @@ use stoa_core::{Actor, CoreError};
 use crate::AppState;
 use crate::ctx::RequestContext;
 use crate::html::Query;
+use crate::syndication::base;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,15 +33,6 @@ pub fn router() -> Router<AppState> {
 struct KeyQuery {
     #[serde(default)]
     key: Option<String>,
-}
-
-/// The site's address for absolute links.
-fn base(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    format!("http://{host}")
 }
 
 fn utc(ms: i64) -> time::UtcDateTime {

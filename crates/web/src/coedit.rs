@@ -9,7 +9,8 @@
 //! bounded as on `/live`; a connection that falls behind the room is
 //! closed, and its client resynchronises when it reconnects.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -21,7 +22,7 @@ use axum::routing::get;
 use futures::{SinkExt, StreamExt};
 use stoa_core::coedit::{self, DocFrame, Handled, Joined, Speaks};
 use stoa_core::{Actor, CoreError};
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::AppState;
 use crate::ctx::RequestContext;
@@ -69,40 +70,49 @@ async fn upgrade(
         .on_upgrade(move |socket| serve(state, actor, joined, socket))
 }
 
-enum Next {
-    Incoming(Option<Result<Message, axum::Error>>),
-    Frame(Result<DocFrame, RecvError>),
-    Ping,
+/// How a connection's writing half ended.
+enum Ended {
+    /// The client or the room went away, fell behind, or stopped answering.
+    Gone,
+    /// The person may no longer edit: closed with code 4403.
+    Refused,
 }
 
+/// Replies to one client waiting for its writing half.
+const REPLIES: usize = 64;
+/// The most frames written to one client in one go.
+const FRAMES_AT_ONCE: usize = 64;
+
 async fn serve(state: AppState, actor: Actor, joined: Joined, socket: WebSocket) {
-    let Joined { room, mut frames, greeting } = joined;
+    let Joined { room, frames, greeting } = joined;
     let me = CONNECTIONS.fetch_add(1, Ordering::Relaxed);
-    let (mut sink, mut incoming) = socket.split();
+    let (sink, mut incoming) = socket.split();
+    // Two halves: this task reads the client's messages, one at a time (an
+    // update is on disk before the next is read); a task of its own writes
+    // (the others' updates, replies, pings), so forwarding never waits for
+    // this client's updates to be written.
+    let (replies, outgoing) = tokio::sync::mpsc::channel::<Arc<[u8]>>(REPLIES);
+    let answered = Arc::new(AtomicBool::new(true));
+    let mut writing = tokio::spawn(write(
+        state.clone(),
+        actor.clone(),
+        room.clone(),
+        me,
+        frames,
+        outgoing,
+        sink,
+        greeting,
+        answered.clone(),
+    ));
     let mut speaks = Speaks::new();
-    let send = async |sink: &mut futures::stream::SplitSink<WebSocket, Message>, bytes: &[u8]| {
-        matches!(
-            tokio::time::timeout(SEND_TIMEOUT, sink.send(Message::Binary(bytes.to_vec().into()))).await,
-            Ok(Ok(()))
-        )
-    };
-    let mut open = true;
-    for bytes in &greeting {
-        open &= send(&mut sink, bytes).await;
-    }
-    let every = state.config.live_ping_every;
-    let mut pings = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    let mut unanswered = false;
     let mut window = (Instant::now(), 0u32);
-    let mut refused = false;
-    while open {
-        let next = tokio::select! {
-            message = incoming.next() => Next::Incoming(message),
-            frame = frames.recv() => Next::Frame(frame),
-            _ = pings.tick() => Next::Ping,
+    loop {
+        let message = tokio::select! {
+            message = incoming.next() => message,
+            _ = &mut writing => break,
         };
-        match next {
-            Next::Incoming(Some(Ok(Message::Binary(data)))) => {
+        match message {
+            Some(Ok(Message::Binary(data))) => {
                 if window.0.elapsed() >= Duration::from_secs(1) {
                     window = (Instant::now(), 0);
                 }
@@ -111,47 +121,134 @@ async fn serve(state: AppState, actor: Actor, joined: Joined, socket: WebSocket)
                     break;
                 }
                 match coedit::handle(&state.app, &room, me, &mut speaks, &actor, &data).await {
-                    Ok(Handled::Reply(replies)) => {
-                        for bytes in replies {
-                            open &= send(&mut sink, &bytes).await;
+                    Ok(Handled::Reply(out)) => {
+                        for bytes in out {
+                            if replies.send(bytes).await.is_err() {
+                                break;
+                            }
                         }
                     }
                     Ok(Handled::Malformed) | Err(_) => break,
                 }
             }
-            Next::Incoming(Some(Ok(Message::Pong(_)))) => unanswered = false,
-            Next::Incoming(Some(Ok(Message::Ping(_)))) => {}
-            Next::Incoming(Some(Ok(Message::Text(_)))) => break,
-            Next::Incoming(Some(Ok(Message::Close(_)) | Err(_)) | None) => break,
-            Next::Frame(Ok(DocFrame::Message { from, bytes })) => {
-                if from != me {
-                    open = send(&mut sink, &bytes).await;
-                }
-            }
-            Next::Frame(Ok(DocFrame::Recheck)) => {
-                if coedit::recheck(&state.app, &actor, &room).await.is_err() {
-                    refused = true;
-                    break;
-                }
-            }
-            // Behind the room, or the room is gone: the client reconnects
-            // and catches up through the sync protocol.
-            Next::Frame(Err(_)) => break,
-            Next::Ping if unanswered => break,
-            Next::Ping => {
-                unanswered = true;
-                open = matches!(
-                    tokio::time::timeout(SEND_TIMEOUT, sink.send(Message::Ping(Default::default()))).await,
-                    Ok(Ok(()))
-                );
-            }
+            Some(Ok(Message::Pong(_))) => answered.store(true, Ordering::Relaxed),
+            Some(Ok(Message::Ping(_))) => {}
+            Some(Ok(Message::Text(_) | Message::Close(_)) | Err(_)) | None => break,
         }
     }
     coedit::leave(&state.app, &room, &speaks).await;
-    if refused {
-        // 4403: may no longer edit (a client should not reconnect).
-        let frame = CloseFrame { code: 4403, reason: "forbidden".into() };
-        let _ = sink.send(Message::Close(Some(frame))).await;
+    // Without replies to wait for, the writing half closes the socket.
+    drop(replies);
+    if !writing.is_finished() {
+        let _ = tokio::time::timeout(SEND_TIMEOUT, &mut writing).await;
+        writing.abort();
+    }
+}
+
+/// The writing half of a connection: the greeting, then the room's frames
+/// from others, the replies the reading half hands over, and a ping every
+/// `live_ping_every` (a client that did not answer the last is gone).
+#[allow(clippy::too_many_arguments)]
+async fn write(
+    state: AppState,
+    actor: Actor,
+    room: Arc<coedit::DocRoom>,
+    me: u64,
+    mut frames: tokio::sync::broadcast::Receiver<DocFrame>,
+    mut replies: tokio::sync::mpsc::Receiver<Arc<[u8]>>,
+    mut sink: futures::stream::SplitSink<WebSocket, Message>,
+    greeting: Vec<Arc<[u8]>>,
+    answered: Arc<AtomicBool>,
+) -> Ended {
+    let send = async |sink: &mut futures::stream::SplitSink<WebSocket, Message>, message: Message| {
+        matches!(tokio::time::timeout(SEND_TIMEOUT, sink.send(message)).await, Ok(Ok(())))
+    };
+    // Several frames at once, written together (one system call, not one each).
+    let send_all = async |sink: &mut futures::stream::SplitSink<WebSocket, Message>, all: Vec<Arc<[u8]>>| {
+        let written = async {
+            for bytes in all {
+                sink.feed(Message::Binary(bytes.to_vec().into())).await?;
+            }
+            sink.flush().await
+        };
+        matches!(tokio::time::timeout(SEND_TIMEOUT, written).await, Ok(Ok(())))
+    };
+    for bytes in &greeting {
+        if !send(&mut sink, Message::Binary(bytes.to_vec().into())).await {
+            return Ended::Gone;
+        }
+    }
+    let every = state.config.live_ping_every;
+    let mut pings = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    let ended = loop {
+        tokio::select! {
+            frame = frames.recv() => match frame {
+                Ok(DocFrame::Message { from, bytes }) => {
+                    // With people typing fast, more frames are waiting: take
+                    // them too (a recheck among them waits for the next turn).
+                    let mut all = Vec::new();
+                    if from != me {
+                        all.push(bytes);
+                    }
+                    let mut behind = false;
+                    while all.len() < FRAMES_AT_ONCE {
+                        match frames.try_recv() {
+                            Ok(DocFrame::Message { from, bytes }) => {
+                                if from != me {
+                                    all.push(bytes);
+                                }
+                            }
+                            Ok(DocFrame::Recheck) => {
+                                if coedit::recheck(&state.app, &actor, &room).await.is_err() {
+                                    return refuse(sink).await;
+                                }
+                            }
+                            Err(TryRecvError::Empty) => break,
+                            Err(TryRecvError::Lagged(_) | TryRecvError::Closed) => {
+                                behind = true;
+                                break;
+                            }
+                        }
+                    }
+                    if behind || (!all.is_empty() && !send_all(&mut sink, all).await) {
+                        break Ended::Gone;
+                    }
+                }
+                Ok(DocFrame::Recheck) => {
+                    if coedit::recheck(&state.app, &actor, &room).await.is_err() {
+                        break Ended::Refused;
+                    }
+                }
+                // Behind the room, or the room is gone: the client
+                // reconnects and catches up through the sync protocol.
+                Err(RecvError::Lagged(_) | RecvError::Closed) => break Ended::Gone,
+            },
+            reply = replies.recv() => match reply {
+                Some(bytes) => {
+                    if !send(&mut sink, Message::Binary(bytes.to_vec().into())).await {
+                        break Ended::Gone;
+                    }
+                }
+                None => break Ended::Gone,
+            },
+            _ = pings.tick() => {
+                if !answered.swap(false, Ordering::Relaxed) || !send(&mut sink, Message::Ping(Default::default())).await {
+                    break Ended::Gone;
+                }
+            }
+        }
+    };
+    if let Ended::Refused = ended {
+        return refuse(sink).await;
     }
     let _ = sink.close().await;
+    ended
+}
+
+/// Closes with 4403: may no longer edit (a client should not reconnect).
+async fn refuse(mut sink: futures::stream::SplitSink<WebSocket, Message>) -> Ended {
+    let frame = CloseFrame { code: 4403, reason: "forbidden".into() };
+    let _ = sink.send(Message::Close(Some(frame))).await;
+    let _ = sink.close().await;
+    Ended::Refused
 }

@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
 
 /// The site's address for absolute links: the configured public URL, or
 /// the address the request came to.
-fn base(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn base(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config.public_url {
         return url.trim_end_matches('/').to_owned();
     }

@@ -40,6 +40,15 @@ async fn updates_follow_the_snapshot_in_order_and_compaction_keeps_later_ones() 
         assert_eq!(left, [4, 5]);
         assert!(docs::compact(&mut tx, "wiki:p1", &[8], 5).await.expect("all"));
         assert_eq!(docs::append(&mut tx, "wiki:p1", &[1], None, 30).await.expect("append"), 6, "after the snapshot");
+        // Many at once: dense and in order, as the typists' batch came.
+        let many: Vec<Vec<u8>> = (0..docs::APPEND_MAX).map(|i| vec![(i % 251) as u8, 1]).collect();
+        let rows: Vec<(&[u8], Option<&str>)> =
+            many.iter().enumerate().map(|(i, b)| (b.as_slice(), (i % 2 == 0).then_some(ana.as_str()))).collect();
+        let seqs = docs::append_many(&mut tx, "wiki:p1", &rows, 40).await.expect("many");
+        assert_eq!(seqs, (7..7 + docs::APPEND_MAX as i64).collect::<Vec<_>>());
+        let stored = docs::updates_after(&mut tx, "wiki:p1", 6, 1000).await.expect("after");
+        assert_eq!(stored.iter().map(|u| u.body.clone()).collect::<Vec<_>>(), many);
+        assert!(docs::append_many(&mut tx, "wiki:p1", &[], 41).await.expect("none").is_empty());
         docs::set_base_revision(&mut tx, "wiki:p1", 4).await.expect("base");
         assert_eq!(docs::by_id(&mut tx, "wiki:p1").await.expect("q").expect("doc").base_revision, 4);
         assert!(docs::by_id(&mut tx, "wiki:nope").await.expect("q").is_none());

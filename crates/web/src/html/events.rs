@@ -506,11 +506,11 @@ struct CalendarPage {
     ctx: PageCtx,
     cal: Calendar,
     now: i64,
-    /// The subscription address, absolute when the site's address is known.
+    /// The subscription address, absolute.
     address: String,
 }
 
-async fn my_calendar(State(state): State<AppState>, ctx: PageCtx) -> Response {
+async fn my_calendar(State(state): State<AppState>, ctx: PageCtx, headers: axum::http::HeaderMap) -> Response {
     let actor = ctx.actor();
     let loaded = async {
         let cal = calendar::personal_calendar(&state.app, &actor).await?;
@@ -519,8 +519,8 @@ async fn my_calendar(State(state): State<AppState>, ctx: PageCtx) -> Response {
     };
     match loaded.await {
         Ok((cal, key)) => {
-            let base = state.config.public_url.as_deref().unwrap_or("").trim_end_matches('/');
-            let address = format!("{base}/calendar/{key}.ics");
+            // Absolute: it is pasted into another program.
+            let address = format!("{}/calendar/{key}.ics", crate::syndication::base(&state, &headers));
             page(&CalendarPage { ctx, cal, now: state.app.now(), address })
         }
         Err(e) => errors::for_get(&ctx, e),
