@@ -104,9 +104,7 @@ struct Fanout {
 
 impl Fanout {
     fn percentile(&self, p: f64) -> Duration {
-        let mut sorted = self.latencies.clone();
-        sorted.sort();
-        sorted.get(((sorted.len().max(1) - 1) as f64 * p).round() as usize).copied().unwrap_or_default()
+        crate::percentile(&self.latencies, p)
     }
 
     fn bytes_per_idle_connection(&self) -> f64 {

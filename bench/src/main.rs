@@ -160,13 +160,7 @@ impl Load {
     }
 
     fn percentile(&self, p: f64) -> Duration {
-        if self.latencies.is_empty() {
-            return Duration::ZERO;
-        }
-        let mut sorted = self.latencies.clone();
-        sorted.sort();
-        let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-        sorted[index.min(sorted.len() - 1)]
+        percentile(&self.latencies, p)
     }
 
     fn json(&self) -> serde_json::Value {
@@ -179,6 +173,14 @@ impl Load {
             "p99_ms": round(self.percentile(0.99).as_secs_f64() * 1000.0),
         })
     }
+}
+
+/// The `p` quantile (0 to 1) of some durations; zero when there are none.
+fn percentile(samples: &[Duration], p: f64) -> Duration {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    let index = ((sorted.len().max(1) - 1) as f64 * p).round() as usize;
+    sorted.get(index).copied().unwrap_or_default()
 }
 
 fn round(x: f64) -> f64 {

@@ -328,31 +328,30 @@ pub async fn list(app: &Stoa, actor: &Actor, slug: &str, past_page: i64) -> Resu
     })
 }
 
+/// An event with the viewer's answer, its space and what the viewer may
+/// do there, for anyone who may read the space (without its notes or who
+/// answered: see [`page`]).
+pub async fn get(app: &Stoa, actor: &Actor, id: &str) -> Result<(EventSummary, SpaceSummary, Permissions)> {
+    let mut conn = app.store.read().await?;
+    let (row, view) = load(&mut conn, actor, id, Action::ReadContent).await?;
+    let event = with_answers(&mut conn, actor, vec![row], app.now()).await?.pop().ok_or(CoreError::NotFound)?;
+    Ok((event, SpaceSummary::of(&view), Permissions::of(actor, &view)))
+}
+
 /// An event's page, for anyone who may read its space.
 pub async fn page(app: &Stoa, actor: &Actor, id: &str) -> Result<EventPage> {
-    let (row, view, attendees) = {
+    let (event, space, may, attendees) = {
         let mut conn = app.store.read().await?;
         let (row, view) = load(&mut conn, actor, id, Action::ReadContent).await?;
         let attendees = store::attendees(&mut conn, id).await?;
-        (row, view, attendees)
+        let event = with_answers(&mut conn, actor, vec![row], app.now()).await?.pop().ok_or(CoreError::NotFound)?;
+        (event, SpaceSummary::of(&view), Permissions::of(actor, &view), attendees)
     };
-    let notes = coedit::current_text(app, &Subject::Notes(row.id.clone())).await?.unwrap_or_default();
+    let notes = coedit::current_text(app, &Subject::Notes(event.row.id.clone())).await?.unwrap_or_default();
     // The notes change with every keystroke in the live room, so they are
     // rendered (and sanitized) when read rather than stored twice.
     let notes_html = if notes.trim().is_empty() { String::new() } else { markdown::render(&notes) };
-    let now = app.now();
-    let event = {
-        let mut conn = app.store.read().await?;
-        with_answers(&mut conn, actor, vec![row], now).await?.pop().ok_or(CoreError::NotFound)?
-    };
-    Ok(EventPage {
-        space: SpaceSummary::of(&view),
-        may: Permissions::of(actor, &view),
-        event,
-        attendees,
-        notes,
-        notes_html,
-    })
+    Ok(EventPage { space, may, event, attendees, notes, notes_html })
 }
 
 /// Writes the notes from a form (without the live editor): `base` is the
@@ -367,8 +366,8 @@ pub async fn write_notes(app: &Stoa, actor: &Actor, id: &str, base: &str, text: 
 
 /// Turns an event's notes into a wiki page of its space, with a line that
 /// links back to the event (its facilitators and owners; once). Returns
-/// the page's address.
-pub async fn publish_notes(app: &Stoa, actor: &Actor, id: &str, title: &str) -> Result<String> {
+/// the space's address and the page's.
+pub async fn publish_notes(app: &Stoa, actor: &Actor, id: &str, title: &str) -> Result<(String, String)> {
     let me = actor.require()?;
     let (row, view) = {
         let mut conn = app.store.read().await?;
@@ -404,7 +403,7 @@ pub async fn publish_notes(app: &Stoa, actor: &Actor, id: &str, title: &str) -> 
     let data = serde_json::json!({"page": slug, "title": row.title});
     event(&mut tx, kind::EVENT_NOTES_PUBLISHED, &me.id, &view.space.id, id, data, now).await?;
     stoa_store::commit(tx).await?;
-    Ok(slug)
+    Ok((view.space.slug, slug))
 }
 
 /// Sends the reminders that are due: each event not cancelled that starts
@@ -500,10 +499,11 @@ pub async fn personal_calendar(app: &Stoa, actor: &Actor) -> Result<Calendar> {
     Ok(Calendar { name: me.display_name.clone(), events })
 }
 
-async fn calendar_tag(app: &Stoa, user_id: &str, epoch: i64) -> Result<String> {
+/// The MAC a person's calendar key carries, over their id and epoch.
+async fn calendar_mac(app: &Stoa, user_id: &str, epoch: i64) -> Result<hmac::Hmac<sha2::Sha256>> {
     let mut mac = crate::mail::keyed(app, "calendar").await?;
     mac.update(format!("{user_id}:{epoch}").as_bytes());
-    Ok(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    Ok(mac)
 }
 
 /// The key in the actor's calendar address (`{user id}.{tag}`), which
@@ -514,7 +514,8 @@ pub async fn calendar_key(app: &Stoa, actor: &Actor) -> Result<String> {
         let mut conn = app.store.read().await?;
         store::calendar_epoch(&mut conn, &me.id).await?.ok_or(CoreError::NotFound)?
     };
-    Ok(format!("{}.{}", me.id, calendar_tag(app, &me.id, epoch).await?))
+    let tag = calendar_mac(app, &me.id, epoch).await?.finalize().into_bytes();
+    Ok(format!("{}.{}", me.id, URL_SAFE_NO_PAD.encode(tag)))
 }
 
 /// Makes every calendar address the actor gave out stop working; returns
@@ -532,19 +533,15 @@ pub async fn renew_calendar_key(app: &Stoa, actor: &Actor) -> Result<String> {
 pub async fn calendar_reader(app: &Stoa, key: &str) -> Result<Actor> {
     let (user_id, tag) = key.split_once('.').ok_or(CoreError::NotFound)?;
     let given = URL_SAFE_NO_PAD.decode(tag).map_err(|_| CoreError::NotFound)?;
-    let row = {
+    let (row, epoch) = {
         let mut conn = app.store.read().await?;
-        users::by_id(&mut conn, user_id).await?.ok_or(CoreError::NotFound)?
+        let row = users::by_id(&mut conn, user_id).await?.ok_or(CoreError::NotFound)?;
+        let epoch = store::calendar_epoch(&mut conn, user_id).await?.ok_or(CoreError::NotFound)?;
+        (row, epoch)
     };
     if row.is_suspended() {
         return Err(CoreError::NotFound);
     }
-    let epoch = {
-        let mut conn = app.store.read().await?;
-        store::calendar_epoch(&mut conn, user_id).await?.ok_or(CoreError::NotFound)?
-    };
-    let mut mac = crate::mail::keyed(app, "calendar").await?;
-    mac.update(format!("{user_id}:{epoch}").as_bytes());
-    mac.verify_slice(&given).map_err(|_| CoreError::NotFound)?;
+    calendar_mac(app, user_id, epoch).await?.verify_slice(&given).map_err(|_| CoreError::NotFound)?;
     Ok(Actor::signed_in(CurrentUser::from_row(&row)))
 }

@@ -158,10 +158,9 @@ async fn one_event(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    match calendar::page(&state.app, &rc.actor, &id).await {
-        Ok(p) => {
-            let entry =
-                CalendarEntry { row: p.event.row, space_slug: p.space.slug.clone(), space_name: p.space.name.clone() };
+    match calendar::get(&state.app, &rc.actor, &id).await {
+        Ok((event, space, _)) => {
+            let entry = CalendarEntry { row: event.row, space_slug: space.slug, space_name: space.name };
             ics(&entry.row.title.clone(), std::slice::from_ref(&entry), &base(&state, &headers), "event.ics")
         }
         Err(e) => refused(&e),

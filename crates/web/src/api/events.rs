@@ -82,7 +82,7 @@ async fn update_event(
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<UpdateEvent>,
 ) -> ApiResult<StatusCode> {
-    let now = calendar::page(&s.app, &actor, &id).await?.event.row;
+    let now = calendar::get(&s.app, &actor, &id).await?.0.row;
     let input = EventInput {
         title: body.title.unwrap_or(now.title),
         description: body.description.unwrap_or(now.description),
@@ -161,8 +161,7 @@ async fn publish_notes(
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<PublishNotesBody>,
 ) -> ApiResult<(StatusCode, ApiJson<WikiPageRefDto>)> {
-    let slug = calendar::publish_notes(&s.app, &actor, &id, &body.title).await?;
-    let space_slug = calendar::page(&s.app, &actor, &id).await?.space.slug;
+    let (space_slug, slug) = calendar::publish_notes(&s.app, &actor, &id, &body.title).await?;
     Ok((StatusCode::CREATED, ApiJson(WikiPageRefDto { space_slug, slug })))
 }
 

@@ -292,13 +292,10 @@ async fn publish(
     Form(form): Form<PublishForm>,
 ) -> Response {
     match calendar::publish_notes(&state.app, &ctx.actor(), &id, &form.title).await {
-        Ok(slug) => match calendar::page(&state.app, &ctx.actor(), &id).await {
-            Ok(e) => redirect_with(
-                &format!("/s/{}/wiki/{}", e.space.slug, stoa_domain::markdown::percent_encode_path(&slug)),
-                "flash-notes-published",
-            ),
-            Err(err) => errors::render_error(&ctx, err),
-        },
+        Ok((space, slug)) => redirect_with(
+            &format!("/s/{space}/wiki/{}", stoa_domain::markdown::percent_encode_path(&slug)),
+            "flash-notes-published",
+        ),
         Err(CoreError::Invalid(fields)) => {
             let errors = FormErrors::from_fields(&ctx.lang, &fields);
             event_again(&state, ctx, &id, errors, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -330,19 +327,19 @@ fn utc_local(at_ms: i64) -> String {
 }
 
 async fn edit_again(state: &AppState, ctx: PageCtx, id: &str, form: Option<EventForm>, errors: FormErrors) -> Response {
-    let e = match calendar::page(&state.app, &ctx.actor(), id).await {
+    let (event, space, may) = match calendar::get(&state.app, &ctx.actor(), id).await {
         Ok(e) => e,
         Err(err) => return errors::for_get(&ctx, err),
     };
-    if !e.may.facilitate {
+    if !may.facilitate {
         return errors::for_get(&ctx, CoreError::Forbidden);
     }
-    let detail = match frame(state, &ctx, &e.space.slug).await {
+    let detail = match frame(state, &ctx, &space.slug).await {
         Ok(d) => d,
         Err(err) => return errors::for_get(&ctx, err),
     };
     let status = if form.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let row = &e.event.row;
+    let row = &event.row;
     let form = form.unwrap_or_else(|| EventForm {
         title: row.title.clone(),
         description: row.description.clone(),
