@@ -78,6 +78,8 @@ pub struct Post {
     /// Reactions it got, in the fixed order of [`Reaction::ALL`], with
     /// whether the viewer gave each; only kinds someone gave.
     pub reactions: Vec<ReactionCount>,
+    /// Whether the viewer may react to it.
+    pub can_react: bool,
 }
 
 /// How many gave one reaction to a post, and whether the viewer did.
@@ -89,25 +91,54 @@ pub struct ReactionCount {
     pub mine: bool,
 }
 
-/// Reactions per post: `post id → counts`.
-type Reactions = HashMap<String, Vec<ReactionCount>>;
+/// Every reaction in a thread: per post, each kind given (in the order of
+/// [`Reaction::ALL`]) with who gave it. The same for every viewer, so thread
+/// pages keep it per thread revision.
+#[derive(Debug, Default)]
+pub(crate) struct ThreadReactions(HashMap<String, Vec<(Reaction, Vec<String>)>>);
 
-fn group_reactions(rows: Vec<(String, String, i64, i64)>) -> Reactions {
-    let mut out: Reactions = HashMap::new();
-    for (post, kind, count, mine) in rows {
-        if let Ok(r) = Reaction::parse(&kind) {
-            out.entry(post).or_default().push(ReactionCount {
-                kind: r.as_str(),
-                emoji: r.emoji(),
-                count,
-                mine: mine != 0,
-            });
+impl ThreadReactions {
+    fn of(rows: Vec<(String, String, String)>) -> Self {
+        let mut out: HashMap<String, Vec<(Reaction, Vec<String>)>> = HashMap::new();
+        for (post, kind, user) in rows {
+            let Ok(r) = Reaction::parse(&kind) else { continue };
+            let kinds = out.entry(post).or_default();
+            match kinds.iter_mut().find(|(k, _)| *k == r) {
+                Some((_, who)) => who.push(user),
+                None => kinds.push((r, vec![user])),
+            }
         }
+        for kinds in out.values_mut() {
+            kinds.sort_by_key(|(r, _)| Reaction::ALL.iter().position(|x| x == r));
+        }
+        Self(out)
     }
-    for list in out.values_mut() {
-        list.sort_by_key(|c| Reaction::ALL.iter().position(|r| r.as_str() == c.kind));
+
+    /// The counts on one post, with whether `viewer` gave each.
+    fn counts(&self, post_id: &str, viewer: Option<&str>) -> Vec<ReactionCount> {
+        self.0.get(post_id).map_or_else(Vec::new, |kinds| {
+            kinds
+                .iter()
+                .map(|(r, who)| ReactionCount {
+                    kind: r.as_str(),
+                    emoji: r.emoji(),
+                    count: who.len() as i64,
+                    mine: viewer.is_some_and(|me| who.iter().any(|w| w == me)),
+                })
+                .collect()
+        })
     }
-    out
+}
+
+/// The reactions of a thread read at `revision`, from the cache when it has them.
+async fn thread_reactions(app: &Stoa, conn: &mut Conn, thread_id: &str, revision: i64) -> Result<Arc<ThreadReactions>> {
+    let key = thread_id.to_owned();
+    if let Some(cached) = app.reactions.get(&key, revision) {
+        return Ok(cached);
+    }
+    let reactions = Arc::new(ThreadReactions::of(facil_store::reactions(conn, thread_id).await?));
+    app.reactions.put(key, revision, reactions.clone());
+    Ok(reactions)
 }
 
 /// A post as every viewer sees it, before the viewer's own flags are added;
@@ -172,7 +203,7 @@ struct Reading<'a> {
     may_accept: bool,
     /// The viewer's votes in the thread.
     votes: &'a HashMap<String, i64>,
-    reactions: Option<&'a Reactions>,
+    reactions: Option<&'a ThreadReactions>,
 }
 
 impl<'a> Reading<'a> {
@@ -214,7 +245,8 @@ fn to_post(row: &SharedPost, actor: &Actor, r: &Reading<'_>) -> Post {
         can_vote: answer && may.post && !own,
         can_accept: answer && r.may_accept,
         can_endorse: answer && may.facilitate,
-        reactions: r.reactions.and_then(|all| all.get(&row.id)).cloned().unwrap_or_default(),
+        reactions: r.reactions.map(|all| all.counts(&row.id, actor.id())).unwrap_or_default(),
+        can_react: may.post && !row.deleted && !masked,
         reply_to_id: row.reply_to_id.clone(),
         reply_to_number: row.reply_to_number,
         body: if masked { Arc::from("") } else { row.body.clone() },
@@ -378,6 +410,10 @@ pub struct ThreadPage {
     pub new_count: i64,
     /// Whether the viewer follows the thread.
     pub following: bool,
+    /// The thread's revision when it was read: the page's posts, and
+    /// everything they show, are the same for any page read at it.
+    #[serde(skip)]
+    pub revision: i64,
 }
 
 /// A thread's own fields as shown.
@@ -497,12 +533,13 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
             None => last_read.map_or(1, |n| ((n.min(post_count - 1).max(0)) / POSTS_PER_PAGE) + 1),
         };
         let from = (page - 1) * POSTS_PER_PAGE + 1;
-        let rows = match app.posts.get(&found.thread_id, from, found.thread_revision) {
+        let key = (found.thread_id.clone(), from);
+        let rows = match app.posts.get(&key, found.thread_revision) {
             Some(rows) => rows,
             None => {
                 let rows = store::posts(&mut conn, &found.thread_id, from, POSTS_PER_PAGE).await?;
                 let rows: Arc<Vec<SharedPost>> = Arc::new(rows.into_iter().map(SharedPost::from).collect());
-                app.posts.put(&found.thread_id, from, found.thread_revision, rows.clone());
+                app.posts.put(key, found.thread_revision, rows.clone());
                 rows
             }
         };
@@ -517,11 +554,8 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
     } else {
         None
     };
-    let reactions = group_reactions(facil_store::reactions(&mut conn, &found.thread_id, actor.id()).await?);
-    let following = match actor.id() {
-        Some(me) => stoa_store::social::is_following(&mut conn, me, crate::social::THREAD, &found.thread_id).await?,
-        None => false,
-    };
+    let reactions = thread_reactions(app, &mut conn, &found.thread_id, found.thread_revision).await?;
+    let following = found.viewer_follows != 0;
     drop(conn);
     let own_thread = actor.id() == Some(found.thread_author_id.as_str());
     let reading = Reading {
@@ -556,6 +590,7 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
     let rules = DiscussionRules::of(&view.space);
     Ok(ThreadPage {
         following,
+        revision: found.thread_revision,
         space: SpaceSummary::of(view),
         thread: ThreadInfo {
             can_rename: (own_thread && may.post) || may.moderate,
@@ -884,6 +919,7 @@ pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput
         can_accept: question && (found.thread_author_id == me.id || may.facilitate),
         can_endorse: question && may.facilitate,
         reactions: Vec::new(),
+        can_react: true,
     };
     Ok(Written { thread_id: found.thread_id, space_slug: found.space.space.slug.clone(), post })
 }
@@ -922,7 +958,7 @@ pub async fn post(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Post> {
         Some(me) if question => facil_store::votes_of(&mut conn, &found.thread_id, me).await?.into_iter().collect(),
         _ => HashMap::new(),
     };
-    let reactions = group_reactions(facil_store::reactions(&mut conn, &found.thread_id, actor.id()).await?);
+    let reactions = thread_reactions(app, &mut conn, &found.thread_id, found.thread_revision).await?;
     let reading = Reading {
         may: &may,
         last_read: None,

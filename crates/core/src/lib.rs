@@ -176,6 +176,8 @@ pub struct Stoa {
     _scratch: Option<Arc<tempfile::TempDir>>,
     visits: Arc<visits::VisitBuffer>,
     posts: Arc<cache::PostsCache>,
+    reactions: Arc<cache::ReactionsCache>,
+    unread: Arc<cache::UnreadCache>,
     sessions: Arc<accounts::SessionCache>,
     /// Sends email; `None` when no mail server is configured (then no mail
     /// is queued at all).
@@ -214,6 +216,8 @@ impl Stoa {
             )),
             visits: Arc::default(),
             posts: Arc::default(),
+            reactions: Arc::default(),
+            unread: Arc::default(),
             sessions: Arc::default(),
             mail: None,
             signing_key: Arc::default(),

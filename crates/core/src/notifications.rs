@@ -131,23 +131,27 @@ pub async fn catch_up(app: &Stoa) -> Result<usize> {
         let Some(last) = batch.last().map(|e| e.seq) else {
             return Ok(written);
         };
+        let mut notified = Vec::new();
         for event in &batch {
-            written += handle(app, &mut tx, event).await?;
+            handle(app, &mut tx, event, &mut notified).await?;
         }
         if !events::advance_cursor(&mut tx, CURSOR, from, last).await? {
             // Another node handled these meanwhile; drop ours.
             return Ok(written);
         }
         stoa_store::commit(tx).await?;
+        written += notified.len();
+        app.unread.forget(notified.iter().map(String::as_str));
         if (batch.len() as i64) < BATCH {
             return Ok(written);
         }
     }
 }
 
-async fn handle(app: &Stoa, tx: &mut Conn, event: &Event) -> Result<usize> {
+/// Writes the notifications `event` calls for, adding their recipients to `notified`.
+async fn handle(app: &Stoa, tx: &mut Conn, event: &Event, notified: &mut Vec<String>) -> Result<()> {
     let Some((about, candidates)) = candidates(tx, event).await? else {
-        return Ok(0);
+        return Ok(());
     };
     // One notification per person: the most important kind that applies.
     let mut chosen: BTreeMap<String, Candidate> = BTreeMap::new();
@@ -164,7 +168,7 @@ async fn handle(app: &Stoa, tx: &mut Conn, event: &Event) -> Result<usize> {
         }
     }
     if chosen.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     let ids: Vec<String> = chosen.keys().cloned().collect();
     let blockers: Vec<String> = match &event.actor_id {
@@ -174,7 +178,6 @@ async fn handle(app: &Stoa, tx: &mut Conn, event: &Event) -> Result<usize> {
     let prefs: HashMap<(String, String), String> =
         store::prefs_of(tx, &ids).await?.into_iter().map(|(u, k, d)| ((u, k), d)).collect();
     let data = about.data.to_string();
-    let mut written = 0;
     for (user_id, c) in chosen {
         if blockers.contains(&user_id) && c.kind != WARNING {
             continue;
@@ -211,13 +214,13 @@ async fn handle(app: &Stoa, tx: &mut Conn, event: &Event) -> Result<usize> {
         )
         .await?;
         if inserted {
-            written += 1;
             if delivery == "email" {
                 crate::mail::queue_notification(app, tx, &row, &id).await?;
             }
+            notified.push(user_id);
         }
     }
-    Ok(written)
+    Ok(())
 }
 
 /// Whether `reader` may know of what a notification points at, right now.
@@ -645,11 +648,29 @@ pub async fn list(app: &Stoa, actor: &Actor, before: Option<i64>, limit: i64) ->
     Ok(NotificationPage { items, unread, next_before })
 }
 
-/// How many unread notifications the actor may see (at most 100).
+/// How many unread notifications the actor may see (at most 100), as the
+/// bell on every page shows it: kept for a few seconds (see
+/// [`crate::cache::UnreadCache`]).
 pub async fn unread_count(app: &Stoa, actor: &Actor) -> Result<i64> {
+    if let Some(count) = actor.id().and_then(|me| app.unread.get(me)) {
+        return Ok(count);
+    }
+    unread_count_now(app, actor).await
+}
+
+/// [`unread_count`] read from the database now, for the live connection,
+/// which must not miss a change made on another node.
+pub async fn unread_count_now(app: &Stoa, actor: &Actor) -> Result<i64> {
     let Some(me) = actor.id() else {
         return Ok(0);
     };
+    let epoch = app.unread.epoch();
+    let count = read_unread_count(app, actor, me).await?;
+    app.unread.put(me, count, epoch);
+    Ok(count)
+}
+
+async fn read_unread_count(app: &Stoa, actor: &Actor, me: &str) -> Result<i64> {
     let mut conn = app.store.read().await?;
     // Most page views have nothing unread: then the spaces need not be read.
     if store::unread(&mut conn, me, 1).await?.is_empty() {
@@ -670,6 +691,7 @@ pub async fn mark_read(app: &Stoa, actor: &Actor, ids: Option<&[String]>) -> Res
     let mut tx = app.store.begin().await?;
     let n = store::mark_read(&mut tx, &me.id, ids, app.now()).await?;
     stoa_store::commit(tx).await?;
+    app.unread.forget([me.id.as_str()]);
     Ok(n)
 }
 

@@ -142,24 +142,24 @@ pub async fn react(
             .execute(&mut *conn)
             .await?
     };
-    Ok(done.rows_affected() > 0)
+    let changed = done.rows_affected() > 0;
+    if changed {
+        // Thread pages keep reactions with the posts, per revision.
+        bump_thread_of_post(conn, post_id).await?;
+    }
+    Ok(changed)
 }
 
-/// `(post id, kind, count, whether `viewer_id` is among them)` for a thread's posts.
-pub async fn reactions(
-    conn: &mut AnyConnection,
-    thread_id: &str,
-    viewer_id: Option<&str>,
-) -> Result<Vec<(String, String, i64, i64)>> {
+/// `(post id, kind, who)` of every reaction to a thread's posts, in the
+/// order they were given.
+pub async fn reactions(conn: &mut AnyConnection, thread_id: &str) -> Result<Vec<(String, String, String)>> {
     Ok(sqlx::query_as(
-        "SELECT r.post_id, r.kind, COUNT(*) AS n,
-                MAX(CASE WHEN r.user_id = $2 THEN 1 ELSE 0 END) AS mine
+        "SELECT r.post_id, r.kind, r.user_id
          FROM post_reactions r JOIN posts p ON p.id = r.post_id
          WHERE p.thread_id = $1
-         GROUP BY r.post_id, r.kind",
+         ORDER BY r.created_at, r.post_id, r.kind, r.user_id",
     )
     .bind(thread_id)
-    .bind(viewer_id)
     .fetch_all(conn)
     .await?)
 }

@@ -229,6 +229,10 @@ impl Store {
             AnyPoolOptions::new()
                 .max_connections(max)
                 .min_connections(0)
+                // A connection to a SQLite file does not drop the way one to
+                // a server does; pinging it before each use would only cost
+                // a round trip to its thread.
+                .test_before_acquire(backend != Backend::Sqlite)
                 .acquire_timeout(Duration::from_secs(10))
                 .after_connect(move |conn, _meta| {
                     Box::pin(async move { dialect::prepare_connection(conn, backend, synchronous, read_only).await })

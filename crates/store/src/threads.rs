@@ -226,6 +226,8 @@ pub struct ThreadInSpace {
     pub state: ThreadState,
     /// The highest post number the viewer has seen, if any.
     pub viewer_last_read: Option<i64>,
+    /// Whether the viewer follows the thread (1) or not (0).
+    pub viewer_follows: i64,
     #[sqlx(flatten)]
     pub space: crate::spaces::SpaceView,
 }
@@ -245,7 +247,9 @@ pub async fn thread_in_space(
          t.revision AS thread_revision, t.anonymous AS thread_anonymous, t.opens_at AS thread_opens_at,
          t.accepted_post_id AS thread_accepted_post_id, t.merged_into AS thread_merged_into,
          t.pinned_at, t.locked_at, t.closed_at, t.close_reason, t.slow_mode_secs, t.post_first,
-         v.last_read_number AS viewer_last_read",
+         v.last_read_number AS viewer_last_read,
+         CASE WHEN EXISTS (SELECT 1 FROM follows f WHERE f.user_id = $1 AND f.target_kind = 'thread' AND f.target = t.id)
+              THEN 1 ELSE 0 END AS viewer_follows",
     );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer_id).bind(thread_id).fetch_optional(conn).await?)
 }
