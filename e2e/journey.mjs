@@ -181,6 +181,23 @@ try {
   expect(await ana.locator('.new-since').count() === 1, 'the thread says what is new since the last visit');
   await check(ana, 'thread seen again');
 
+  // Ana thanks Bob with a reaction: "+🙂" opens the choices under the post
+  // (without scripts it opens a page of its own); the count shows, pressed,
+  // and opening the picker again offers to take it back.
+  await reply.locator('a[data-reaction-picker]').click();
+  const picker = reply.locator('form.reaction-popover');
+  expect(await picker.locator('button[value="thanks:on"]').count() === 1, 'the reaction picker opens under the post');
+  await check(ana, 'reaction picker');
+  await picker.locator('button[value="thanks:on"]').click();
+  await ana.waitForURL((url) => url.hash === '#post-2');
+  const given = ana.locator('#post-2 .reactions button[value="thanks:off"][aria-pressed="true"]');
+  expect(await given.count() === 1 && (await given.innerText()).includes('1'), 'the reaction shows, pressed, with its count');
+  await ana.locator('#post-2 a[data-reaction-picker]').click();
+  expect(await ana.locator('#post-2 form.reaction-popover button[value="thanks:off"][aria-pressed="true"]').count() === 1,
+    'the picker offers to take back a reaction given');
+  await ana.keyboard.press('Escape');
+  expect(await ana.locator('form.reaction-popover').count() === 0, 'Escape closes the picker');
+
   // Ana starts the wiki: a page with a hostile text and a picture uploaded
   // from the editor (the upload inserts its Markdown at the cursor).
   await ana.goto(`${base}/s/rust-guild/wiki`);

@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, RwLock};
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
@@ -80,6 +81,27 @@ fn supported(tag: &str) -> Option<LanguageIdentifier> {
 /// makes sure never happens for English.
 pub fn text(lang: &LanguageIdentifier, id: &str) -> String {
     LOCALES.try_lookup(lang, id).unwrap_or_else(|| id.to_owned())
+}
+
+/// [`text`] for a message without arguments, formatted once per process and
+/// language: pages ask for the same labels on every request. Only messages
+/// the catalogs define are kept, so what is kept is bounded by them.
+pub fn shared_text(lang: &LanguageIdentifier, id: &str) -> Arc<str> {
+    type Texts = HashMap<LanguageIdentifier, HashMap<Box<str>, Arc<str>>>;
+    static SHARED: LazyLock<RwLock<Texts>> = LazyLock::new(RwLock::default);
+    if let Ok(texts) = SHARED.read()
+        && let Some(text) = texts.get(lang).and_then(|of_lang| of_lang.get(id))
+    {
+        return text.clone();
+    }
+    let Some(text) = LOCALES.try_lookup(lang, id) else {
+        return Arc::from(id);
+    };
+    let text: Arc<str> = Arc::from(text);
+    if let Ok(mut texts) = SHARED.write() {
+        texts.entry(lang.clone()).or_default().insert(Box::from(id), text.clone());
+    }
+    text
 }
 
 /// Looks a message up with named arguments.

@@ -72,12 +72,19 @@ pub struct AppState {
     pub app: Stoa,
     pub config: Arc<WebConfig>,
     instance_name: Arc<RwLock<(String, Instant)>>,
+    /// Rendered posts of thread pages.
+    fragments: Arc<html::fragments::PostFragments>,
 }
 
 impl AppState {
     pub fn new(app: Stoa, config: WebConfig) -> Self {
         let stale = Instant::now().checked_sub(Duration::from_secs(3600)).unwrap_or_else(Instant::now);
-        Self { app, config: Arc::new(config), instance_name: Arc::new(RwLock::new((String::new(), stale))) }
+        Self {
+            app,
+            config: Arc::new(config),
+            instance_name: Arc::new(RwLock::new((String::new(), stale))),
+            fragments: Arc::default(),
+        }
     }
 
     /// The instance's name, cached for a few seconds: it is on every page and

@@ -206,7 +206,7 @@ impl Connection {
                     }
                 }
                 Topic::Notifications => {
-                    let count = notifications::unread_count(&self.state.app, &self.actor).await.unwrap_or(0);
+                    let count = notifications::unread_count_now(&self.state.app, &self.actor).await.unwrap_or(0);
                     if self.unread != Some(count) {
                         self.unread = Some(count);
                         self.send(&ServerMessage::Unread { count }).await?;

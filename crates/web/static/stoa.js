@@ -39,6 +39,61 @@
     });
   });
 
+  // (c2) The reaction picker: "+🙂" under a post opens the page's one set
+  //      of choices (<template id="reaction-options">) in a small form of
+  //      its own; without this script the link opens a page with the same
+  //      buttons. A reaction the reader gave is offered as taking it back.
+  function closePicker(focusLink) {
+    var open = document.querySelector('form.reaction-popover');
+    if (!open) return null;
+    var link = open.previousElementSibling;
+    open.remove();
+    if (link) {
+      link.setAttribute('aria-expanded', 'false');
+      if (focusLink) link.focus();
+    }
+    return link;
+  }
+  document.addEventListener('click', function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    var link = target && target.closest('a[data-reaction-picker]');
+    var inside = target && target.closest('form.reaction-popover');
+    if (inside) return;
+    var wasOpen = closePicker(false);
+    if (!link) return;
+    event.preventDefault();
+    if (wasOpen === link) return;
+    var choices = document.getElementById('reaction-options');
+    var token = document.querySelector('input[name="_csrf"]');
+    if (!choices || !token) { window.location.href = link.href; return; }
+    var form = document.createElement('form');
+    form.method = 'post';
+    form.action = link.href;
+    form.className = 'reaction-popover';
+    var csrf = document.createElement('input');
+    csrf.type = 'hidden';
+    csrf.name = '_csrf';
+    csrf.value = token.value;
+    form.appendChild(csrf);
+    form.appendChild(choices.content.cloneNode(true));
+    var given = link.closest('.reactions');
+    form.querySelectorAll('button[data-kind]').forEach(function (button) {
+      var kind = button.getAttribute('data-kind');
+      if (given && given.querySelector('button[aria-pressed="true"][value="' + kind + ':off"]')) {
+        button.value = kind + ':off';
+        button.setAttribute('aria-pressed', 'true');
+        button.classList.add('is-mine');
+      }
+    });
+    link.insertAdjacentElement('afterend', form);
+    link.setAttribute('aria-expanded', 'true');
+    var first = form.querySelector('button');
+    if (first) first.focus();
+  });
+  document.addEventListener('keydown', function (event) {
+    if (event.key === 'Escape') closePicker(true);
+  });
+
   // (d) Upload forms next to an editor (data-insert-into="<textarea id>")
   //     upload through the API and insert the file's Markdown at the cursor,
   //     instead of leaving the page. Without this script they post normally.

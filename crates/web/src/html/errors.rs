@@ -54,8 +54,8 @@ pub fn render_error_keeping(ctx: &PageCtx, error: CoreError, kept: Option<String
         status,
         &ErrorPage {
             ctx: ctx.clone(),
-            title: ctx.t(title),
-            message: ctx.t(message),
+            title: ctx.t(title).to_string(),
+            message: ctx.t(message).to_string(),
             show_sign_in: status == StatusCode::UNAUTHORIZED && ctx.user.is_none(),
             kept: kept.filter(|k| !k.trim().is_empty()),
         },
@@ -88,7 +88,13 @@ pub fn simple_page(lang: &LanguageIdentifier, status: StatusCode, title: &str, m
         memo: Default::default(),
         unread: 0,
     };
-    let page = ErrorPage { title: ctx.t(title), message: ctx.t(message), ctx, show_sign_in: false, kept: None };
+    let page = ErrorPage {
+        title: ctx.t(title).to_string(),
+        message: ctx.t(message).to_string(),
+        ctx,
+        show_sign_in: false,
+        kept: None,
+    };
     render(status, &page)
 }
 

@@ -480,7 +480,7 @@ async fn write_notes(
         Ok(false) => {
             // Someone changed the same lines live: the notes as they are now
             // become the base, and what this person typed stays in the box.
-            let errors = FormErrors::general(ctx.t("event-notes-conflict"));
+            let errors = FormErrors::general(ctx.t("event-notes-conflict").to_string());
             let current = match calendar::page(&state.app, &ctx.actor(), &id).await {
                 Ok(e) => e.notes,
                 Err(err) => return errors::render_error_keeping(&ctx, err, Some(form.notes)),

@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/t/{id}/split", post(split))
         .route("/t/{id}/merge", post(merge))
         .route("/t/{id}/open", post(open_now))
-        .route("/p/{id}/react", post(react))
+        .route("/p/{id}/react", get(react_page).post(react))
         .route("/s/{slug}/facilitate", get(facilitate_page).post(save_rules))
 }
 
@@ -200,8 +200,32 @@ async fn merge(
     }
 }
 
+/// The reactions to choose from, as a page: where the thread page's "+🙂"
+/// leads without JavaScript (with it, the same buttons open under the post).
+#[derive(Template)]
+#[template(path = "react.html")]
+struct ReactPage {
+    ctx: PageCtx,
+    post: stoa_core::discussions::Post,
+}
+
+async fn react_page(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<String>) -> Response {
+    if ctx.user.is_none() {
+        return errors::sign_in_redirect(&ctx);
+    }
+    match stoa_core::discussions::post(&state.app, &ctx.actor(), &id).await {
+        Ok(post) if post.can_react => page(&ReactPage { ctx, post }),
+        Ok(_) => errors::render_error(&ctx, CoreError::Forbidden),
+        Err(e) => errors::for_get(&ctx, e),
+    }
+}
+
+/// A reaction button: the thread page's buttons share one form per post and
+/// say `set=kind:on` or `set=kind:off`; `kind` and `on` also work.
 #[derive(Deserialize)]
 struct ReactForm {
+    #[serde(default)]
+    set: Option<String>,
     #[serde(default)]
     kind: String,
     #[serde(default)]
@@ -214,8 +238,11 @@ async fn react(
     Path(id): Path<String>,
     Form(form): Form<ReactForm>,
 ) -> Response {
-    let on = flag(&form.on).unwrap_or(true);
-    match stoa_core::social::react(&state.app, &ctx.actor(), &id, &form.kind, on).await {
+    let (kind, on) = match form.set.as_deref().and_then(|s| s.split_once(':')) {
+        Some((kind, on)) => (kind, flag(&Some(on.to_owned())).unwrap_or(true)),
+        None => (form.kind.as_str(), flag(&form.on).unwrap_or(true)),
+    };
+    match stoa_core::social::react(&state.app, &ctx.actor(), &id, kind, on).await {
         Ok(()) => Redirect::to(&format!("/p/{id}")).into_response(),
         Err(e) => errors::render_error(&ctx, e),
     }

@@ -124,7 +124,7 @@ async fn sign_in_form(ctx: PageCtx, Query(q): Query<NextQuery>) -> Response {
     }
     let mut errors = FormErrors::default();
     if ctx.session_expired {
-        errors.general = Some(ctx.t("error-session-expired-title"));
+        errors.general = Some(ctx.t("error-session-expired-title").to_string());
     }
     page(&SignInPage { ctx, login: String::new(), next: q.next, errors })
 }
@@ -164,7 +164,12 @@ async fn sign_in(
             };
             render(
                 status,
-                &SignInPage { errors: FormErrors::general(message), login: form.login, next: form.next, ctx },
+                &SignInPage {
+                    errors: FormErrors::general(message.to_string()),
+                    login: form.login,
+                    next: form.next,
+                    ctx,
+                },
             )
         }
     }
@@ -265,11 +270,11 @@ async fn sign_up(
             again(ctx, StatusCode::UNPROCESSABLE_ENTITY, errors)
         }
         Err(CoreError::Conflict(id) | CoreError::Gone(id)) => {
-            let errors = FormErrors::general(ctx.t(id));
+            let errors = FormErrors::general(ctx.t(id).to_string());
             again(ctx, StatusCode::UNPROCESSABLE_ENTITY, errors)
         }
         Err(CoreError::NotFound) => {
-            let errors = FormErrors::general(ctx.t("invite-no-longer-valid"));
+            let errors = FormErrors::general(ctx.t("invite-no-longer-valid").to_string());
             again(ctx, StatusCode::UNPROCESSABLE_ENTITY, errors)
         }
         Err(other) => errors::render_error(&ctx, other),

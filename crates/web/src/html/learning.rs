@@ -586,7 +586,7 @@ async fn edit_assignment(
         Err(e @ (CoreError::Invalid(_) | CoreError::Conflict(_))) => {
             let errors = match &e {
                 CoreError::Invalid(fields) => FormErrors::from_fields(&ctx.lang, fields),
-                CoreError::Conflict(id) => FormErrors::general(ctx.t(id)),
+                CoreError::Conflict(id) => FormErrors::general(ctx.t(id).to_string()),
                 _ => FormErrors::default(),
             };
             let status = if matches!(e, CoreError::Invalid(_)) {

@@ -14,6 +14,7 @@ mod chat;
 pub mod errors;
 mod events;
 mod facilitation;
+pub(crate) mod fragments;
 mod home;
 mod learning;
 mod library;
@@ -27,6 +28,7 @@ mod threads;
 mod wiki;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
@@ -115,12 +117,14 @@ pub fn is_flash_message(id: &str) -> bool {
     FLASH_MESSAGES.contains(&id)
 }
 
-/// Messages already looked up while rendering one page, by id and number.
-///
-/// A thread page asks for the same few labels once per post; Fluent
-/// formatting is the costliest part of rendering, so each is formatted once.
+/// Messages with a number already formatted while rendering one page, by id
+/// and number ("3 hours ago" under every post of a thread). Messages without
+/// one are kept for the whole process ([`i18n::shared_text`]).
 #[derive(Debug, Default)]
-pub struct Memo(std::sync::Mutex<HashMap<(String, i64), String>>);
+pub struct Memo(std::sync::Mutex<HashMap<Box<str>, Numbered>>);
+
+/// One message's texts, by number.
+type Numbered = Vec<(i64, Arc<str>)>;
 
 impl Clone for Memo {
     fn clone(&self) -> Self {
@@ -129,16 +133,16 @@ impl Clone for Memo {
 }
 
 impl Memo {
-    fn get_or(&self, id: &str, n: i64, make: impl FnOnce() -> String) -> String {
-        let key = (id.to_owned(), n);
+    /// The message `id` with number `n`, made once.
+    fn get_or(&self, id: &str, n: i64, make: impl FnOnce() -> String) -> Arc<str> {
         if let Ok(memo) = self.0.lock()
-            && let Some(text) = memo.get(&key)
+            && let Some((_, text)) = memo.get(id).and_then(|texts| texts.iter().find(|(k, _)| *k == n))
         {
             return text.clone();
         }
-        let text = make();
+        let text: Arc<str> = Arc::from(make());
         if let Ok(mut memo) = self.0.lock() {
-            memo.insert(key, text.clone());
+            memo.entry(Box::from(id)).or_default().push((n, text.clone()));
         }
         text
     }
@@ -194,23 +198,23 @@ impl PageCtx {
     }
 
     /// A catalog message.
-    pub fn t(&self, id: &str) -> String {
-        self.memo.get_or(id, i64::MIN, || i18n::text(&self.lang, id))
+    pub fn t(&self, id: &str) -> Arc<str> {
+        i18n::shared_text(&self.lang, id)
     }
 
     /// The catalog message whose id is `prefix` + `key` + `suffix`, for ids
     /// built from a value's spelling (`visibility-` + `public`).
-    pub fn t3(&self, prefix: &str, key: &str, suffix: &str) -> String {
+    pub fn t3(&self, prefix: &str, key: &str, suffix: &str) -> Arc<str> {
         self.t(&format!("{prefix}{key}{suffix}"))
     }
 
     /// A catalog message with a number `$n` (plurals choose by it).
-    pub fn tn(&self, id: &str, n: &i64) -> String {
+    pub fn tn(&self, id: &str, n: &i64) -> Arc<str> {
         self.memo.get_or(id, *n, || i18n::text_with(&self.lang, id, &[("n", FluentValue::from(*n))]))
     }
 
     /// [`PageCtx::tn`] for a count.
-    pub fn tc(&self, id: &str, n: &usize) -> String {
+    pub fn tc(&self, id: &str, n: &usize) -> Arc<str> {
         self.tn(id, &i64::try_from(*n).unwrap_or(i64::MAX))
     }
 
@@ -225,7 +229,7 @@ impl PageCtx {
     }
 
     /// A time as "3 hours ago", for people.
-    pub fn ago(&self, at_ms: &i64) -> String {
+    pub fn ago(&self, at_ms: &i64) -> Arc<str> {
         let now = stoa_store_now();
         let secs = ((now - at_ms) / 1000).max(0);
         let (id, n) = match secs {
@@ -233,7 +237,7 @@ impl PageCtx {
             s if s < 3600 => ("time-minutes-ago", s / 60),
             s if s < 86_400 => ("time-hours-ago", s / 3600),
             s if s < 30 * 86_400 => ("time-days-ago", s / 86_400),
-            _ => return self.date(at_ms),
+            _ => return Arc::from(self.date(at_ms)),
         };
         self.tn(id, &n)
     }
@@ -263,7 +267,7 @@ impl PageCtx {
             s if s >= 3600 => ("interval-hours", s / 3600),
             s => ("interval-minutes", s / 60),
         };
-        self.tn(id, &n)
+        self.tn(id, &n).to_string()
     }
 
     /// A date and time of day in UTC, "12 Nov 2026, 14:30 UTC".
@@ -283,7 +287,7 @@ impl PageCtx {
             s if s % 60 == 0 && s > 0 => ("interval-minutes", s / 60),
             s => ("interval-seconds", s),
         };
-        self.tn(id, &n)
+        self.tn(id, &n).to_string()
     }
 
     /// A time in ISO 8601 (UTC), for `<time datetime>`.
@@ -391,9 +395,16 @@ impl FormErrors {
 
 /// Renders a template as a full page with `status`.
 pub fn render<T: Template>(status: StatusCode, template: &T) -> Response {
-    // Pages are larger than the templates' own text suggests (a thread with
-    // its posts), so start with room enough for most, and grow rarely.
-    let mut html = String::with_capacity(32 * 1024);
+    // Pages are larger than the templates' own text suggests, so start with
+    // room enough for most, and grow rarely.
+    render_sized(status, template, 32 * 1024)
+}
+
+/// [`render`] into a buffer of `capacity` bytes, for pages whose size is
+/// known roughly beforehand (a thread page, by its posts): growing a large
+/// page's buffer copies it again each time.
+pub fn render_sized<T: Template>(status: StatusCode, template: &T, capacity: usize) -> Response {
+    let mut html = String::with_capacity(capacity);
     match template.render_into(&mut html) {
         Ok(()) => (status, Html(html)).into_response(),
         Err(e) => crate::error::internal(false, &format!("template: {e}")),
@@ -497,6 +508,11 @@ pub(crate) fn local_time(value: &str, tz_offset_minutes: &str) -> Result<Option<
 
 /// Every reaction kind in order as `(kind, emoji, count, given by the
 /// viewer)`, for a post's reaction buttons.
+/// `(kind, emoji)` of every reaction, in their order.
+pub fn reaction_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
+    stoa_domain::reactions::Reaction::ALL.iter().map(|r| (r.as_str(), r.emoji()))
+}
+
 pub fn reaction_bar(given: &[stoa_core::discussions::ReactionCount]) -> Vec<(&'static str, &'static str, i64, bool)> {
     stoa_domain::reactions::Reaction::ALL
         .iter()

@@ -232,7 +232,11 @@ async fn audit(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<Audi
 
 /// "Ana hid a post", in the reader's language.
 pub(crate) fn audit_line(ctx: &PageCtx, e: &AuditEntry) -> String {
-    let actor = if e.actor_display_name.is_empty() { ctx.t("audit-operator") } else { e.actor_display_name.clone() };
+    let actor = if e.actor_display_name.is_empty() {
+        ctx.t("audit-operator").to_string()
+    } else {
+        e.actor_display_name.clone()
+    };
     ctx.ts(&format!("audit-{}", e.action.replace('.', "-")), "actor", &actor)
 }
 
@@ -240,9 +244,12 @@ pub(crate) fn audit_line(ctx: &PageCtx, e: &AuditEntry) -> String {
 /// is one, and a flag's reason in words.
 pub(crate) fn audit_detail(ctx: &PageCtx, key: &str, value: &str) -> (String, String) {
     let label_id = format!("audit-detail-{key}");
-    let label = if crate::i18n::has_english(&label_id) { ctx.t(&label_id) } else { key.replace('_', " ") };
+    let label = if crate::i18n::has_english(&label_id) { ctx.t(&label_id).to_string() } else { key.replace('_', " ") };
     let reason_id = format!("flag-reason-{value}");
-    let value =
-        if key == "reason" && crate::i18n::has_english(&reason_id) { ctx.t(&reason_id) } else { value.to_owned() };
+    let value = if key == "reason" && crate::i18n::has_english(&reason_id) {
+        ctx.t(&reason_id).to_string()
+    } else {
+        value.to_owned()
+    };
     (label, value)
 }

@@ -197,7 +197,7 @@ struct UnsubscribeView {
 
 impl UnsubscribeView {
     fn new(ctx: PageCtx, token: String, what: mail::Unsubscribe, done: bool) -> Self {
-        let stops = ctx.t(&format!("unsubscribe-what-{}", what.kind));
+        let stops = ctx.t(&format!("unsubscribe-what-{}", what.kind)).to_string();
         Self { ctx, token, name: what.display_name, stops, done }
     }
 }
@@ -222,6 +222,6 @@ async fn unsubscribe(State(state): State<AppState>, ctx: PageCtx, Path(token): P
 
 /// One notification as a sentence: "Ana replied to you in “Title”".
 pub(crate) fn notice_line(ctx: &PageCtx, n: &Notification) -> String {
-    let actor = if n.actor_username.is_empty() { ctx.t("anonymous") } else { n.actor_display_name.clone() };
+    let actor = if n.actor_username.is_empty() { ctx.t("anonymous").to_string() } else { n.actor_display_name.clone() };
     ctx.ts2(&crate::i18n::notice_id(&n.kind, &n.change), "actor", &actor, "title", &n.title)
 }

@@ -1,6 +1,8 @@
 //! Thread pages: starting a thread, reading and replying, editing, deleting
 //! and the history of a post.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -207,6 +209,8 @@ struct ThreadView {
     close_reason: String,
     split_title: String,
     merge_into: String,
+    /// The HTML of each of `tp.posts` ([`super::fragments`]).
+    posts_html: Vec<Arc<str>>,
 }
 
 /// What a thread page shows besides the thread: the reply being written and
@@ -225,6 +229,12 @@ pub(super) struct ThreadExtras {
 /// The slow-mode intervals offered, in seconds (0: off).
 pub(super) const SLOW_MODE_CHOICES: &[i64] = &[0, 30, 60, 300, 900, 3600, 86_400];
 
+/// A thread page is its posts and some 16 KB around them.
+fn render_thread(status: StatusCode, view: &ThreadView) -> Response {
+    let posts: usize = view.posts_html.iter().map(|p| p.len()).sum();
+    super::render_sized(status, view, 16 * 1024 + posts)
+}
+
 async fn thread_view(state: &AppState, ctx: PageCtx, tp: ThreadPage, extras: ThreadExtras) -> ThreadView {
     let move_targets = if tp.may.facilitate {
         spaces::facilitated(&state.app, &ctx.actor())
@@ -237,6 +247,7 @@ async fn thread_view(state: &AppState, ctx: PageCtx, tp: ThreadPage, extras: Thr
         Vec::new()
     };
     ThreadView {
+        posts_html: state.fragments.posts(&ctx, &tp),
         new_link: new_link(&tp),
         ctx,
         tp,
@@ -269,7 +280,7 @@ pub(super) async fn thread_again(
     match discussions::thread_page(&state.app, &ctx.actor(), thread_id, None).await {
         Ok(tp) => {
             extras.errors = form_errors(&ctx, &error);
-            render(status, &thread_view(state, ctx, tp, extras).await)
+            render_thread(status, &thread_view(state, ctx, tp, extras).await)
         }
         Err(e) => errors::render_error(&ctx, e),
     }
@@ -331,7 +342,7 @@ async fn thread(
         None => (None, String::new()),
     };
     let extras = ThreadExtras { reply_to, reply_body, ..ThreadExtras::default() };
-    page(&thread_view(&state, ctx, tp, extras).await)
+    render_thread(StatusCode::OK, &thread_view(&state, ctx, tp, extras).await)
 }
 
 async fn thread_by_id(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<String>) -> Response {
@@ -498,7 +509,7 @@ async fn edit(
         Err(CoreError::Conflict("edit-conflict")) => {
             // Someone (this person in another tab, most likely) saved first:
             // show the current text and keep theirs, and let them save again.
-            let errors = FormErrors::general(ctx.t("edit-conflict"));
+            let errors = FormErrors::general(ctx.t("edit-conflict").to_string());
             again(ctx, errors, Some(post.body.to_string()), post.version)
         }
         Err(e) => errors::render_error_keeping(&ctx, e, Some(form.body.clone())),

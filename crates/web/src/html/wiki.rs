@@ -602,7 +602,7 @@ async fn live_save(
         }
         Ok(Saved::Conflict(_)) => match live_view(&state, &ctx, &slug, &page).await {
             Ok((space, page, text)) => {
-                let outcome = Some(ctx.t("wiki-live-conflict"));
+                let outcome = Some(ctx.t("wiki-live-conflict").to_string());
                 render(StatusCode::CONFLICT, &LivePage { ctx, space, page, text, outcome })
             }
             Err(e) => errors::render_error(&ctx, e),

@@ -34,16 +34,27 @@ async fn reactions_by_role_in_the_api_and_the_page() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 
     // Ana reacts through the page's button; both reactions show.
-    let r = ana.post_form(&format!("/p/{post}/react"), &[("kind", "insightful"), ("on", "true")]).await;
+    let (_, html) = ana.text(&format!("/s/open-circle/t/{t}")).await;
+    assert!(html.contains(r#"name="set" value="insightful:on""#), "the picker offers it");
+    let r = ana.post_form(&format!("/p/{post}/react"), &[("set", "insightful:on")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = boris.api_get(&format!("/threads/{t}")).await;
     assert_eq!(page["posts"][0]["reactions"][0]["count"], 2);
     assert_eq!(page["posts"][0]["reactions"][0]["mine"], true);
     let (_, html) = ana.text(&format!("/s/open-circle/t/{t}")).await;
     assert!(
-        html.contains(r#"class="reaction is-mine" aria-pressed="true" title="Insightful""#),
-        "the button shows it is pressed"
+        html.contains(
+            r#"name="set" value="insightful:off" class="reaction is-mine" aria-pressed="true" title="Insightful""#
+        ),
+        "the button shows it is pressed, and takes it back"
     );
+    // The form's other spelling (kind and on) works too: Ana takes hers back.
+    let r = ana.post_form(&format!("/p/{post}/react"), &[("kind", "insightful"), ("on", "false")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = boris.api_get(&format!("/threads/{t}")).await;
+    assert_eq!(page["posts"][0]["reactions"][0]["count"], 1, "a reaction taken back shows at once");
+    let r = ana.post_form(&format!("/p/{post}/react"), &[("set", "insightful:on")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (status, _) = boris.api_send(Method::DELETE, &format!("/posts/{post}/reactions/insightful"), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (_, page) = boris.api_get(&format!("/threads/{t}")).await;
@@ -205,4 +216,47 @@ async fn a_person_starts_a_blog_of_their_own_that_only_they_write() {
     assert_eq!(profile["blog_slug"].as_str(), Some(slug.as_str()));
     let (_, html) = boris.text("/u/ana").await;
     assert!(html.contains(&format!(r#"href="/s/{slug}/blog""#)) && html.contains("Ana&#39;s blog"), "{html}");
+}
+
+#[tokio::test]
+async fn kept_posts_show_each_reader_their_own_buttons_and_fresh_reactions() {
+    let app = spawn_app().await;
+    let ana = app.person("ana").await.with_token().await;
+    let boris = app.person("boris").await.with_token().await;
+    let chen = app.person("chen").await.with_token().await;
+    crate::space(&ana, "circle", "public", "invite").await;
+    enrol(&ana, &boris, "circle", false).await;
+    enrol(&ana, &chen, "circle", false).await;
+    let t = thread(&ana, "circle", "Hello", "Say hi").await;
+    let (status, written) =
+        boris.api_post(&format!("/threads/{t}/posts"), serde_json::json!({"body": "Hi from Boris"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{written}");
+    let reply = written["post"]["id"].as_str().expect("id").to_owned();
+    let url = format!("/s/circle/t/{t}");
+    // Read twice each, so the second reading comes from what the first kept.
+    for _ in 0..2 {
+        let (_, as_boris) = boris.text(&url).await;
+        let (_, as_chen) = chen.text(&url).await;
+        assert!(as_boris.contains(&format!("/p/{reply}/edit")), "Boris may edit his reply");
+        assert!(!as_boris.contains(&format!("/p/{reply}/flag")), "nor flag it");
+        assert!(!as_chen.contains(&format!("/p/{reply}/edit")), "Chen may not edit it");
+        assert!(as_chen.contains(&format!("/p/{reply}/flag")), "but may flag it");
+    }
+    // Chen reacts; Boris sees it at once, and Chen sees hers pressed.
+    let r = chen.post_form(&format!("/p/{reply}/react"), &[("set", "thanks:on")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, as_boris) = boris.text(&url).await;
+    assert!(as_boris.contains(r#"value="thanks:on" class="reaction" aria-pressed="false" title="Thanks""#));
+    let (_, as_chen) = chen.text(&url).await;
+    assert!(as_chen.contains(r#"value="thanks:off" class="reaction is-mine" aria-pressed="true" title="Thanks""#));
+
+    // Without JavaScript, "+🙂" opens a page of choices.
+    let (status, choices) = chen.text(&format!("/p/{reply}/react")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(choices.contains(r#"value="thanks:off""#) && choices.contains(r#"value="helpful:on""#), "{choices}");
+    let (status, _) = app.visitor().text(&format!("/p/{reply}/react")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "visitors are asked to sign in");
+    let outsider = app.person("outsider").await;
+    let (status, _) = outsider.text(&format!("/p/{reply}/react")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a reader who is not a member may not react");
 }
