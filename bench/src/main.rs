@@ -118,8 +118,12 @@ fn start_server_with(
     let search_dir = search_on_disk.then(|| dir.path().join("search"));
     let (tx, rx) = std::sync::mpsc::channel();
     let server = std::thread::spawn(move || {
-        let runtime =
-            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("server runtime");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("server")
+            .enable_all()
+            .build()
+            .expect("server runtime");
         runtime.block_on(async move {
             let mut options = StoreOptions::new(url);
             options.sqlite_synchronous = synchronous;
@@ -192,8 +196,12 @@ fn load<F>(connections: usize, duration: Duration, make: F) -> Load
 where
     F: Fn(usize, &reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + 'static,
 {
-    let runtime =
-        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("client runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("client")
+        .enable_all()
+        .build()
+        .expect("client runtime");
     let make = Arc::new(make);
     runtime.block_on(async move {
         let start = Instant::now();
@@ -321,14 +329,37 @@ fn b1(duration: Duration) -> Result<()> {
         move |_, c| c.get(&url).header("cookie", format!("stoa_session={}", cookies[0]))
     });
     anyhow::ensure!(check.errors == 0 && check.requests > 0, "the thread page does not answer");
+    let page_bytes = tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+        let r = reqwest::Client::new().get(&page_url).header("cookie", browser_cookies(&cookies[1])).send().await?;
+        let body = r.text().await?;
+        if let Ok(path) = std::env::var("STOA_BENCH_SAVE_PAGE") {
+            std::fs::write(path, &body)?;
+        }
+        anyhow::Ok(body.len())
+    })?;
+    println!("  the page is {page_bytes} bytes of HTML");
 
     if std::env::var("STOA_BENCH_PROFILE").is_ok() {
-        // Only the thread page, for a profiler to look at.
+        // Only the thread page, for a profiler to look at, with the server's
+        // processor time per page (steadier than throughput on a shared machine).
         let (cookies2, url) = (cookies.clone(), page_url.clone());
+        let before = server_cpu();
         let page = load(16, duration, move |i, c| {
             c.get(&url).header("cookie", browser_cookies(&cookies2[i % cookies2.len()]))
         });
-        println!("  profile run: {:.0} pages/s", page.throughput());
+        let used = server_cpu() - before;
+        let (cookies3, healthz) = (cookies.clone(), format!("{base}/healthz"));
+        let before = server_cpu();
+        let trivial = load(16, duration, move |i, c| {
+            c.get(&healthz).header("cookie", browser_cookies(&cookies3[i % cookies3.len()]))
+        });
+        let trivial_used = server_cpu() - before;
+        println!(
+            "  profile run: {:.0} pages/s, {:.0} µs of server processor time per page, {:.1} per /healthz",
+            page.throughput(),
+            used * 1e6 / page.requests.max(1) as f64,
+            trivial_used * 1e6 / trivial.requests.max(1) as f64
+        );
         return Ok(());
     }
     let mut runs = Vec::new();
@@ -360,10 +391,28 @@ fn b1(duration: Duration) -> Result<()> {
         runs.push(json!({"connections": connections, "thread_page": page.json(), "healthz": trivial.json(), "ratio": round(ratio * 100.0) / 100.0}));
     }
     let _ = running.app;
-    let result = json!({"benchmark": "B1", "machine": machine(), "seconds_per_measurement": duration.as_secs(), "runs": runs,
+    let result = json!({"benchmark": "B1", "machine": machine(), "seconds_per_measurement": duration.as_secs(), "page_bytes": page_bytes, "runs": runs,
         "target": "at 64 connections: ratio >= 0.20 and thread page p99 < 50 ms"});
     std::fs::write(results_dir().join("b1.json"), serde_json::to_string_pretty(&result)?)?;
     Ok(())
+}
+
+/// Processor seconds used so far by this process's threads other than the
+/// load generator's (the server's runtime and its database threads).
+fn server_cpu() -> f64 {
+    let ticks = 100.0; // USER_HZ on Linux
+    let mut total = 0u64;
+    for task in std::fs::read_dir("/proc/self/task").into_iter().flatten().flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else { continue };
+        let Some((head, rest)) = stat.rsplit_once(')') else { continue };
+        if head.ends_with("(client") {
+            continue;
+        }
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let field = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+        total += field(11) + field(12);
+    }
+    total as f64 / ticks
 }
 
 /// Single-row inserts, each its own transaction, into a table in the same
