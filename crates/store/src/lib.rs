@@ -31,6 +31,7 @@ pub mod messages;
 pub mod migrations;
 pub mod moderation;
 pub mod notifications;
+mod readers;
 pub mod settings;
 pub mod signals;
 pub mod social;
@@ -39,6 +40,8 @@ pub mod threads;
 pub mod users;
 pub mod wiki;
 mod writer;
+
+pub use readers::ReadConn;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -196,11 +199,14 @@ impl StoreOptions {
     }
 }
 
+/// How long a request waits for a connection before giving up.
+pub(crate) const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The database, as the rest of Stoa sees it.
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
-    read: AnyPool,
+    read: readers::ReadPath,
     write: WritePath,
     synchronous: dialect::Synchronous,
     /// The database's address, for the signal listener's own connection.
@@ -225,20 +231,6 @@ impl Store {
             .map_err(|e| StoreError::Config(format!("invalid database URL: {e}")))?
             .disable_statement_logging();
         let synchronous = options.sqlite_synchronous;
-        let pool = |max: u32, read_only: bool| {
-            AnyPoolOptions::new()
-                .max_connections(max)
-                .min_connections(0)
-                // A connection to a SQLite file does not drop the way one to
-                // a server does; pinging it before each use would only cost
-                // a round trip to its thread.
-                .test_before_acquire(backend != Backend::Sqlite)
-                .acquire_timeout(Duration::from_secs(10))
-                .after_connect(move |conn, _meta| {
-                    Box::pin(async move { dialect::prepare_connection(conn, backend, synchronous, read_only).await })
-                })
-                .connect_with(connect_options.clone())
-        };
         match backend {
             Backend::Sqlite => {
                 // One writer: SQLite allows one write transaction at a time
@@ -246,10 +238,14 @@ impl Store {
                 // than retrying on SQLITE_BUSY.
                 let mut conn = sqlx::AnyConnection::connect_with(&connect_options).await?;
                 dialect::prepare_connection(&mut conn, backend, synchronous, false).await?;
-                let read = pool(options.max_connections.max(2), true).await?;
+                let read = readers::Readers::new(
+                    connect_options.clone(),
+                    synchronous,
+                    options.max_connections.max(2) as usize,
+                );
                 Ok(Self {
                     backend,
-                    read,
+                    read: readers::ReadPath::Own(read),
                     write: WritePath::Single(writer::Writer::new(conn)),
                     synchronous,
                     url: options.url.clone(),
@@ -257,10 +253,15 @@ impl Store {
                 })
             }
             Backend::Postgres => {
-                let shared = pool(options.max_connections.max(2), false).await?;
+                let shared = AnyPoolOptions::new()
+                    .max_connections(options.max_connections.max(2))
+                    .min_connections(0)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect_with(connect_options.clone())
+                    .await?;
                 Ok(Self {
                     backend,
-                    read: shared.clone(),
+                    read: readers::ReadPath::Pool(shared.clone()),
                     write: WritePath::Pool(shared),
                     synchronous,
                     url: options.url.clone(),
@@ -293,8 +294,8 @@ impl Store {
     }
 
     /// A connection for reads that need no transaction.
-    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
-        Ok(self.read.acquire().await?)
+    pub async fn read(&self) -> Result<ReadConn> {
+        self.read.acquire().await
     }
 
     /// Starts a write transaction. On SQLite it takes the write lock at once

@@ -9,6 +9,7 @@ mod events;
 mod facilitation;
 mod jobs;
 mod moderation;
+mod readers;
 mod spaces;
 mod threads;
 mod users;
