@@ -642,6 +642,16 @@ pub struct NewThreadInput {
 
 /// Renders a post's Markdown, linking `#tags` and the `@mentions` of people
 /// who exist and have not blocked the author.
+/// [`render_post`] outside any transaction: a reader is taken only when the
+/// text mentions someone.
+async fn render_post_unlocked(app: &Stoa, body: &str, author_id: &str) -> Result<String> {
+    if markdown::mention_candidates(body).is_empty() {
+        return Ok(markdown::render_social(body, &|_| false));
+    }
+    let mut conn = app.store.read().await?;
+    render_post(&mut conn, body, author_id).await
+}
+
 pub(crate) async fn render_post(conn: &mut Conn, body: &str, author_id: &str) -> Result<String> {
     let candidates = markdown::mention_candidates(body);
     let known: std::collections::HashSet<String> =
@@ -791,7 +801,7 @@ pub(crate) async fn write_thread(
 /// `tx`; returns its number.
 pub(crate) async fn write_reply(tx: &mut Conn, space_id: &str, post: &NewPost<'_>) -> Result<i64> {
     let number = store::insert_post(tx, post).await?;
-    stoa_store::social::set_content_tags(tx, "post", post.id, &markdown::hashtags(post.body)).await?;
+    stoa_store::social::add_content_tags(tx, "post", post.id, &markdown::hashtags(post.body)).await?;
     events::append(
         tx,
         NewEvent {
@@ -838,9 +848,17 @@ pub struct ReplyInput {
 /// to wait.
 pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput) -> Result<Written> {
     let me = actor.require()?;
-    // Parsing and rendering are pure work: done before the write lock is
-    // taken, but reported only after the policy has had its say.
-    let body = PostBody::parse(&input.body);
+    // Parsing and rendering are work that needs no write lock (rendering
+    // reads who may be mentioned from a reader): done before the lock is
+    // taken, so writers queue only for their rows, but an invalid body is
+    // reported only after the policy has had its say.
+    let rendered = match PostBody::parse(&input.body) {
+        Ok(body) => {
+            let html = render_post_unlocked(app, body.as_str(), &me.id).await?;
+            Ok((body, html))
+        }
+        Err(e) => Err(e),
+    };
     let mut tx = app.store.begin().await?;
     let found = load_thread(&mut tx, actor, thread_id, Action::Post).await?;
     let may = Permissions::of(actor, &found.space);
@@ -856,8 +874,7 @@ pub async fn reply(app: &Stoa, actor: &Actor, thread_id: &str, input: ReplyInput
             return Err(CoreError::Conflict("thread-is-locked"));
         }
     }
-    let body = body.map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
-    let body_html = render_post(&mut tx, body.as_str(), &me.id).await?;
+    let (body, body_html) = rendered.map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
     if input.anonymous && found.space.space.allow_anonymous == 0 {
         return Err(CoreError::field("anonymous", "anonymous-not-allowed"));
     }

@@ -139,6 +139,11 @@ pub async fn blocked_between(conn: &mut AnyConnection, a: &str, b: &str) -> Resu
 /// Replaces the `#tags` of a post (`kind` `post`) or wiki page (`wiki`).
 pub async fn set_content_tags(conn: &mut AnyConnection, kind: &str, subject_id: &str, tags: &[String]) -> Result<()> {
     sqlx::query("DELETE FROM content_tags WHERE subject_id = $1").bind(subject_id).execute(&mut *conn).await?;
+    add_content_tags(conn, kind, subject_id, tags).await
+}
+
+/// Records the tags of something new, which has none yet.
+pub async fn add_content_tags(conn: &mut AnyConnection, kind: &str, subject_id: &str, tags: &[String]) -> Result<()> {
     for tag in tags {
         sqlx::query("INSERT INTO content_tags (subject_kind, subject_id, tag) VALUES ($1, $2, $3)")
             .bind(kind)
