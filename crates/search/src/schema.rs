@@ -138,11 +138,18 @@ pub(crate) fn to_document(fields: &Fields, doc: &Doc) -> TantivyDocument {
     out
 }
 
-/// The heap shared by the writer's indexing threads. tantivy splits it across
-/// threads and lowers the thread count when a share would be too small.
+/// The writer's heap.
 pub(crate) const WRITER_HEAP_BYTES: usize = 50_000_000;
 
-/// Opens the single writer of `index`.
+/// Opens the single writer of `index`, with one indexing thread.
+///
+/// The index follows the event log in small commits, a few times a second
+/// under load. tantivy gives every indexing thread a segment of its own per
+/// commit, each starting with a table of half a million entries: with one
+/// thread per core, every commit cleared and filled that many tables and left
+/// that many small segments to merge, for batches one thread indexes in a
+/// few milliseconds. A rebuild from the whole log is slower with one thread,
+/// and it is rare.
 pub(crate) fn writer(index: &Index) -> tantivy::Result<IndexWriter> {
-    index.writer(WRITER_HEAP_BYTES)
+    index.writer_with_num_threads(1, WRITER_HEAP_BYTES)
 }
