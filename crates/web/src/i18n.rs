@@ -87,7 +87,7 @@ pub fn text(lang: &LanguageIdentifier, id: &str) -> String {
 /// language: pages ask for the same labels on every request. Only messages
 /// the catalogs define are kept, so what is kept is bounded by them.
 pub fn shared_text(lang: &LanguageIdentifier, id: &str) -> Arc<str> {
-    type Texts = HashMap<LanguageIdentifier, HashMap<Box<str>, Arc<str>>>;
+    type Texts = rustc_hash::FxHashMap<LanguageIdentifier, rustc_hash::FxHashMap<Box<str>, Arc<str>>>;
     static SHARED: LazyLock<RwLock<Texts>> = LazyLock::new(RwLock::default);
     if let Ok(texts) = SHARED.read()
         && let Some(text) = texts.get(lang).and_then(|of_lang| of_lang.get(id))

@@ -66,25 +66,37 @@ impl WebConfig {
     }
 }
 
-/// What every handler can reach.
+/// What every handler can reach. Axum clones it for every middleware and
+/// handler of every request, so it is one shared pointer.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The state behind [`AppState`].
+pub struct Shared {
     pub app: Stoa,
     pub config: Arc<WebConfig>,
-    instance_name: Arc<RwLock<(String, Instant)>>,
+    instance_name: RwLock<(String, Instant)>,
     /// Rendered posts of thread pages.
-    fragments: Arc<html::fragments::PostFragments>,
+    fragments: html::fragments::PostFragments,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl AppState {
     pub fn new(app: Stoa, config: WebConfig) -> Self {
         let stale = Instant::now().checked_sub(Duration::from_secs(3600)).unwrap_or_else(Instant::now);
-        Self {
+        Self(Arc::new(Shared {
             app,
             config: Arc::new(config),
-            instance_name: Arc::new(RwLock::new((String::new(), stale))),
-            fragments: Arc::default(),
-        }
+            instance_name: RwLock::new((String::new(), stale)),
+            fragments: html::fragments::PostFragments::default(),
+        }))
     }
 
     /// The instance's name, cached for a few seconds: it is on every page and

@@ -14,7 +14,7 @@
 //! from them) is compared on every use, and the post rendered again when it
 //! differs.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::{Arc, Mutex};
 
 use askama::Template;

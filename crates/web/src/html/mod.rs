@@ -121,7 +121,7 @@ pub fn is_flash_message(id: &str) -> bool {
 /// and number ("3 hours ago" under every post of a thread). Messages without
 /// one are kept for the whole process ([`i18n::shared_text`]).
 #[derive(Debug, Default)]
-pub struct Memo(std::sync::Mutex<HashMap<Box<str>, Numbered>>);
+pub struct Memo(std::sync::Mutex<rustc_hash::FxHashMap<Box<str>, Numbered>>);
 
 /// One message's texts, by number.
 type Numbered = Vec<(i64, Arc<str>)>;
