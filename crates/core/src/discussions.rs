@@ -642,20 +642,24 @@ pub struct NewThreadInput {
 
 /// Renders a post's Markdown, linking `#tags` and the `@mentions` of people
 /// who exist and have not blocked the author.
+pub(crate) async fn render_post(conn: &mut Conn, body: &str, author_id: &str) -> Result<String> {
+    render_mentioning(conn, body, author_id, &markdown::mention_candidates(body)).await
+}
+
 /// [`render_post`] outside any transaction: a reader is taken only when the
 /// text mentions someone.
 async fn render_post_unlocked(app: &Stoa, body: &str, author_id: &str) -> Result<String> {
-    if markdown::mention_candidates(body).is_empty() {
+    let candidates = markdown::mention_candidates(body);
+    if candidates.is_empty() {
         return Ok(markdown::render_social(body, &|_| false));
     }
     let mut conn = app.store.read().await?;
-    render_post(&mut conn, body, author_id).await
+    render_mentioning(&mut conn, body, author_id, &candidates).await
 }
 
-pub(crate) async fn render_post(conn: &mut Conn, body: &str, author_id: &str) -> Result<String> {
-    let candidates = markdown::mention_candidates(body);
+async fn render_mentioning(conn: &mut Conn, body: &str, author_id: &str, candidates: &[String]) -> Result<String> {
     let known: std::collections::HashSet<String> =
-        stoa_store::users::mentionable(conn, &candidates, author_id).await?.into_iter().map(|(_, name)| name).collect();
+        stoa_store::users::mentionable(conn, candidates, author_id).await?.into_iter().map(|(_, name)| name).collect();
     Ok(markdown::render_social(body, &|name| known.contains(name)))
 }
 
