@@ -414,14 +414,10 @@ async fn the_shared_notes_are_written_together_and_become_a_wiki_page() {
         }
         None => {
             let (status, _) = boris
-                .api_send(
-                    Method::PUT,
-                    &format!("/events/{id}/notes"),
-                    Some(json!({"base": "", "text": "Boris too.\n"})),
-                )
+                .api_send(Method::PUT, &format!("/events/{id}/notes"), Some(json!({"base": "", "text": "Boris too."})))
                 .await;
             assert_eq!(status, StatusCode::NO_CONTENT);
-            "Boris too.\n".to_owned()
+            "Boris too.".to_owned()
         }
     };
     let (_, notes) = boris.api_get(&format!("/events/{id}/notes")).await;
