@@ -11,6 +11,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use stoa_domain::reactions::Reaction;
 use stoa_domain::{Action, PostBody, Title, markdown};
+use stoa_store::direct::Reads;
 use stoa_store::events::{self, NewEvent, kind};
 use stoa_store::facilitation as facil_store;
 use stoa_store::threads::{self as store, NewPost, NewThread, PostVersion, ThreadFilter};
@@ -456,7 +457,11 @@ pub struct ThreadInfo {
 
 /// Finds a thread as `actor` sees it, following merges to the thread that
 /// took its posts; a scheduled prompt is found only by its facilitators.
-pub(crate) async fn find_thread(conn: &mut Conn, actor: &Actor, thread_id: &str) -> Result<store::ThreadInSpace> {
+pub(crate) async fn find_thread<C: Reads + ?Sized>(
+    conn: &mut C,
+    actor: &Actor,
+    thread_id: &str,
+) -> Result<store::ThreadInSpace> {
     let mut id = thread_id.to_owned();
     for _ in 0..8 {
         let found = store::thread_in_space(conn, &id, actor.id()).await?.ok_or(CoreError::NotFound)?;
@@ -474,8 +479,8 @@ pub(crate) async fn find_thread(conn: &mut Conn, actor: &Actor, thread_id: &str)
     Err(CoreError::NotFound)
 }
 
-pub(crate) async fn load_thread(
-    conn: &mut Conn,
+pub(crate) async fn load_thread<C: Reads + ?Sized>(
+    conn: &mut C,
     actor: &Actor,
     thread_id: &str,
     action: Action,

@@ -74,6 +74,15 @@ impl Synchronous {
     }
 }
 
+/// The file behind a SQLite URL, for connections opened outside sqlx;
+/// `None` for a database in memory (another connection could not see it).
+pub(crate) fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    use std::str::FromStr;
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    let memory = url.contains(":memory:") || url.contains("mode=memory");
+    (!memory).then(|| options.get_filename().to_path_buf())
+}
+
 /// Runs once on every new connection.
 pub(crate) async fn prepare_connection(
     conn: &mut AnyConnection,

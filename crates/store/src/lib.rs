@@ -18,6 +18,7 @@ pub mod blogs;
 pub mod calendar;
 pub mod chat;
 pub mod dialect;
+pub mod direct;
 pub mod docs;
 pub mod events;
 pub mod facilitation;
@@ -241,6 +242,7 @@ impl Store {
                 let read = readers::Readers::new(
                     connect_options.clone(),
                     synchronous,
+                    dialect::sqlite_file(&options.url),
                     options.max_connections.max(2) as usize,
                 );
                 Ok(Self {

@@ -11,9 +11,12 @@
 //!
 //! So on SQLite, [`Readers`] keeps idle connections in a stack (the most
 //! recently used, whose pages are warm, goes out first), lets at most `max`
-//! out at a time, and opens one only when none is idle.
+//! out at a time, and opens one only when none is idle. Each slot also has,
+//! opened when first asked for, a rusqlite connection to the same file for
+//! the reads that run on the caller's thread ([`crate::direct`]).
 
 use std::ops::{Deref, DerefMut};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -50,20 +53,41 @@ impl ReadPath {
 
 /// SQLite's read-only connections.
 pub(crate) struct Readers {
-    idle: Mutex<Vec<AnyConnection>>,
+    idle: Mutex<Vec<Reader>>,
     slots: Arc<Semaphore>,
     options: AnyConnectOptions,
     synchronous: Synchronous,
+    /// The database file, for direct connections; `None` for a database in memory.
+    file: Option<PathBuf>,
     closed: AtomicBool,
 }
 
+/// One reader slot's connections.
+struct Reader {
+    conn: AnyConnection,
+    direct: Direct,
+}
+
+enum Direct {
+    Unopened,
+    Open(rusqlite::Connection),
+    /// Opening failed once; this slot reads through sqlx only.
+    Unavailable,
+}
+
 impl Readers {
-    pub(crate) fn new(options: AnyConnectOptions, synchronous: Synchronous, max: usize) -> Arc<Self> {
+    pub(crate) fn new(
+        options: AnyConnectOptions,
+        synchronous: Synchronous,
+        file: Option<PathBuf>,
+        max: usize,
+    ) -> Arc<Self> {
         Arc::new(Self {
             idle: Mutex::new(Vec::new()),
             slots: Arc::new(Semaphore::new(max)),
             options,
             synchronous,
+            file,
             closed: AtomicBool::new(false),
         })
     }
@@ -74,15 +98,37 @@ impl Readers {
             .map_err(|_| StoreError::Config("timed out waiting for a database connection".into()))?
             .map_err(|_| closed())?;
         let idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
-        let conn = match idle {
-            Some(conn) => conn,
+        let reader = match idle {
+            Some(reader) => reader,
             None => {
                 let mut conn = self.options.connect().await?;
                 dialect::prepare_connection(&mut conn, Backend::Sqlite, self.synchronous, true).await?;
-                conn
+                Reader { conn, direct: Direct::Unopened }
             }
         };
-        Ok(ReadConn(Inner::Own { conn: Some(conn), readers: self.clone(), _permit: permit }))
+        Ok(ReadConn(Inner::Own { reader: Some(reader), readers: self.clone(), _permit: permit }))
+    }
+
+    /// A read-only connection that never waits for a lock: a busy file sends
+    /// the read through sqlx, whose connection waits on its own thread.
+    fn open_direct(&self) -> Option<rusqlite::Connection> {
+        use rusqlite::OpenFlags;
+        let file = self.file.as_ref()?;
+        let open = || {
+            let conn = rusqlite::Connection::open_with_flags(
+                file,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.execute_batch("PRAGMA query_only = ON; PRAGMA busy_timeout = 0;")?;
+            Ok::<_, rusqlite::Error>(conn)
+        };
+        match open() {
+            Ok(conn) => Some(conn),
+            Err(e) => {
+                tracing::warn!(error = %e, "no direct SQLite reads on this connection");
+                None
+            }
+        }
     }
 
     /// Refuses new reads, waits for those out to come back, and closes every connection.
@@ -91,8 +137,8 @@ impl Readers {
         self.slots.close();
         // Connections still out are dropped, not kept, when they come back.
         let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(PoisonError::into_inner));
-        for conn in idle {
-            let _ = conn.close().await;
+        for reader in idle {
+            let _ = reader.conn.close().await;
         }
     }
 }
@@ -106,7 +152,33 @@ pub struct ReadConn(Inner);
 
 enum Inner {
     Pool(PoolConnection<Any>),
-    Own { conn: Option<AnyConnection>, readers: Arc<Readers>, _permit: OwnedSemaphorePermit },
+    Own { reader: Option<Reader>, readers: Arc<Readers>, _permit: OwnedSemaphorePermit },
+}
+
+const HELD: &str = "a reader holds its connection until dropped";
+
+impl ReadConn {
+    /// This slot's direct SQLite connection, opened on first use; `None` on
+    /// PostgreSQL and for a database in memory.
+    pub(crate) fn direct(&mut self) -> Option<&rusqlite::Connection> {
+        let Inner::Own { reader, readers, .. } = &mut self.0 else { return None };
+        let reader = reader.as_mut().expect(HELD);
+        if matches!(reader.direct, Direct::Unopened) {
+            reader.direct = readers.open_direct().map_or(Direct::Unavailable, Direct::Open);
+        }
+        match &reader.direct {
+            Direct::Open(conn) => Some(conn),
+            _ => None,
+        }
+    }
+}
+
+impl ReadConn {
+    /// Whether [`crate::direct::Reads`] queries on this connection run on the
+    /// caller's thread (SQLite, from a file).
+    pub fn reads_directly(&mut self) -> bool {
+        self.direct().is_some()
+    }
 }
 
 impl Deref for ReadConn {
@@ -115,7 +187,7 @@ impl Deref for ReadConn {
     fn deref(&self) -> &AnyConnection {
         match &self.0 {
             Inner::Pool(conn) => conn,
-            Inner::Own { conn, .. } => conn.as_ref().expect("a reader holds its connection until dropped"),
+            Inner::Own { reader, .. } => &reader.as_ref().expect(HELD).conn,
         }
     }
 }
@@ -124,20 +196,20 @@ impl DerefMut for ReadConn {
     fn deref_mut(&mut self) -> &mut AnyConnection {
         match &mut self.0 {
             Inner::Pool(conn) => conn,
-            Inner::Own { conn, .. } => conn.as_mut().expect("a reader holds its connection until dropped"),
+            Inner::Own { reader, .. } => &mut reader.as_mut().expect(HELD).conn,
         }
     }
 }
 
 impl Drop for ReadConn {
     fn drop(&mut self) {
-        if let Inner::Own { conn, readers, .. } = &mut self.0
-            && let Some(conn) = conn.take()
+        if let Inner::Own { reader, readers, .. } = &mut self.0
+            && let Some(reader) = reader.take()
             && !readers.closed.load(Ordering::SeqCst)
         {
             // The permit is released after this, so the connection is idle
             // before anyone waiting for a slot looks for it.
-            readers.idle.lock().unwrap_or_else(PoisonError::into_inner).push(conn);
+            readers.idle.lock().unwrap_or_else(PoisonError::into_inner).push(reader);
         }
     }
 }

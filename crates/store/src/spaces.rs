@@ -10,21 +10,19 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 use stoa_domain::{JoinPolicy, Role, SpaceKind, Visibility};
 
+use crate::direct::{Columns, FromColumns, from_row_by_columns};
 use crate::{Result, StoreError};
 
 /// A space as stored.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SpaceRow {
     pub id: String,
-    #[sqlx(try_from = "String")]
     pub kind: SpaceKind,
     pub slug: String,
     pub name: String,
     pub description: String,
     pub description_html: String,
-    #[sqlx(try_from = "String")]
     pub visibility: Visibility,
-    #[sqlx(try_from = "String")]
     pub join_policy: JoinPolicy,
     pub parent_id: Option<String>,
     pub created_by: String,
@@ -40,6 +38,31 @@ pub struct SpaceRow {
     pub post_first: i64,
 }
 
+impl FromColumns for SpaceRow {
+    fn from_columns(row: &impl Columns) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: row.text("id")?,
+            kind: row.parsed("kind")?,
+            slug: row.text("slug")?,
+            name: row.text("name")?,
+            description: row.text("description")?,
+            description_html: row.text("description_html")?,
+            visibility: row.parsed("visibility")?,
+            join_policy: row.parsed("join_policy")?,
+            parent_id: row.opt_text("parent_id")?,
+            created_by: row.text("created_by")?,
+            created_at: row.int("created_at")?,
+            last_activity_at: row.int("last_activity_at")?,
+            member_count: row.int("member_count")?,
+            thread_count: row.int("thread_count")?,
+            allow_anonymous: row.int("allow_anonymous")?,
+            slow_mode_secs: row.int("slow_mode_secs")?,
+            post_first: row.int("post_first")?,
+        })
+    }
+}
+from_row_by_columns!(SpaceRow);
+
 /// A space's last activity is the later of its own (members joining) and its
 /// busiest thread's; reading it from `threads_by_activity` keeps replies from
 /// having to write to the space row as well.
@@ -51,9 +74,8 @@ const SPACE_COLUMNS: &str = "s.id, s.kind, s.slug, s.name, s.description, s.desc
      s.member_count, s.thread_count, s.allow_anonymous, s.slow_mode_secs, s.post_first";
 
 /// A space as one viewer sees it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpaceView {
-    #[sqlx(flatten)]
     pub space: SpaceRow,
     /// The viewer's own role, if they are a member.
     pub viewer_role: Option<String>,
@@ -63,6 +85,20 @@ pub struct SpaceView {
     /// The viewer's role in the community this team belongs to.
     pub parent_viewer_role: Option<String>,
 }
+
+impl FromColumns for SpaceView {
+    fn from_columns(row: &impl Columns) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            space: SpaceRow::from_columns(row)?,
+            viewer_role: row.opt_text("viewer_role")?,
+            parent_slug: row.opt_text("parent_slug")?,
+            parent_name: row.opt_text("parent_name")?,
+            parent_visibility: row.opt_text("parent_visibility")?,
+            parent_viewer_role: row.opt_text("parent_viewer_role")?,
+        })
+    }
+}
+from_row_by_columns!(SpaceView);
 
 impl SpaceView {
     pub fn viewer_role(&self) -> Option<Role> {

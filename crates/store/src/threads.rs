@@ -5,9 +5,12 @@
 //! number, handed out by the same statement that bumps the thread's activity,
 //! so numbers are unique and gap-free within a thread.
 
+use std::sync::LazyLock;
+
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+use crate::direct::{Arg, Columns, FromColumns, Reads, from_row_by_columns};
 use crate::{Result, StoreError};
 
 /// A thread as stored.
@@ -36,7 +39,7 @@ pub struct ThreadRow {
 }
 
 /// How a facilitator has set a thread up.
-#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ThreadState {
     pub pinned_at: Option<i64>,
     pub locked_at: Option<i64>,
@@ -45,6 +48,20 @@ pub struct ThreadState {
     pub slow_mode_secs: i64,
     pub post_first: i64,
 }
+
+impl FromColumns for ThreadState {
+    fn from_columns(row: &impl Columns) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            pinned_at: row.opt_int("pinned_at")?,
+            locked_at: row.opt_int("locked_at")?,
+            closed_at: row.opt_int("closed_at")?,
+            close_reason: row.opt_text("close_reason")?,
+            slow_mode_secs: row.int("slow_mode_secs")?,
+            post_first: row.int("post_first")?,
+        })
+    }
+}
+from_row_by_columns!(ThreadState);
 
 const THREAD_COLUMNS: &str = "t.id, t.space_id, t.author_id, t.kind, t.title, t.created_at, t.last_activity_at, \
      t.post_count, t.last_post_id, t.last_poster_id, t.revision, t.pinned_at, t.locked_at, t.closed_at, \
@@ -207,7 +224,7 @@ pub async fn thread(conn: &mut AnyConnection, id: &str) -> Result<Option<ThreadR
 
 /// A thread with its space as `viewer_id` sees it and how far they have read:
 /// everything a thread page needs before its posts, in one query.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThreadInSpace {
     pub thread_id: String,
     pub thread_author_id: String,
@@ -222,22 +239,47 @@ pub struct ThreadInSpace {
     pub thread_opens_at: Option<i64>,
     pub thread_accepted_post_id: Option<String>,
     pub thread_merged_into: Option<String>,
-    #[sqlx(flatten)]
     pub state: ThreadState,
     /// The highest post number the viewer has seen, if any.
     pub viewer_last_read: Option<i64>,
     /// Whether the viewer follows the thread (1) or not (0).
     pub viewer_follows: i64,
-    #[sqlx(flatten)]
     pub space: crate::spaces::SpaceView,
 }
 
-pub async fn thread_in_space(
-    conn: &mut AnyConnection,
+impl FromColumns for ThreadInSpace {
+    fn from_columns(row: &impl Columns) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            thread_id: row.text("thread_id")?,
+            thread_author_id: row.text("thread_author_id")?,
+            thread_author_username: row.text("thread_author_username")?,
+            thread_title: row.text("thread_title")?,
+            thread_kind: row.text("thread_kind")?,
+            thread_created_at: row.int("thread_created_at")?,
+            thread_last_activity_at: row.int("thread_last_activity_at")?,
+            thread_post_count: row.int("thread_post_count")?,
+            thread_revision: row.int("thread_revision")?,
+            thread_anonymous: row.int("thread_anonymous")?,
+            thread_opens_at: row.opt_int("thread_opens_at")?,
+            thread_accepted_post_id: row.opt_text("thread_accepted_post_id")?,
+            thread_merged_into: row.opt_text("thread_merged_into")?,
+            state: ThreadState::from_columns(row)?,
+            viewer_last_read: row.opt_int("viewer_last_read")?,
+            viewer_follows: row.int("viewer_follows")?,
+            space: crate::spaces::SpaceView::from_columns(row)?,
+        })
+    }
+}
+
+/// Runs on the reader's own thread when `conn` is a SQLite [`crate::ReadConn`]
+/// (see [`crate::direct`]): thread pages, replies and every thread action start here.
+pub async fn thread_in_space<C: Reads + ?Sized>(
+    conn: &mut C,
     thread_id: &str,
     viewer_id: Option<&str>,
 ) -> Result<Option<ThreadInSpace>> {
-    let sql = crate::spaces::view_select(
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        crate::spaces::view_select(
         "JOIN threads t ON t.space_id = s.id
          JOIN users a ON a.id = t.author_id
          LEFT JOIN thread_visits v ON v.thread_id = t.id AND v.user_id = $1
@@ -250,8 +292,9 @@ pub async fn thread_in_space(
          v.last_read_number AS viewer_last_read,
          CASE WHEN EXISTS (SELECT 1 FROM follows f WHERE f.user_id = $1 AND f.target_kind = 'thread' AND f.target = t.id)
               THEN 1 ELSE 0 END AS viewer_follows",
-    );
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer_id).bind(thread_id).fetch_optional(conn).await?)
+    )
+    });
+    conn.fetch_optional_as(SQL.as_str(), &[Arg::Text(viewer_id), Arg::Text(Some(thread_id))]).await
 }
 
 /// Which of a space's threads a list shows.

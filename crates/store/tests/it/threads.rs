@@ -210,6 +210,15 @@ async fn a_thread_is_read_with_its_space_and_the_readers_position_in_one_go() {
         let as_ana = threads::thread_in_space(&mut c, &thread_id, Some(&ana)).await.expect("q").expect("found");
         assert_eq!((as_ana.viewer_last_read, as_ana.space.viewer_role()), (None, Some(Role::Owner)));
         assert!(threads::thread_in_space(&mut c, "nope", None).await.expect("q").is_none());
+        // On SQLite a reader runs this lookup on the caller's thread; through
+        // the same reader's sqlx connection it must read exactly the same.
+        assert_eq!(c.reads_directly(), store.backend() == stoa_store::Backend::Sqlite);
+        for viewer in [Some(bob.as_str()), Some(ana.as_str()), None] {
+            let direct = threads::thread_in_space(&mut c, &thread_id, viewer).await.expect("q");
+            let through_sqlx = threads::thread_in_space(&mut *c, &thread_id, viewer).await.expect("q");
+            assert_eq!(direct, through_sqlx);
+            assert!(direct.is_some());
+        }
         assert_eq!(
             threads::titles_by_ids(&mut c, &[thread_id.clone(), "nope".into()]).await.expect("titles"),
             [(thread_id.clone(), "Hello".to_owned(), space.clone())]
