@@ -14,12 +14,14 @@
 //! threads and scheduled prompts included), must not have blocked the person
 //! who caused it, and an anonymous author stays anonymous.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 use stoa_domain::{Action, Role};
 use stoa_store::events::{self, Event, kind};
 use stoa_store::notifications::{self as store, NewNotification, NotificationRow};
+use stoa_store::users::UserRow;
 use stoa_store::{Conn, learning, social, spaces as store_spaces, threads, users};
 
 use crate::discussions::visible_post;
@@ -122,35 +124,86 @@ struct About {
 
 /// Handles the events written since the last call; returns how many
 /// notifications were written.
+///
+/// Who is told of what is decided on a reader (the policy, preferences and
+/// blocks take several queries per recipient); the writer's turn only moves
+/// the cursor and writes the rows, a statement per couple of hundred. A
+/// busy thread's followers would otherwise hold every other writer up.
 pub async fn catch_up(app: &Stoa) -> Result<usize> {
     let mut written = 0;
     loop {
-        let mut tx = app.store.begin().await?;
-        let from = events::cursor(&mut tx, CURSOR).await?;
-        let batch = events::after(&mut tx, from, BATCH).await?;
-        let Some(last) = batch.last().map(|e| e.seq) else {
-            return Ok(written);
+        let (from, last, count, planned) = {
+            let mut conn = app.store.read().await?;
+            let from = events::cursor(&mut conn, CURSOR).await?;
+            let batch = events::after(&mut conn, from, BATCH).await?;
+            let Some(last) = batch.last().map(|e| e.seq) else {
+                return Ok(written);
+            };
+            let mut planned = Vec::new();
+            for event in &batch {
+                plan(&mut conn, event, &mut planned).await?;
+            }
+            (from, last, batch.len(), planned)
         };
-        let mut notified = Vec::new();
-        for event in &batch {
-            handle(app, &mut tx, event, &mut notified).await?;
-        }
+        let mut tx = app.store.begin().await?;
         if !events::advance_cursor(&mut tx, CURSOR, from, last).await? {
             // Another node handled these meanwhile; drop ours.
             return Ok(written);
         }
+        let rows: Vec<NewNotification<'_>> = planned.iter().map(Planned::row).collect();
+        let inserted: HashSet<String> = store::insert_many(&mut tx, &rows).await?.into_iter().collect();
+        let mut notified = Vec::new();
+        for p in planned.iter().filter(|p| inserted.contains(&p.id)) {
+            if p.delivery == "email" {
+                crate::mail::queue_notification(app, &mut tx, &p.user, &p.id).await?;
+            }
+            notified.push(p.user.id.clone());
+        }
         stoa_store::commit(tx).await?;
         written += notified.len();
         app.unread.forget(notified.iter().map(String::as_str));
-        if (batch.len() as i64) < BATCH {
+        if (count as i64) < BATCH {
             return Ok(written);
         }
     }
 }
 
-/// Writes the notifications `event` calls for, adding their recipients to `notified`.
-async fn handle(app: &Stoa, tx: &mut Conn, event: &Event, notified: &mut Vec<String>) -> Result<()> {
-    let Some((about, candidates)) = candidates(tx, event).await? else {
+/// A notification decided on, waiting for the writer.
+struct Planned {
+    id: String,
+    user: UserRow,
+    event_seq: i64,
+    kind: &'static str,
+    actor_id: Option<String>,
+    space_id: Option<String>,
+    thread_id: Option<String>,
+    post_id: Option<String>,
+    data: Arc<str>,
+    created_at: i64,
+    delivery: String,
+}
+
+impl Planned {
+    fn row(&self) -> NewNotification<'_> {
+        NewNotification {
+            id: &self.id,
+            user_id: &self.user.id,
+            event_seq: self.event_seq,
+            kind: self.kind,
+            actor_id: self.actor_id.as_deref(),
+            space_id: self.space_id.as_deref(),
+            thread_id: self.thread_id.as_deref(),
+            post_id: self.post_id.as_deref(),
+            data: &self.data,
+            created_at: self.created_at,
+            delivery: &self.delivery,
+        }
+    }
+}
+
+/// Decides the notifications `event` calls for, adding them to `planned`.
+async fn plan(conn: &mut Conn, event: &Event, planned: &mut Vec<Planned>) -> Result<()> {
+    let Some((about, candidates)) = candidates(conn, event).await? else {
         return Ok(());
     };
     // One notification per person: the most important kind that applies.
@@ -172,21 +225,21 @@ async fn handle(app: &Stoa, tx: &mut Conn, event: &Event, notified: &mut Vec<Str
     }
     let ids: Vec<String> = chosen.keys().cloned().collect();
     let blockers: Vec<String> = match &event.actor_id {
-        Some(actor) => social::blocking(tx, actor, &ids).await?,
+        Some(actor) => social::blocking(conn, actor, &ids).await?,
         None => Vec::new(),
     };
     let prefs: HashMap<(String, String), String> =
-        store::prefs_of(tx, &ids).await?.into_iter().map(|(u, k, d)| ((u, k), d)).collect();
-    let data = about.data.to_string();
+        store::prefs_of(conn, &ids).await?.into_iter().map(|(u, k, d)| ((u, k), d)).collect();
+    let data: Arc<str> = Arc::from(about.data.to_string());
     for (user_id, c) in chosen {
         if blockers.contains(&user_id) && c.kind != WARNING {
             continue;
         }
-        let Some(row) = users::by_id(tx, &user_id).await?.filter(|u| !u.is_suspended()) else {
+        let Some(row) = users::by_id(conn, &user_id).await?.filter(|u| !u.is_suspended()) else {
             continue;
         };
         let reader = Actor::signed_in(CurrentUser::from_row(&row));
-        if !may_know(tx, &reader, &c.check).await? {
+        if !may_know(conn, &reader, &c.check).await? {
             continue;
         }
         let delivery =
@@ -194,31 +247,20 @@ async fn handle(app: &Stoa, tx: &mut Conn, event: &Event, notified: &mut Vec<Str
         if delivery == "off" {
             continue;
         }
-        let id = new_id();
-        let actor_id = if about.anonymous { None } else { event.actor_id.as_deref() };
-        let inserted = store::insert(
-            tx,
-            &NewNotification {
-                id: &id,
-                user_id: &user_id,
-                event_seq: event.seq,
-                kind: c.kind,
-                actor_id,
-                space_id: about.space_id.as_deref(),
-                thread_id: about.thread_id.as_deref(),
-                post_id: about.post_id.as_deref(),
-                data: &data,
-                created_at: event.occurred_at,
-                delivery,
-            },
-        )
-        .await?;
-        if inserted {
-            if delivery == "email" {
-                crate::mail::queue_notification(app, tx, &row, &id).await?;
-            }
-            notified.push(user_id);
-        }
+        let actor_id = if about.anonymous { None } else { event.actor_id.clone() };
+        planned.push(Planned {
+            id: new_id(),
+            user: row,
+            event_seq: event.seq,
+            kind: c.kind,
+            actor_id,
+            space_id: about.space_id.clone(),
+            thread_id: about.thread_id.clone(),
+            post_id: about.post_id.clone(),
+            data: data.clone(),
+            created_at: event.occurred_at,
+            delivery: delivery.to_owned(),
+        });
     }
     Ok(())
 }

@@ -45,6 +45,54 @@ pub async fn insert(conn: &mut AnyConnection, n: &NewNotification<'_>) -> Result
     Ok(done.rows_affected() == 1)
 }
 
+/// Writes many notifications in few statements, leaving out any a person
+/// already has for the same event; returns the ids of those written.
+pub async fn insert_many(conn: &mut AnyConnection, rows: &[NewNotification<'_>]) -> Result<Vec<String>> {
+    // Eleven parameters a row: a couple of hundred rows stay far below
+    // either database's limit on parameters.
+    const ROWS_PER_STATEMENT: usize = 200;
+    let mut written = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = String::from(
+            "INSERT INTO notifications
+               (id, user_id, event_seq, kind, actor_id, space_id, thread_id, post_id, data, created_at, delivery)
+             VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 11;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 1..=11 {
+                if c > 1 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", b + c));
+            }
+            sql.push(')');
+        }
+        sql.push_str(" ON CONFLICT (user_id, event_seq) DO NOTHING RETURNING id");
+        let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+        for n in chunk {
+            query = query
+                .bind(n.id)
+                .bind(n.user_id)
+                .bind(n.event_seq)
+                .bind(n.kind)
+                .bind(n.actor_id)
+                .bind(n.space_id)
+                .bind(n.thread_id)
+                .bind(n.post_id)
+                .bind(n.data)
+                .bind(n.created_at)
+                .bind(n.delivery);
+        }
+        written.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(written)
+}
+
 /// A notification as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct NotificationRow {

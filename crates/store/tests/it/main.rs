@@ -9,6 +9,7 @@ mod events;
 mod facilitation;
 mod jobs;
 mod moderation;
+mod notifications;
 mod readers;
 mod spaces;
 mod threads;
