@@ -182,6 +182,18 @@ fn run<T: FromColumns>(conn: &rusqlite::Connection, sql: &str, args: &[Arg<'_>])
         return Err(Failure::Sqlite(rusqlite::Error::InvalidParameterCount(args.len(), NAMES.len())));
     }
     let mut statement = conn.prepare_cached(sql)?;
+    // Of two columns named alike, rusqlite reads the first and sqlx the
+    // last: a query for both paths must name its columns apart.
+    #[cfg(debug_assertions)]
+    {
+        let names = statement.column_names();
+        if let Some(twice) = names.iter().enumerate().find(|(i, n)| names[..*i].contains(n)).map(|(_, n)| *n) {
+            return Err(Failure::Decode(sqlx::Error::ColumnDecode {
+                index: twice.to_owned(),
+                source: "the query names two columns alike".into(),
+            }));
+        }
+    }
     for (arg, name) in args.iter().zip(NAMES) {
         // A parameter the statement does not use is not bound; `$1` may
         // appear anywhere, so each is found by its name, not its position.

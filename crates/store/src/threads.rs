@@ -263,7 +263,15 @@ impl FromColumns for ThreadInSpace {
             thread_opens_at: row.opt_int("thread_opens_at")?,
             thread_accepted_post_id: row.opt_text("thread_accepted_post_id")?,
             thread_merged_into: row.opt_text("thread_merged_into")?,
-            state: ThreadState::from_columns(row)?,
+            // Named apart from the space's own `slow_mode_secs` and `post_first`.
+            state: ThreadState {
+                pinned_at: row.opt_int("thread_pinned_at")?,
+                locked_at: row.opt_int("thread_locked_at")?,
+                closed_at: row.opt_int("thread_closed_at")?,
+                close_reason: row.opt_text("thread_close_reason")?,
+                slow_mode_secs: row.int("thread_slow_mode_secs")?,
+                post_first: row.int("thread_post_first")?,
+            },
             viewer_last_read: row.opt_int("viewer_last_read")?,
             viewer_follows: row.int("viewer_follows")?,
             space: crate::spaces::SpaceView::from_columns(row)?,
@@ -288,7 +296,9 @@ pub async fn thread_in_space<C: Reads + ?Sized>(
          t.kind AS thread_kind, t.created_at AS thread_created_at, t.last_activity_at AS thread_last_activity_at, t.post_count AS thread_post_count,
          t.revision AS thread_revision, t.anonymous AS thread_anonymous, t.opens_at AS thread_opens_at,
          t.accepted_post_id AS thread_accepted_post_id, t.merged_into AS thread_merged_into,
-         t.pinned_at, t.locked_at, t.closed_at, t.close_reason, t.slow_mode_secs, t.post_first,
+         t.pinned_at AS thread_pinned_at, t.locked_at AS thread_locked_at, t.closed_at AS thread_closed_at,
+         t.close_reason AS thread_close_reason, t.slow_mode_secs AS thread_slow_mode_secs,
+         t.post_first AS thread_post_first,
          v.last_read_number AS viewer_last_read,
          CASE WHEN EXISTS (SELECT 1 FROM follows f WHERE f.user_id = $1 AND f.target_kind = 'thread' AND f.target = t.id)
               THEN 1 ELSE 0 END AS viewer_follows",

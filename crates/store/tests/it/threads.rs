@@ -213,6 +213,22 @@ async fn a_thread_is_read_with_its_space_and_the_readers_position_in_one_go() {
         // On SQLite a reader runs this lookup on the caller's thread; through
         // the same reader's sqlx connection it must read exactly the same.
         assert_eq!(c.reads_directly(), store.backend() == stoa_store::Backend::Sqlite);
+        // The thread's and the space's settings share names in their tables.
+        let mut tx = store.begin().await.expect("begin");
+        sqlx::query("UPDATE threads SET post_first = 1, slow_mode_secs = 30 WHERE id = $1")
+            .bind(&thread_id)
+            .execute(&mut *tx)
+            .await
+            .expect("thread settings");
+        sqlx::query("UPDATE spaces SET post_first = 0, slow_mode_secs = 5 WHERE id = $1")
+            .bind(&space)
+            .execute(&mut *tx)
+            .await
+            .expect("space settings");
+        tx.commit().await.expect("commit");
+        let found = threads::thread_in_space(&mut c, &thread_id, Some(&bob)).await.expect("q").expect("found");
+        assert_eq!((found.state.post_first, found.state.slow_mode_secs), (1, 30));
+        assert_eq!((found.space.space.post_first, found.space.space.slow_mode_secs), (0, 5));
         for viewer in [Some(bob.as_str()), Some(ana.as_str()), None] {
             let direct = threads::thread_in_space(&mut c, &thread_id, viewer).await.expect("q");
             let through_sqlx = threads::thread_in_space(&mut *c, &thread_id, viewer).await.expect("q");
