@@ -20,31 +20,6 @@ pub struct NewNotification<'a> {
     pub delivery: &'a str,
 }
 
-/// Writes a notification unless the person already has one for this event;
-/// returns whether it was written.
-pub async fn insert(conn: &mut AnyConnection, n: &NewNotification<'_>) -> Result<bool> {
-    let done = sqlx::query(
-        "INSERT INTO notifications
-           (id, user_id, event_seq, kind, actor_id, space_id, thread_id, post_id, data, created_at, delivery)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (user_id, event_seq) DO NOTHING",
-    )
-    .bind(n.id)
-    .bind(n.user_id)
-    .bind(n.event_seq)
-    .bind(n.kind)
-    .bind(n.actor_id)
-    .bind(n.space_id)
-    .bind(n.thread_id)
-    .bind(n.post_id)
-    .bind(n.data)
-    .bind(n.created_at)
-    .bind(n.delivery)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 /// Writes many notifications in few statements, leaving out any a person
 /// already has for the same event; returns the ids of those written.
 pub async fn insert_many(conn: &mut AnyConnection, rows: &[NewNotification<'_>]) -> Result<Vec<String>> {
@@ -58,20 +33,10 @@ pub async fn insert_many(conn: &mut AnyConnection, rows: &[NewNotification<'_>])
                (id, user_id, event_seq, kind, actor_id, space_id, thread_id, post_id, data, created_at, delivery)
              VALUES ",
         );
-        for i in 0..chunk.len() {
-            let b = i * 11;
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for c in 1..=11 {
-                if c > 1 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("${}", b + c));
-            }
-            sql.push(')');
-        }
+        let tuples: Vec<String> = (0..chunk.len())
+            .map(|i| format!("({})", (1..=11).map(|c| format!("${}", i * 11 + c)).collect::<Vec<_>>().join(", ")))
+            .collect();
+        sql.push_str(&tuples.join(", "));
         sql.push_str(" ON CONFLICT (user_id, event_seq) DO NOTHING RETURNING id");
         let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
         for n in chunk {

@@ -6,6 +6,23 @@ use stoa_store::testing::each_backend;
 
 use crate::person;
 
+/// A reply notification for `user` about event `seq`.
+fn reply<'a>(id: &'a str, user: &'a str, seq: i64) -> NewNotification<'a> {
+    NewNotification {
+        id,
+        user_id: user,
+        event_seq: seq,
+        kind: "reply",
+        actor_id: None,
+        space_id: None,
+        thread_id: Some("t"),
+        post_id: Some("p"),
+        data: "{}",
+        created_at: 1_000 + seq,
+        delivery: "app",
+    }
+}
+
 #[tokio::test]
 async fn many_notifications_are_written_at_once_and_a_repeat_for_the_same_event_is_left_out() {
     each_backend(|store| async move {
@@ -17,28 +34,12 @@ async fn many_notifications_are_written_at_once_and_a_repeat_for_the_same_event_
             planned.push((new_id(), ana.clone(), seq));
             planned.push((new_id(), bob.clone(), seq));
         }
-        let owned = planned;
-        let news: Vec<NewNotification<'_>> = owned
-            .iter()
-            .map(|(id, user, seq)| NewNotification {
-                id,
-                user_id: user,
-                event_seq: *seq,
-                kind: "reply",
-                actor_id: None,
-                space_id: None,
-                thread_id: Some("t"),
-                post_id: Some("p"),
-                data: "{}",
-                created_at: 1_000 + seq,
-                delivery: "app",
-            })
-            .collect();
+        let news: Vec<NewNotification<'_>> = planned.iter().map(|(id, user, seq)| reply(id, user, *seq)).collect();
         let mut tx = store.begin().await.expect("begin");
         let mut written = insert_many(&mut tx, &news).await.expect("insert");
         tx.commit().await.expect("commit");
         written.sort();
-        let mut all: Vec<String> = owned.iter().map(|r| r.0.clone()).collect();
+        let mut all: Vec<String> = planned.iter().map(|r| r.0.clone()).collect();
         all.sort();
         assert_eq!(written, all);
 
@@ -49,17 +50,13 @@ async fn many_notifications_are_written_at_once_and_a_repeat_for_the_same_event_
         let news: Vec<NewNotification<'_>> = again
             .iter()
             .map(|(id, user, seq)| NewNotification {
-                id,
-                user_id: user,
-                event_seq: *seq,
-                kind: "reply",
                 actor_id: Some(&bob),
-                space_id: None,
                 thread_id: None,
                 post_id: None,
                 data: "{\"n\":1}",
                 created_at: 5,
                 delivery: "email",
+                ..reply(id, user, *seq)
             })
             .collect();
         let mut tx = store.begin().await.expect("begin");
