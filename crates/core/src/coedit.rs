@@ -6,8 +6,8 @@
 //! event's notes (`event:{event id}`); each has one shared text named
 //! [`TEXT`]. What a document is the text of is its [`Subject`]. It is stored as a snapshot plus the updates written after
 //! it; every update is on disk before anyone else is sent it, so whatever a
-//! collaborator has seen survives a crash. Past [`COMPACT_AFTER`] updates
-//! the document is folded back into one snapshot.
+//! collaborator has seen survives a crash. Once the updates add up (see
+//! [`COMPACT_AFTER`]) the document is folded back into one snapshot.
 //!
 //! On each node a document has one room ([`DocRoom`]) holding the merged
 //! state and the awareness (who is here, where their cursor is) in memory.
@@ -29,7 +29,7 @@ use stoa_store::docs::{self as store, DocRow};
 use stoa_store::events::{self, kind};
 use stoa_store::wiki::PageRow;
 use stoa_store::{Conn, spaces as store_spaces};
-use tokio::sync::{Mutex, broadcast};
+use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore, broadcast, oneshot};
 use yrs::encoding::read::Cursor;
 use yrs::sync::protocol::{MessageReader, SyncMessage};
 use yrs::sync::{Awareness, AwarenessUpdate, DefaultProtocol, Message, Protocol};
@@ -42,12 +42,15 @@ use crate::{Actor, CoreError, Result, Stoa};
 
 /// The shared text every client edits.
 pub const TEXT: &str = "body";
-/// Updates kept beside the snapshot before they are folded into it.
-/// Folding encodes the whole document, so it should not come often while
-/// many people type (B6 measured 200 against 1,000: the p99 at 6,400
-/// updates a second fell from 209 ms to 6 ms); replaying this many when a
-/// room opens is quick.
+/// Updates kept beside the snapshot at least before they are folded into
+/// it. Folding encodes and writes the whole document, so it waits too
+/// until the updates add up to as many bytes as the snapshot: its cost
+/// per byte typed stays the same however long the text grows (B6: at 1,000
+/// updates alone, a long text was folded 24 times a second).
 pub const COMPACT_AFTER: i64 = 1000;
+/// Updates kept beside the snapshot at most: replaying them when a room
+/// opens stays quick, however long the snapshot.
+const COMPACT_BEFORE: i64 = 20_000;
 /// The largest message a client may send (a paste of a long page fits).
 pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 /// Frames a room keeps for connections that have not sent them yet: a few
@@ -63,6 +66,10 @@ pub enum DocFrame {
     Message { from: u64, bytes: Arc<[u8]> },
     /// Membership or the page's protection changed: ask the policy again.
     Recheck,
+    /// The room could not write an update it had applied: memory and disk
+    /// disagree, so every connection closes and its client resynchronises
+    /// with a room opened afresh from the disk.
+    Failed,
 }
 
 struct State {
@@ -73,6 +80,22 @@ struct State {
     /// read): applied and sent already.
     ahead: BTreeSet<i64>,
     snapshot_seq: i64,
+    /// The size of the snapshot, and of the updates applied since.
+    snapshot_bytes: usize,
+    log_bytes: usize,
+    /// A fold into the snapshot is under way.
+    compacting: bool,
+}
+
+impl State {
+    /// Whether the updates since the snapshot are due to be folded in.
+    fn due(&self) -> bool {
+        let kept = self.applied - self.snapshot_seq;
+        !self.compacting
+            && self.ahead.is_empty()
+            && kept > COMPACT_AFTER
+            && (self.log_bytes >= self.snapshot_bytes || kept > COMPACT_BEFORE)
+    }
 }
 
 /// What a live document is the text of.
@@ -114,7 +137,7 @@ pub struct DocRoom {
     state: Mutex<State>,
     frames: broadcast::Sender<DocFrame>,
     /// Updates waiting to be written, which go to disk together.
-    batch: Arc<std::sync::Mutex<Batch>>,
+    batch: std::sync::Mutex<Batch>,
 }
 
 /// Updates of one document waiting for the disk: while one batch is being
@@ -125,13 +148,20 @@ struct Batch {
     pending: Vec<Pending>,
     /// A task is writing batches (it ends when none is left).
     writing: bool,
+    /// A write failed: the room takes no more (see [`DocFrame::Failed`]).
+    failed: bool,
 }
 
 struct Pending {
     bytes: Vec<u8>,
     user: Option<String>,
-    /// The update's `seq`, and whether it was the last of its batch.
-    done: tokio::sync::oneshot::Sender<std::result::Result<(i64, bool), String>>,
+    /// The connection it came from (0: the server), not sent it back.
+    from: u64,
+    /// Held until the update is written: a connection with too much
+    /// unwritten waits before reading more (see [`Peer`]).
+    _unwritten: Option<OwnedSemaphorePermit>,
+    /// Told once the update is on disk and sent, for a caller that waits.
+    done: Option<oneshot::Sender<std::result::Result<(), String>>>,
 }
 
 /// The document rooms open on this node.
@@ -296,9 +326,12 @@ async fn open(app: &Stoa, subject: &Subject, loaded: Loaded) -> Result<Arc<DocRo
             applied: row.snapshot_seq,
             ahead: BTreeSet::new(),
             snapshot_seq: row.snapshot_seq,
+            snapshot_bytes: row.snapshot.len(),
+            log_bytes: 0,
+            compacting: false,
         }),
         frames: broadcast::Sender::new(CAPACITY),
-        batch: Arc::default(),
+        batch: std::sync::Mutex::default(),
     });
     catch_up(app, &room).await?;
     if let Some(page) = &page
@@ -334,6 +367,8 @@ async fn catch_up(app: &Stoa, room: &DocRoom) -> Result<()> {
             state.awareness.doc().transact_mut().apply_update(update).map_err(internal)?;
             state.applied = row.snapshot_seq;
             state.ahead.retain(|s| *s > row.snapshot_seq);
+            state.snapshot_bytes = row.snapshot.len();
+            state.log_bytes = 0;
             room.publish(0, &Message::Sync(SyncMessage::Update(row.snapshot.clone())));
         }
         state.snapshot_seq = state.snapshot_seq.max(row.snapshot_seq);
@@ -343,6 +378,7 @@ async fn catch_up(app: &Stoa, room: &DocRoom) -> Result<()> {
                 continue;
             }
             if !state.ahead.remove(&r.seq) {
+                state.log_bytes += r.body.len();
                 let update = Update::decode_v1(&r.body).map_err(internal)?;
                 state.awareness.doc().transact_mut().apply_update(update).map_err(internal)?;
                 room.publish(0, &Message::Sync(SyncMessage::Update(r.body)));
@@ -377,15 +413,35 @@ pub enum Handled {
     Malformed,
 }
 
-/// Awareness client ids a connection has spoken for (removed when it goes).
-pub type Speaks = BTreeSet<yrs::block::ClientID>;
+/// Bytes of a connection's updates that may wait for the disk at once
+/// (counted in KiB, each update at least one): past this its next message
+/// is read only once some are written.
+const UNWRITTEN_KIB: u32 = 2048;
+
+/// What the room keeps of one connection.
+pub struct Peer {
+    /// Awareness client ids it has spoken for (removed when it goes).
+    speaks: BTreeSet<yrs::block::ClientID>,
+    /// Its share of updates waiting for the disk.
+    unwritten: Arc<Semaphore>,
+}
+
+impl Default for Peer {
+    fn default() -> Self {
+        Self { speaks: BTreeSet::new(), unwritten: Arc::new(Semaphore::new(UNWRITTEN_KIB as usize)) }
+    }
+}
 
 /// Handles one binary message from connection `from` of `actor`.
+///
+/// An update is applied and queued for the disk; it is sent to the others
+/// once written, and meanwhile the connection's next message can be read
+/// (within its share of [`UNWRITTEN_KIB`]).
 pub async fn handle(
     app: &Stoa,
-    room: &DocRoom,
+    room: &Arc<DocRoom>,
     from: u64,
-    speaks: &mut Speaks,
+    peer: &mut Peer,
     actor: &Actor,
     data: &[u8],
 ) -> Result<Handled> {
@@ -401,13 +457,13 @@ pub async fn handle(
                 replies.push(encode(&Message::Sync(SyncMessage::SyncStep2(update))));
             }
             Message::Sync(SyncMessage::SyncStep2(bytes) | SyncMessage::Update(bytes)) => {
-                if !write(app, room, from, actor, bytes).await? {
+                if !write(app, room, from, peer, actor, bytes).await? {
                     return Ok(Handled::Malformed);
                 }
             }
             Message::Awareness(update) => {
                 let bytes = update.encode_v1();
-                speaks.extend(update.clients.keys().copied());
+                peer.speaks.extend(update.clients.keys().copied());
                 room.state.lock().await.awareness.apply_update(update).map_err(internal)?;
                 room.publish(from, &Message::Awareness(AwarenessUpdate::decode_v1(&bytes).map_err(internal)?));
                 signal_awareness(app, room, &bytes).await;
@@ -422,61 +478,70 @@ pub async fn handle(
     Ok(Handled::Reply(replies))
 }
 
-/// Applies, stores and hands on an update; false when it is not a valid
-/// update.
-async fn write(app: &Stoa, room: &DocRoom, from: u64, actor: &Actor, bytes: Vec<u8>) -> Result<bool> {
+/// Applies an update and queues it for the disk; false when it is not a
+/// valid update.
+async fn write(app: &Stoa, room: &Arc<DocRoom>, from: u64, peer: &Peer, actor: &Actor, bytes: Vec<u8>) -> Result<bool> {
     let Ok(update) = Update::decode_v1(&bytes) else { return Ok(false) };
     if update.is_empty() {
         return Ok(true);
     }
-    {
-        let state = room.state.lock().await;
-        if state.awareness.doc().transact_mut().apply_update(update).is_err() {
-            return Ok(false);
-        }
+    let kib = u32::try_from(bytes.len() / 1024 + 1).unwrap_or(UNWRITTEN_KIB).min(UNWRITTEN_KIB);
+    let permit = peer.unwritten.clone().acquire_many_owned(kib).await.map_err(internal)?;
+    let state = room.state.lock().await;
+    if state.awareness.doc().transact_mut().apply_update(update).is_err() {
+        return Ok(false);
     }
-    let written = match persist(app, room, &bytes, actor.id()).await {
-        Ok(written) => written,
-        Err(e) => {
-            // Memory and disk disagree now: start afresh from the disk.
-            app.docs.forget(&room.id);
-            return Err(e);
-        }
-    };
-    room.publish(from, &Message::Sync(SyncMessage::Update(bytes)));
-    after_write(app, room, written).await;
+    // Queued under the document's lock: updates reach the disk in the
+    // order they were applied.
+    let pending = Pending { bytes, user: actor.id().map(str::to_owned), from, _unwritten: Some(permit), done: None };
+    if !enqueue(app, room, pending) {
+        return Err(CoreError::Internal("the document could not be written".into()));
+    }
+    drop(state);
     Ok(true)
 }
 
-/// Writes an update to disk with the others waiting for it (see [`Batch`]);
-/// returns its `seq` and whether it was the last of its batch, once it is
-/// durable.
-async fn persist(app: &Stoa, room: &DocRoom, bytes: &[u8], user: Option<&str>) -> Result<(i64, bool)> {
-    let (done, written) = tokio::sync::oneshot::channel();
+/// Queues an update, already applied to the room's document, for the disk
+/// (see [`Batch`]); false when the room has failed.
+fn enqueue(app: &Stoa, room: &Arc<DocRoom>, pending: Pending) -> bool {
     let lead = {
         let mut batch = room.batch.lock().unwrap_or_else(|e| e.into_inner());
-        batch.pending.push(Pending { bytes: bytes.to_vec(), user: user.map(str::to_owned), done });
+        if batch.failed {
+            return false;
+        }
+        batch.pending.push(pending);
         !std::mem::replace(&mut batch.writing, true)
     };
     if lead {
-        // A task of its own: a request cancelled while waiting must not
-        // leave the others without a writer.
-        tokio::spawn(write_batches(app.clone(), room.id.clone(), room.batch.clone()));
+        // A task of its own: a connection that goes while its updates wait
+        // must not leave them unwritten.
+        tokio::spawn(write_batches(app.clone(), room.clone()));
+    }
+    true
+}
+
+/// Writes an update of the server's own (a revision brought into the
+/// text) and returns once it is on disk and sent.
+async fn write_and_wait(app: &Stoa, room: &Arc<DocRoom>, bytes: Vec<u8>) -> Result<()> {
+    let (done, written) = oneshot::channel();
+    let pending = Pending { bytes, user: None, from: 0, _unwritten: None, done: Some(done) };
+    if !enqueue(app, room, pending) {
+        return Err(CoreError::Internal("the document could not be written".into()));
     }
     match written.await {
-        Ok(Ok(written)) => Ok(written),
+        Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(CoreError::Internal(e)),
         Err(_) => Err(CoreError::Internal("an update's write was abandoned".into())),
     }
 }
 
 /// Writes batches of a document's updates, one transaction each, until
-/// none is waiting.
-async fn write_batches(app: Stoa, doc_id: String, batch: Arc<std::sync::Mutex<Batch>>) {
+/// none is waiting; each batch is sent to the room once it is durable.
+async fn write_batches(app: Stoa, room: Arc<DocRoom>) {
     loop {
         let items: Vec<Pending> = {
-            let mut batch = batch.lock().unwrap_or_else(|e| e.into_inner());
-            if batch.pending.is_empty() {
+            let mut batch = room.batch.lock().unwrap_or_else(|e| e.into_inner());
+            if batch.pending.is_empty() || batch.failed {
                 batch.writing = false;
                 return;
             }
@@ -487,72 +552,112 @@ async fn write_batches(app: Stoa, doc_id: String, batch: Arc<std::sync::Mutex<Ba
             let rows: Vec<(&[u8], Option<&str>)> =
                 items.iter().map(|p| (p.bytes.as_slice(), p.user.as_deref())).collect();
             let mut tx = app.store.begin().await?;
-            let seqs = store::append_many(&mut tx, &doc_id, &rows, app.now()).await?;
+            let seqs = store::append_many(&mut tx, &room.id, &rows, app.now()).await?;
             stoa_store::commit(tx).await?;
             Ok::<_, CoreError>(seqs)
         };
         match written.await {
             Ok(seqs) => {
-                let last = items.len().saturating_sub(1);
-                for (i, (p, seq)) in items.into_iter().zip(seqs).enumerate() {
-                    let _ = p.done.send(Ok((seq, i == last)));
+                let mut done = Vec::new();
+                let mut bytes = 0;
+                for p in items {
+                    bytes += p.bytes.len();
+                    room.publish(p.from, &Message::Sync(SyncMessage::Update(p.bytes)));
+                    done.extend(p.done);
+                }
+                after_write(&app, &room, &seqs, bytes).await;
+                for d in done {
+                    let _ = d.send(Ok(()));
                 }
             }
             Err(e) => {
+                // Memory holds what the disk does not: start afresh from the disk.
+                tracing::warn!(error = %e, doc = %room.id, "could not write a document's updates");
+                app.docs.forget(&room.id);
+                let failed = {
+                    let mut batch = room.batch.lock().unwrap_or_else(|e| e.into_inner());
+                    batch.failed = true;
+                    batch.writing = false;
+                    std::mem::take(&mut batch.pending)
+                };
+                let _ = room.frames.send(DocFrame::Failed);
                 let message = e.to_string();
-                for p in items {
-                    let _ = p.done.send(Err(message.clone()));
+                for p in items.into_iter().chain(failed) {
+                    if let Some(done) = p.done {
+                        let _ = done.send(Err(message.clone()));
+                    }
                 }
+                return;
             }
         }
     }
 }
 
-/// Bookkeeping after this node wrote update `seq`: tells the other nodes
-/// (once a batch, after its last update), and folds the updates into the
-/// snapshot when there are many.
-async fn after_write(app: &Stoa, room: &DocRoom, (seq, last_of_batch): (i64, bool)) {
+/// Bookkeeping after this node wrote a batch of updates (their `seq`s, in
+/// order, and `bytes` in all): tells the other nodes, and folds the
+/// updates into the snapshot when they are due (see [`COMPACT_AFTER`]).
+async fn after_write(app: &Stoa, room: &Arc<DocRoom>, seqs: &[i64], bytes: usize) {
     let compact = {
         let mut state = room.state.lock().await;
-        if seq == state.applied + 1 {
-            state.applied = seq;
-            loop {
-                let next = state.applied + 1;
-                if !state.ahead.remove(&next) {
-                    break;
+        state.log_bytes += bytes;
+        for &seq in seqs {
+            if seq == state.applied + 1 {
+                state.applied = seq;
+                loop {
+                    let next = state.applied + 1;
+                    if !state.ahead.remove(&next) {
+                        break;
+                    }
+                    state.applied = next;
                 }
-                state.applied = next;
+            } else if seq > state.applied {
+                state.ahead.insert(seq);
             }
-        } else if seq > state.applied {
-            state.ahead.insert(seq);
         }
-        (state.applied - state.snapshot_seq > COMPACT_AFTER && state.ahead.is_empty()).then(|| {
-            (state.awareness.doc().transact().encode_state_as_update_v1(&StateVector::default()), state.applied)
+        state.due().then(|| {
+            state.compacting = true;
+            let snapshot = state.awareness.doc().transact().encode_state_as_update_v1(&StateVector::default());
+            (snapshot, state.applied, state.log_bytes)
         })
     };
-    if last_of_batch {
-        let payload = serde_json::to_string(&Signal::Doc { doc: room.id.clone(), node: app.node_id.to_string() });
-        if let Err(e) = app.store.signal(&payload.unwrap_or_default()).await {
-            tracing::warn!(error = %e, "could not tell other nodes of a document update");
-        }
+    let payload = serde_json::to_string(&Signal::Doc { doc: room.id.clone(), node: app.node_id.to_string() });
+    if let Err(e) = app.store.signal(&payload.unwrap_or_default()).await {
+        tracing::warn!(error = %e, "could not tell other nodes of a document update");
     }
-    if let Some((snapshot, upto)) = compact {
-        let folded = async {
-            let mut tx = app.store.begin().await?;
-            let done = store::compact(&mut tx, &room.id, &snapshot, upto).await?;
-            stoa_store::commit(tx).await?;
-            Ok::<_, CoreError>(done)
-        };
-        match folded.await {
-            Ok(true) => room.state.lock().await.snapshot_seq = upto,
-            Ok(false) => {}
-            Err(e) => tracing::warn!(error = %e, "could not compact a document"),
+    if let Some((snapshot, upto, folded)) = compact {
+        // Beside the writes, which need not wait for it. The snapshot may
+        // hold updates applied but not yet written (past `upto`): applying
+        // them again when they are read is harmless.
+        tokio::spawn(fold(app.clone(), room.clone(), snapshot, upto, folded));
+    }
+}
+
+/// Replaces the snapshot with `snapshot`, which holds every update up to
+/// `upto` (`folded` bytes of them since the last).
+async fn fold(app: Stoa, room: Arc<DocRoom>, snapshot: Vec<u8>, upto: i64, folded: usize) {
+    let written = async {
+        let mut tx = app.store.begin().await?;
+        let done = store::compact(&mut tx, &room.id, &snapshot, upto).await?;
+        stoa_store::commit(tx).await?;
+        Ok::<_, CoreError>(done)
+    };
+    let outcome = written.await;
+    let mut state = room.state.lock().await;
+    state.compacting = false;
+    match outcome {
+        Ok(true) => {
+            state.snapshot_seq = state.snapshot_seq.max(upto);
+            state.snapshot_bytes = snapshot.len();
+            state.log_bytes = state.log_bytes.saturating_sub(folded);
         }
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "could not compact a document"),
     }
 }
 
 /// A connection goes: the awareness of the clients it spoke for goes too.
-pub async fn leave(app: &Stoa, room: &DocRoom, speaks: &Speaks) {
+pub async fn leave(app: &Stoa, room: &DocRoom, peer: &Peer) {
+    let speaks = &peer.speaks;
     if speaks.is_empty() {
         return;
     }
@@ -713,7 +818,7 @@ async fn watch(app: Stoa, room: Weak<DocRoom>, mut cursor: i64) {
 
 /// A revision was saved: if it is newer than what the text is in step
 /// with (someone used the form), bring its words into the text.
-async fn follow_page(app: &Stoa, room: &DocRoom) -> Result<()> {
+async fn follow_page(app: &Stoa, room: &Arc<DocRoom>) -> Result<()> {
     let Subject::Page(page_id) = &room.subject else { return Ok(()) };
     let (page, row) = {
         let mut conn = app.store.read().await?;
@@ -732,7 +837,7 @@ async fn follow_page(app: &Stoa, room: &DocRoom) -> Result<()> {
 /// different lines. When they overlap, the live text stays as it is (no
 /// keystroke is thrown away) and still counts from `base`, so saving it
 /// as a version meets the conflict and asks the saver to resolve it.
-async fn merge_revision(app: &Stoa, room: &DocRoom, page: &PageRow, base: i64) -> Result<()> {
+async fn merge_revision(app: &Stoa, room: &Arc<DocRoom>, page: &PageRow, base: i64) -> Result<()> {
     let base_text = {
         let mut conn = app.store.read().await?;
         stoa_store::wiki::revision(&mut conn, &page.id, base).await?.map(|r| r.body)
@@ -742,7 +847,7 @@ async fn merge_revision(app: &Stoa, room: &DocRoom, page: &PageRow, base: i64) -
 
 /// Merges `theirs` (revision `revision`, made from `base`) into the live
 /// text; see [`merge_revision`].
-async fn merge_text(app: &Stoa, room: &DocRoom, base: Option<&str>, theirs: &str, revision: i64) -> Result<()> {
+async fn merge_text(app: &Stoa, room: &Arc<DocRoom>, base: Option<&str>, theirs: &str, revision: i64) -> Result<()> {
     let live = room.text().await;
     let merged = match base {
         Some(base) => stoa_domain::wiki::merge(base, &live, theirs),
@@ -756,7 +861,7 @@ async fn merge_text(app: &Stoa, room: &DocRoom, base: Option<&str>, theirs: &str
 
 /// Changes the live text into `target` (line by line, as one update from
 /// the server) and records that it is in step with `revision`.
-async fn bring_in_line(app: &Stoa, room: &DocRoom, target: &str, revision: i64) -> Result<()> {
+async fn bring_in_line(app: &Stoa, room: &Arc<DocRoom>, target: &str, revision: i64) -> Result<()> {
     let bytes = {
         let state = room.state.lock().await;
         let doc = state.awareness.doc();
@@ -794,9 +899,7 @@ async fn bring_in_line(app: &Stoa, room: &DocRoom, target: &str, revision: i64) 
     };
     let update_is_empty = Update::decode_v1(&bytes).map(|u| u.is_empty()).unwrap_or(true);
     if !update_is_empty {
-        let written = persist(app, room, &bytes, None).await?;
-        room.publish(0, &Message::Sync(SyncMessage::Update(bytes)));
-        after_write(app, room, written).await;
+        write_and_wait(app, room, bytes).await?;
     }
     let mut tx = app.store.begin().await?;
     store::set_base_revision(&mut tx, &room.id, revision).await?;

@@ -20,7 +20,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures::{SinkExt, StreamExt};
-use stoa_core::coedit::{self, DocFrame, Handled, Joined, Speaks};
+use stoa_core::coedit::{self, DocFrame, Handled, Joined, Peer};
 use stoa_core::{Actor, CoreError};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
@@ -87,10 +87,10 @@ async fn serve(state: AppState, actor: Actor, joined: Joined, socket: WebSocket)
     let Joined { room, frames, greeting } = joined;
     let me = CONNECTIONS.fetch_add(1, Ordering::Relaxed);
     let (sink, mut incoming) = socket.split();
-    // Two halves: this task reads the client's messages, one at a time (an
-    // update is on disk before the next is read); a task of its own writes
-    // (the others' updates, replies, pings), so forwarding never waits for
-    // this client's updates to be written.
+    // Two halves: this task reads the client's messages (its updates are
+    // queued for the disk, and sent to the others once written); a task of
+    // its own writes (the others' updates, replies, pings), so forwarding
+    // never waits for this client's messages.
     let (replies, outgoing) = tokio::sync::mpsc::channel::<Arc<[u8]>>(REPLIES);
     let answered = Arc::new(AtomicBool::new(true));
     let mut writing = tokio::spawn(write(
@@ -104,7 +104,7 @@ async fn serve(state: AppState, actor: Actor, joined: Joined, socket: WebSocket)
         greeting,
         answered.clone(),
     ));
-    let mut speaks = Speaks::new();
+    let mut peer = Peer::default();
     let mut window = (Instant::now(), 0u32);
     loop {
         let message = tokio::select! {
@@ -120,7 +120,7 @@ async fn serve(state: AppState, actor: Actor, joined: Joined, socket: WebSocket)
                 if window.1 > MAX_MESSAGES_PER_SECOND {
                     break;
                 }
-                match coedit::handle(&state.app, &room, me, &mut speaks, &actor, &data).await {
+                match coedit::handle(&state.app, &room, me, &mut peer, &actor, &data).await {
                     Ok(Handled::Reply(out)) => {
                         for bytes in out {
                             if replies.send(bytes).await.is_err() {
@@ -136,7 +136,7 @@ async fn serve(state: AppState, actor: Actor, joined: Joined, socket: WebSocket)
             Some(Ok(Message::Text(_) | Message::Close(_)) | Err(_)) | None => break,
         }
     }
-    coedit::leave(&state.app, &room, &speaks).await;
+    coedit::leave(&state.app, &room, &peer).await;
     // Without replies to wait for, the writing half closes the socket.
     drop(replies);
     if !writing.is_finished() {
@@ -203,6 +203,10 @@ async fn write(
                                     return refuse(sink).await;
                                 }
                             }
+                            Ok(DocFrame::Failed) => {
+                                behind = true;
+                                break;
+                            }
                             Err(TryRecvError::Empty) => break,
                             Err(TryRecvError::Lagged(_) | TryRecvError::Closed) => {
                                 behind = true;
@@ -219,9 +223,9 @@ async fn write(
                         break Ended::Refused;
                     }
                 }
-                // Behind the room, or the room is gone: the client
+                // Behind the room, the room failed or is gone: the client
                 // reconnects and catches up through the sync protocol.
-                Err(RecvError::Lagged(_) | RecvError::Closed) => break Ended::Gone,
+                Ok(DocFrame::Failed) | Err(RecvError::Lagged(_) | RecvError::Closed) => break Ended::Gone,
             },
             reply = replies.recv() => match reply {
                 Some(bytes) => {

@@ -102,13 +102,19 @@ async fn node_yjs_clients_co_edit_a_page_and_save_it_as_a_revision() {
         assert!(text.contains(part), "{part:?} in {text:?}");
     }
     // The server holds what they converged on, much of it folded into a
-    // snapshot along the way.
+    // snapshot along the way (by a task beside the writes: soon after).
     let (_, live) = boris.api_get(&format!("/wiki-pages/{page}/live")).await;
     assert_eq!(live["text"].as_str(), Some(text.as_str()));
-    let mut conn = app.app.store.read().await.expect("conn");
-    let stored = stoa_store::docs::by_id(&mut conn, &format!("wiki:{page}")).await.expect("q").expect("doc");
-    assert!(stored.snapshot_seq > 0, "compacted");
-    drop(conn);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let mut conn = app.app.store.read().await.expect("conn");
+        let stored = stoa_store::docs::by_id(&mut conn, &format!("wiki:{page}")).await.expect("q").expect("doc");
+        if stored.snapshot_seq > 0 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "compacted");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 
     // Saving a version writes a normal revision.
     let (status, saved) =
