@@ -4,6 +4,7 @@
 //! business logic. Every command opens the configured database, applies
 //! pending migrations, and calls `stoa_core`.
 
+mod alloc;
 mod config;
 
 use std::io::BufRead;
@@ -19,12 +20,6 @@ use stoa_store::{Store, StoreOptions, dialect};
 use stoa_web::{AppState, Server, WebConfig};
 
 use crate::config::{Overrides, Settings};
-
-// A server allocates and frees many small strings per request from several
-// threads; mimalloc does that with less contention than the system allocator
-// (measured in bench/README.md, B1).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Stoa: a place to learn together.
 #[derive(Debug, Parser)]
@@ -91,6 +86,7 @@ enum AdminCommand {
 }
 
 fn main() -> Result<()> {
+    alloc::configure();
     let cli = Cli::parse();
     let overrides = Overrides {
         listen: match &cli.command {
