@@ -494,20 +494,18 @@ async fn write(app: &Stoa, room: &Arc<DocRoom>, from: u64, peer: &Peer, actor: &
     // Queued under the document's lock: updates reach the disk in the
     // order they were applied.
     let pending = Pending { bytes, user: actor.id().map(str::to_owned), from, _unwritten: Some(permit), done: None };
-    if !enqueue(app, room, pending) {
-        return Err(CoreError::Internal("the document could not be written".into()));
-    }
+    enqueue(app, room, pending)?;
     drop(state);
     Ok(true)
 }
 
 /// Queues an update, already applied to the room's document, for the disk
-/// (see [`Batch`]); false when the room has failed.
-fn enqueue(app: &Stoa, room: &Arc<DocRoom>, pending: Pending) -> bool {
+/// (see [`Batch`]); refused when the room has failed.
+fn enqueue(app: &Stoa, room: &Arc<DocRoom>, pending: Pending) -> Result<()> {
     let lead = {
         let mut batch = room.batch.lock().unwrap_or_else(|e| e.into_inner());
         if batch.failed {
-            return false;
+            return Err(CoreError::Internal("the document could not be written".into()));
         }
         batch.pending.push(pending);
         !std::mem::replace(&mut batch.writing, true)
@@ -517,7 +515,7 @@ fn enqueue(app: &Stoa, room: &Arc<DocRoom>, pending: Pending) -> bool {
         // must not leave them unwritten.
         tokio::spawn(write_batches(app.clone(), room.clone()));
     }
-    true
+    Ok(())
 }
 
 /// Writes an update of the server's own (a revision brought into the
@@ -525,9 +523,7 @@ fn enqueue(app: &Stoa, room: &Arc<DocRoom>, pending: Pending) -> bool {
 async fn write_and_wait(app: &Stoa, room: &Arc<DocRoom>, bytes: Vec<u8>) -> Result<()> {
     let (done, written) = oneshot::channel();
     let pending = Pending { bytes, user: None, from: 0, _unwritten: None, done: Some(done) };
-    if !enqueue(app, room, pending) {
-        return Err(CoreError::Internal("the document could not be written".into()));
-    }
+    enqueue(app, room, pending)?;
     match written.await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(CoreError::Internal(e)),
