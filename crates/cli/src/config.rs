@@ -89,8 +89,9 @@ pub struct DatabaseSettings {
     /// SQLite's `synchronous`: `full` (default; acknowledged writes survive a
     /// power cut) or `normal` (faster; survives a crash of the process).
     pub sqlite_synchronous: String,
-    /// Connections in the pool.
-    pub max_connections: u32,
+    /// Connections in the pool; unset: 16 on PostgreSQL, two per core
+    /// (4 to 16) on SQLite.
+    pub max_connections: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -119,7 +120,7 @@ impl Default for Settings {
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
-        Self { url: None, sqlite_synchronous: "full".into(), max_connections: 16 }
+        Self { url: None, sqlite_synchronous: "full".into(), max_connections: None }
     }
 }
 

@@ -190,13 +190,32 @@ pub struct StoreOptions {
     /// before it is acknowledged) or `normal` (a power cut may lose the last
     /// commits; a process crash loses nothing). Ignored on PostgreSQL.
     pub sqlite_synchronous: dialect::Synchronous,
-    /// Connections in the read pool (and in the one pool on PostgreSQL).
-    pub max_connections: u32,
+    /// Connections in the read pool (and in the one pool on PostgreSQL);
+    /// `None` leaves it to [`default_connections`].
+    pub max_connections: Option<u32>,
 }
 
 impl StoreOptions {
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into(), sqlite_synchronous: dialect::Synchronous::Full, max_connections: 16 }
+        Self { url: url.into(), sqlite_synchronous: dialect::Synchronous::Full, max_connections: None }
+    }
+}
+
+/// How many connections a backend gets unless told otherwise.
+///
+/// A SQLite read runs on a processor of this machine, mostly against pages
+/// the system already caches, so readers beyond a couple per core only
+/// wait; each still costs a thread and a page cache of its own (B6 in
+/// bench/README.md measured 16 of them at 5 MiB more than 4, at no gain).
+/// A PostgreSQL connection mostly waits on the network and on a server
+/// with processors of its own, so more of them pay.
+pub fn default_connections(backend: Backend) -> u32 {
+    match backend {
+        Backend::Sqlite => {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            (2 * cores).clamp(4, 16) as u32
+        }
+        Backend::Postgres => 16,
     }
 }
 
@@ -232,6 +251,7 @@ impl Store {
             .map_err(|e| StoreError::Config(format!("invalid database URL: {e}")))?
             .disable_statement_logging();
         let synchronous = options.sqlite_synchronous;
+        let max_connections = options.max_connections.unwrap_or_else(|| default_connections(backend)).max(2);
         match backend {
             Backend::Sqlite => {
                 // One writer: SQLite allows one write transaction at a time
@@ -243,7 +263,7 @@ impl Store {
                     connect_options.clone(),
                     synchronous,
                     dialect::sqlite_file(&options.url),
-                    options.max_connections.max(2) as usize,
+                    max_connections as usize,
                 );
                 Ok(Self {
                     backend,
@@ -256,7 +276,7 @@ impl Store {
             }
             Backend::Postgres => {
                 let shared = AnyPoolOptions::new()
-                    .max_connections(options.max_connections.max(2))
+                    .max_connections(max_connections)
                     .min_connections(0)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(connect_options.clone())

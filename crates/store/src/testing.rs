@@ -62,7 +62,7 @@ impl TestDb {
 
 async fn open(url: &str) -> Store {
     let mut options = StoreOptions::new(url);
-    options.max_connections = 4;
+    options.max_connections = Some(4);
     let store = Store::connect(&options).await.expect("test database opens");
     store.migrate().await.expect("test database migrates");
     store
