@@ -205,8 +205,8 @@ impl StoreOptions {
 ///
 /// A SQLite read runs on a processor of this machine, mostly against pages
 /// the system already caches, so readers beyond a couple per core only
-/// wait; each still costs a thread and a page cache of its own (B6 in
-/// bench/README.md measured 16 of them at 5 MiB more than 4, at no gain).
+/// wait; each still costs a thread and a page cache of its own (in B6,
+/// bench/README.md, 16 of them held 5 MiB more than 4).
 /// A PostgreSQL connection mostly waits on the network and on a server
 /// with processors of its own, so more of them pay.
 pub fn default_connections(backend: Backend) -> u32 {
