@@ -235,7 +235,7 @@ struct Inner {
     /// sees it, and no thread watches the directory.
     reader: IndexReader,
     /// tantivy allows one writer per index; it lives here for the index's life.
-    writer: Mutex<IndexWriter>,
+    writer: Mutex<IndexWriter<schema::Boxed>>,
     /// The last committed cursor, kept beside the commit payload so reading
     /// it needs neither the writer nor the disk.
     cursor: RwLock<Option<i64>>,
@@ -360,7 +360,7 @@ impl SearchIndex {
                         // A delete applies only to documents added before
                         // it, so the new version survives its own delete.
                         writer.delete_term(Term::from_field_text(fields.key, &schema::key(doc.kind, &doc.id)));
-                        writer.add_document(schema::to_document(fields, &doc))?;
+                        writer.add_document(schema::Boxed(Box::new(schema::to_document(fields, &doc))))?;
                     }
                     Change::Delete { kind, id } => {
                         writer.delete_term(Term::from_field_text(fields.key, &schema::key(kind, &id)));
@@ -489,7 +489,7 @@ impl SearchIndex {
 }
 
 impl Inner {
-    fn lock_writer(&self) -> MutexGuard<'_, IndexWriter> {
+    fn lock_writer(&self) -> MutexGuard<'_, IndexWriter<schema::Boxed>> {
         self.writer.lock().unwrap_or_else(|poisoned| {
             // A panic mid-batch may have left changes buffered; they were
             // never committed, and must not ride along with the next batch.
@@ -501,7 +501,7 @@ impl Inner {
     }
 
     /// Commits what the writer holds with `cursor` as payload, then reloads.
-    fn commit(&self, writer: &mut IndexWriter, cursor: Option<i64>) -> Result<(), SearchError> {
+    fn commit(&self, writer: &mut IndexWriter<schema::Boxed>, cursor: Option<i64>) -> Result<(), SearchError> {
         let mut prepared = writer.prepare_commit()?;
         // A commit without a payload stores none; that is how `clear`
         // forgets the cursor.
@@ -515,7 +515,7 @@ impl Inner {
     }
 
     /// Drops uncommitted changes after a failure.
-    fn discard(&self, writer: &mut IndexWriter) {
+    fn discard(&self, writer: &mut IndexWriter<schema::Boxed>) {
         // If even the rollback fails, the writer is broken and the next
         // commit reports it; the error that led here is the one to return.
         let _ = writer.rollback();

@@ -1,7 +1,7 @@
 //! The OpenAPI document (`/api/v1/openapi.json`) and a readable page
 //! rendered from it (`/api/docs`), served without any script or CDN.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use askama::Template;
 use axum::Router;
@@ -13,21 +13,32 @@ use crate::AppState;
 use crate::html::{PageCtx, page};
 
 pub fn router(openapi: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
-    let json = Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".to_owned()));
-    let view = Arc::new(DocsView::from_document(&serde_json::to_value(&*openapi).unwrap_or(Value::Null)));
+    // Kept as compact JSON, the one form both routes need: the document as a
+    // structure, pretty-printed text and the page's view of it together held
+    // about a megabyte for as long as the server ran, the page's view even if
+    // nobody ever opened it. The view is made on the first visit.
+    let json = axum::body::Bytes::from(serde_json::to_vec(&*openapi).unwrap_or_else(|_| b"{}".to_vec()));
+    let view: Arc<OnceLock<DocsView>> = Arc::default();
+    let document = json.clone();
     Router::new()
         .route(
             "/api/v1/openapi.json",
             get(move || {
                 let json = json.clone();
-                async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], (*json).clone()).into_response() }
+                async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], json).into_response() }
             }),
         )
         .route(
             "/api/docs",
             get(move |ctx: PageCtx| {
                 let view = view.clone();
-                async move { docs_page(ctx, &view) }
+                let document = document.clone();
+                async move {
+                    let view = view.get_or_init(|| {
+                        DocsView::from_document(&serde_json::from_slice(&document).unwrap_or(Value::Null))
+                    });
+                    docs_page(ctx, view)
+                }
             }),
         )
 }
