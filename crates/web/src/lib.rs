@@ -142,7 +142,6 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {
     let (api_router, openapi) = api::router();
-    let openapi = Arc::new(openapi);
 
     let csrf = CsrfLayer::new()
         // The API answers cross-site requests only with a bearer token or the
@@ -160,7 +159,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(html::router())
         .nest("/api/v1", api_router.with_state(state.clone()))
-        .merge(api::docs::router(openapi))
+        .merge(api::docs::router(&openapi))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(assets::router())

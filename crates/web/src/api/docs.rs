@@ -12,12 +12,12 @@ use serde_json::Value;
 use crate::AppState;
 use crate::html::{PageCtx, page};
 
-pub fn router(openapi: Arc<utoipa::openapi::OpenApi>) -> Router<AppState> {
+pub fn router(openapi: &utoipa::openapi::OpenApi) -> Router<AppState> {
     // Kept as compact JSON, the one form both routes need: the document as a
     // structure, pretty-printed text and the page's view of it together held
     // about a megabyte for as long as the server ran, the page's view even if
     // nobody ever opened it. The view is made on the first visit.
-    let json = axum::body::Bytes::from(serde_json::to_vec(&*openapi).unwrap_or_else(|_| b"{}".to_vec()));
+    let json = axum::body::Bytes::from(serde_json::to_vec(openapi).unwrap_or_else(|_| b"{}".to_vec()));
     let view: Arc<OnceLock<DocsView>> = Arc::default();
     let document = json.clone();
     Router::new()
