@@ -30,6 +30,47 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub log: LogSettings,
     pub mail: MailConfig,
+    pub coedit: CoeditSettings,
+}
+
+/// Limits of live documents and of what a co-editing client may send
+/// (a client past one is disconnected with a close code; see the README).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CoeditSettings {
+    /// The largest message (one update) a client may send, in KiB.
+    pub max_update_kb: usize,
+    /// The largest a live document may grow as stored, in MiB, and its
+    /// longest text, in KiB.
+    pub max_document_mb: usize,
+    pub max_text_kb: u64,
+    /// Messages one connection may send in a second.
+    pub messages_per_second: u32,
+}
+
+impl Default for CoeditSettings {
+    fn default() -> Self {
+        let limits = stoa_core::coedit::Limits::default();
+        Self {
+            max_update_kb: limits.max_update_bytes / 1024,
+            max_document_mb: limits.max_doc_bytes / (1024 * 1024),
+            max_text_kb: limits.max_text_bytes / 1024,
+            messages_per_second: limits.messages_per_second,
+        }
+    }
+}
+
+impl CoeditSettings {
+    /// The limits these settings describe.
+    pub fn limits(&self) -> stoa_core::coedit::Limits {
+        stoa_core::coedit::Limits {
+            max_update_bytes: self.max_update_kb.saturating_mul(1024),
+            max_doc_bytes: self.max_document_mb.saturating_mul(1024 * 1024),
+            max_text_bytes: self.max_text_kb.saturating_mul(1024),
+            messages_per_second: self.messages_per_second,
+            ..stoa_core::coedit::Limits::default()
+        }
+    }
 }
 
 /// Outgoing email. Without a `host`, Stoa sends no email at all.
@@ -114,6 +155,7 @@ impl Default for Settings {
             database: DatabaseSettings::default(),
             log: LogSettings::default(),
             mail: MailConfig::default(),
+            coedit: CoeditSettings::default(),
         }
     }
 }
@@ -193,6 +235,10 @@ impl Settings {
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
             anyhow::bail!("public_url must start with http:// or https://, not {url:?}");
+        }
+        let c = &self.coedit;
+        if c.max_update_kb == 0 || c.max_document_mb == 0 || c.max_text_kb == 0 || c.messages_per_second == 0 {
+            anyhow::bail!("the coedit limits must all be above zero");
         }
         if !matches!(self.mail.tls.as_str(), "starttls" | "tls" | "none") {
             anyhow::bail!("mail.tls must be `starttls`, `tls` or `none`, not {:?}", self.mail.tls);

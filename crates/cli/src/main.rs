@@ -142,8 +142,11 @@ async fn open(settings: &Settings, index: Index) -> Result<Stoa> {
     if applied > 0 {
         tracing::info!(applied, "database migrated");
     }
-    let config =
-        CoreConfig { max_upload_bytes: settings.max_upload_mb.saturating_mul(1024 * 1024), ..CoreConfig::default() };
+    let config = CoreConfig {
+        max_upload_bytes: settings.max_upload_mb.saturating_mul(1024 * 1024),
+        coedit: settings.coedit.limits(),
+        ..CoreConfig::default()
+    };
     let files = settings.data_dir.join("files");
     let blobs = Blobs::local(&files).with_context(|| format!("opening the file store {}", files.display()))?;
     let mut app = Stoa::new(store, config).with_blobs(blobs);

@@ -70,6 +70,10 @@ pub enum CoreError {
     /// Slow mode: this person may post here again after this many seconds.
     #[error("slow mode; post again in {retry_after_secs}s")]
     SlowMode { retry_after_secs: u64 },
+    /// A live document that could not be loaded and is set aside until an
+    /// admin looks at it (see `coedit`).
+    #[error("this document is quarantined")]
+    Quarantined,
     /// Something failed that the actor cannot fix.
     #[error("internal error: {0}")]
     Internal(String),

@@ -144,6 +144,8 @@ pub struct CoreConfig {
     pub throttle_window: Duration,
     /// The largest file an upload may carry, in bytes.
     pub max_upload_bytes: u64,
+    /// What a live document and its clients' messages may hold.
+    pub coedit: coedit::Limits,
 }
 
 impl Default for CoreConfig {
@@ -154,6 +156,7 @@ impl Default for CoreConfig {
             sign_in_failures_per_address: 50,
             throttle_window: Duration::from_secs(15 * 60),
             max_upload_bytes: 25 * 1024 * 1024,
+            coedit: coedit::Limits::default(),
         }
     }
 }

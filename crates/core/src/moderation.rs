@@ -42,7 +42,7 @@ const MODERATION_KINDS: [&str; 5] =
 
 /// Every kind of event that is a moderator's, facilitator's, owner's or
 /// admin's action, for the audit log (with deletions of other people's posts).
-pub const AUDIT_KINDS: [&str; 18] = [
+pub const AUDIT_KINDS: [&str; 19] = [
     kind::POST_HIDDEN,
     kind::POST_RESTORED,
     kind::FLAGS_DISMISSED,
@@ -61,6 +61,7 @@ pub const AUDIT_KINDS: [&str; 18] = [
     kind::REVIEW_REASSIGNED,
     kind::ADMIN_USER_CHANGED,
     kind::ADMIN_SETTINGS_CHANGED,
+    kind::DOC_DISCARDED,
 ];
 
 fn optional_text(field: &'static str, raw: &str, max: usize) -> Result<String> {

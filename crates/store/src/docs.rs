@@ -15,6 +15,9 @@ pub struct DocRow {
     pub snapshot_seq: i64,
     pub base_revision: i64,
     pub updated_at: i64,
+    /// When the document was found unreadable, and why (see `quarantine`).
+    pub quarantined_at: Option<i64>,
+    pub quarantine_reason: Option<String>,
 }
 
 /// One update as stored.
@@ -26,7 +29,9 @@ pub struct UpdateRow {
 
 pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<DocRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, space_id, page_id, snapshot, snapshot_seq, base_revision, updated_at FROM docs WHERE id = $1",
+        "SELECT id, space_id, page_id, snapshot, snapshot_seq, base_revision, updated_at, quarantined_at,
+                quarantine_reason
+         FROM docs WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
@@ -140,4 +145,45 @@ pub async fn compact(conn: &mut AnyConnection, doc_id: &str, snapshot: &[u8], se
 pub async fn set_base_revision(conn: &mut AnyConnection, doc_id: &str, revision: i64) -> Result<()> {
     sqlx::query("UPDATE docs SET base_revision = $2 WHERE id = $1").bind(doc_id).bind(revision).execute(conn).await?;
     Ok(())
+}
+
+/// Marks a document quarantined: it could not be loaded. Kept as it is, for
+/// an admin to look at, until they discard it ([`discard`]).
+pub async fn quarantine(conn: &mut AnyConnection, doc_id: &str, reason: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE docs SET quarantined_at = $2, quarantine_reason = $3 WHERE id = $1 AND quarantined_at IS NULL")
+        .bind(doc_id)
+        .bind(now)
+        .bind(reason)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A quarantined document, for the admins' list.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QuarantinedDoc {
+    pub id: String,
+    pub space_id: String,
+    pub page_id: Option<String>,
+    pub quarantined_at: i64,
+    pub quarantine_reason: String,
+}
+
+/// Every quarantined document, most recent first.
+pub async fn quarantined(conn: &mut AnyConnection) -> Result<Vec<QuarantinedDoc>> {
+    Ok(sqlx::query_as(
+        "SELECT id, space_id, page_id, quarantined_at, COALESCE(quarantine_reason, '') AS quarantine_reason
+         FROM docs WHERE quarantined_at IS NOT NULL ORDER BY quarantined_at DESC, id",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Deletes a document and its updates; it is created afresh (from its
+/// page's text, or empty for notes) the next time someone opens it.
+pub async fn discard(conn: &mut AnyConnection, doc_id: &str) -> Result<bool> {
+    dialect::lock(conn, &format!("doc:{doc_id}")).await?;
+    sqlx::query("DELETE FROM doc_updates WHERE doc_id = $1").bind(doc_id).execute(&mut *conn).await?;
+    let done = sqlx::query("DELETE FROM docs WHERE id = $1").bind(doc_id).execute(conn).await?;
+    Ok(done.rows_affected() == 1)
 }

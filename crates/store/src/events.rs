@@ -95,6 +95,8 @@ pub mod kind {
     pub const FILE_UPLOADED: &str = "file.uploaded";
     pub const ADMIN_USER_CHANGED: &str = "admin.user_changed";
     pub const ADMIN_SETTINGS_CHANGED: &str = "admin.settings_changed";
+    /// An admin discarded a quarantined live document (`coedit`).
+    pub const DOC_DISCARDED: &str = "doc.discarded";
 }
 
 /// An event about to be appended.

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "chat", include_str!("../migrations/0012_chat.sql")),
     (13, "docs", include_str!("../migrations/0013_docs.sql")),
     (14, "events", include_str!("../migrations/0014_events.sql")),
+    (15, "quarantine", include_str!("../migrations/0015_quarantine.sql")),
 ];
 
 /// Applies what has not been applied and returns how many migrations ran.

@@ -8,6 +8,18 @@
 //! membership in the space changes, and closed if refused. Buffers are
 //! bounded as on `/live`; a connection that falls behind the room is
 //! closed, and its client resynchronises when it reconnects.
+//!
+//! Every message is checked before it touches the document
+//! (`stoa_core::coedit::wire`). A connection is closed, with nothing of the
+//! offending message applied, with one of these codes:
+//!
+//! | code | reason |
+//! |------|--------|
+//! | 4400 | a malformed message, or an update the editor does not send |
+//! | 4403 | the person may no longer edit |
+//! | 4413 | a message, the text or the document is past its limit |
+//! | 4423 | the document is quarantined (it could not be loaded) |
+//! | 4429 | more messages in a second than allowed |
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -28,9 +40,12 @@ use crate::AppState;
 use crate::ctx::RequestContext;
 use crate::live::{SEND_TIMEOUT, same_origin};
 
-/// Messages a client may send per second (every keystroke is one, and a
-/// client replaying edits made offline sends many at once).
-pub const MAX_MESSAGES_PER_SECOND: u32 = 1000;
+/// Close codes (see the table above).
+const MALFORMED: u16 = 4400;
+const FORBIDDEN: u16 = 4403;
+const TOO_LARGE: u16 = 4413;
+const QUARANTINED: u16 = 4423;
+const TOO_MANY: u16 = 4429;
 
 static CONNECTIONS: AtomicU64 = AtomicU64::new(1);
 
@@ -53,6 +68,13 @@ async fn upgrade(
     };
     let joined = match coedit::join(&state.app, &rc.actor, &subject).await {
         Ok(joined) => joined,
+        // Said in the close frame, where a Yjs client reads why it stopped.
+        Err(CoreError::Quarantined) => {
+            return ws.on_upgrade(|socket| async move {
+                let (mut sink, _) = socket.split();
+                close(&mut sink, QUARANTINED, "quarantined: this document could not be loaded").await;
+            });
+        }
         Err(CoreError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
         Err(CoreError::Forbidden) => return StatusCode::FORBIDDEN.into_response(),
         Err(CoreError::SignInRequired) => return StatusCode::UNAUTHORIZED.into_response(),
@@ -62,11 +84,14 @@ async fn upgrade(
         }
     };
     let actor = rc.actor.clone();
-    ws.max_message_size(coedit::MAX_MESSAGE_BYTES)
-        .max_frame_size(coedit::MAX_MESSAGE_BYTES)
+    // A little above the limit, so a message just past it is refused by
+    // the checks, with a close code that says so.
+    let largest = state.app.config.coedit.max_update_bytes.saturating_add(64 * 1024);
+    ws.max_message_size(largest)
+        .max_frame_size(largest)
         .read_buffer_size(16 * 1024)
         .write_buffer_size(16 * 1024)
-        .max_write_buffer_size(2 * coedit::MAX_MESSAGE_BYTES)
+        .max_write_buffer_size(2 * largest)
         .on_upgrade(move |socket| serve(state, actor, joined, socket))
 }
 
@@ -74,8 +99,16 @@ async fn upgrade(
 enum Ended {
     /// The client or the room went away, fell behind, or stopped answering.
     Gone,
-    /// The person may no longer edit: closed with code 4403.
-    Refused,
+    /// Closed with a code (see the table above).
+    Closed,
+}
+
+/// What the reading half hands the writing half.
+enum Out {
+    /// A reply to send.
+    Reply(Arc<[u8]>),
+    /// Close with this code and reason.
+    Close(u16, &'static str),
 }
 
 /// Replies to one client waiting for its writing half.
@@ -91,7 +124,7 @@ async fn serve(state: AppState, actor: Actor, joined: Joined, socket: WebSocket)
     // queued for the disk, and sent to the others once written); a task of
     // its own writes (the others' updates, replies, pings), so forwarding
     // never waits for this client's messages.
-    let (replies, outgoing) = tokio::sync::mpsc::channel::<Arc<[u8]>>(REPLIES);
+    let (replies, outgoing) = tokio::sync::mpsc::channel::<Out>(REPLIES);
     let answered = Arc::new(AtomicBool::new(true));
     let mut writing = tokio::spawn(write(
         state.clone(),
@@ -106,6 +139,7 @@ async fn serve(state: AppState, actor: Actor, joined: Joined, socket: WebSocket)
     ));
     let mut peer = Peer::default();
     let mut window = (Instant::now(), 0u32);
+    let per_second = state.app.config.coedit.messages_per_second;
     loop {
         let message = tokio::select! {
             message = incoming.next() => message,
@@ -117,18 +151,28 @@ async fn serve(state: AppState, actor: Actor, joined: Joined, socket: WebSocket)
                     window = (Instant::now(), 0);
                 }
                 window.1 += 1;
-                if window.1 > MAX_MESSAGES_PER_SECOND {
+                if window.1 > per_second {
+                    let _ = replies.send(Out::Close(TOO_MANY, "too many messages")).await;
                     break;
                 }
                 match coedit::handle(&state.app, &room, me, &mut peer, &actor, &data).await {
                     Ok(Handled::Reply(out)) => {
                         for bytes in out {
-                            if replies.send(bytes).await.is_err() {
+                            if replies.send(Out::Reply(bytes)).await.is_err() {
                                 break;
                             }
                         }
                     }
-                    Ok(Handled::Malformed) | Err(_) => break,
+                    Ok(Handled::Refused(refusal)) => {
+                        let code = match refusal {
+                            coedit::Refusal::TooLarge(_) => TOO_LARGE,
+                            coedit::Refusal::Malformed(_) | coedit::Refusal::Invalid(_) => MALFORMED,
+                        };
+                        tracing::info!(reason = refusal.reason(), code, "closed a co-editing connection");
+                        let _ = replies.send(Out::Close(code, refusal.reason())).await;
+                        break;
+                    }
+                    Err(_) => break,
                 }
             }
             Some(Ok(Message::Pong(_))) => answered.store(true, Ordering::Relaxed),
@@ -155,7 +199,7 @@ async fn write(
     room: Arc<coedit::DocRoom>,
     me: u64,
     mut frames: tokio::sync::broadcast::Receiver<DocFrame>,
-    mut replies: tokio::sync::mpsc::Receiver<Arc<[u8]>>,
+    mut replies: tokio::sync::mpsc::Receiver<Out>,
     mut sink: futures::stream::SplitSink<WebSocket, Message>,
     greeting: Vec<Arc<[u8]>>,
     answered: Arc<AtomicBool>,
@@ -200,7 +244,8 @@ async fn write(
                             }
                             Ok(DocFrame::Recheck) => {
                                 if coedit::recheck(&state.app, &actor, &room).await.is_err() {
-                                    return refuse(sink).await;
+                                    close(&mut sink, FORBIDDEN, "forbidden").await;
+                                    return Ended::Closed;
                                 }
                             }
                             Ok(DocFrame::Failed) => {
@@ -220,7 +265,8 @@ async fn write(
                 }
                 Ok(DocFrame::Recheck) => {
                     if coedit::recheck(&state.app, &actor, &room).await.is_err() {
-                        break Ended::Refused;
+                        close(&mut sink, FORBIDDEN, "forbidden").await;
+                        break Ended::Closed;
                     }
                 }
                 // Behind the room, the room failed or is gone: the client
@@ -228,10 +274,14 @@ async fn write(
                 Ok(DocFrame::Failed) | Err(RecvError::Lagged(_) | RecvError::Closed) => break Ended::Gone,
             },
             reply = replies.recv() => match reply {
-                Some(bytes) => {
+                Some(Out::Reply(bytes)) => {
                     if !send(&mut sink, Message::Binary(bytes.to_vec().into())).await {
                         break Ended::Gone;
                     }
+                }
+                Some(Out::Close(code, reason)) => {
+                    close(&mut sink, code, reason).await;
+                    break Ended::Closed;
                 }
                 None => break Ended::Gone,
             },
@@ -242,17 +292,15 @@ async fn write(
             }
         }
     };
-    if let Ended::Refused = ended {
-        return refuse(sink).await;
+    if let Ended::Gone = ended {
+        let _ = sink.close().await;
     }
-    let _ = sink.close().await;
     ended
 }
 
-/// Closes with 4403: may no longer edit (a client should not reconnect).
-async fn refuse(mut sink: futures::stream::SplitSink<WebSocket, Message>) -> Ended {
-    let frame = CloseFrame { code: 4403, reason: "forbidden".into() };
-    let _ = sink.send(Message::Close(Some(frame))).await;
+/// Closes the connection with a code and a reason (see the table above).
+async fn close(sink: &mut futures::stream::SplitSink<WebSocket, Message>, code: u16, reason: &'static str) {
+    let frame = CloseFrame { code, reason: reason.into() };
+    let _ = tokio::time::timeout(SEND_TIMEOUT, sink.send(Message::Close(Some(frame)))).await;
     let _ = sink.close().await;
-    Ended::Refused
 }

@@ -118,6 +118,11 @@ impl From<CoreError> for ApiError {
                 e.retry_after = Some(retry_after_secs);
                 e
             }
+            CoreError::Quarantined => Self::new(
+                StatusCode::CONFLICT,
+                "quarantined",
+                "this live text could not be read and is set aside for an admin; the page keeps its last version",
+            ),
             CoreError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")

@@ -2,6 +2,7 @@
 //! database (PostgreSQL when `STOA_TEST_POSTGRES_URL` is set, else SQLite).
 
 mod accounts;
+mod coedit;
 mod discussions;
 mod facilitation;
 mod learning;

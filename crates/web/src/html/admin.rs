@@ -10,6 +10,7 @@ use serde::Deserialize;
 use stoa_core::CoreError;
 use stoa_core::accounts::{self, SignUpInput};
 use stoa_core::admin::{self, AdminUser, Authority};
+use stoa_core::coedit::{self, Quarantined};
 
 use super::{Form, FormErrors, PageCtx, Query, errors, redirect_with, render};
 use crate::AppState;
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users", post(create_user))
         .route("/admin/users/{username}/admin", post(set_admin))
         .route("/admin/users/{username}/suspend", post(set_suspended))
+        .route("/admin/docs/{id}/discard", post(discard_doc))
 }
 
 #[derive(Template)]
@@ -37,6 +39,8 @@ struct AdminPage {
     new_username: String,
     new_email: String,
     create_errors: FormErrors,
+    /// Live documents set aside because they could not be loaded.
+    quarantined: Vec<Quarantined>,
 }
 
 #[derive(Deserialize, Default)]
@@ -80,6 +84,10 @@ async fn show(state: &AppState, ctx: PageCtx, q: AdminQuery, extras: Extras) -> 
         Ok(u) => u,
         Err(e) => return errors::for_get(&ctx, e),
     };
+    let quarantined = match coedit::quarantined(&state.app, &actor).await {
+        Ok(q) => q,
+        Err(e) => return errors::for_get(&ctx, e),
+    };
     let has_more = users.len() as i64 >= admin::USERS_PER_PAGE;
     users.truncate(admin::USERS_PER_PAGE as usize);
     render(
@@ -96,6 +104,7 @@ async fn show(state: &AppState, ctx: PageCtx, q: AdminQuery, extras: Extras) -> 
             new_username: extras.new_username,
             new_email: extras.new_email,
             create_errors: extras.create_errors,
+            quarantined,
         },
     )
 }
@@ -194,6 +203,13 @@ async fn set_suspended(
 ) -> Response {
     match admin::set_suspended(&state.app, &ctx.actor(), &username, form.value == "1").await {
         Ok(()) => redirect_with("/admin", "flash-user-updated"),
+        Err(e) => errors::render_error(&ctx, e),
+    }
+}
+
+async fn discard_doc(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<String>) -> Response {
+    match coedit::discard(&state.app, &ctx.actor(), &id).await {
+        Ok(()) => redirect_with("/admin", "flash-doc-discarded"),
         Err(e) => errors::render_error(&ctx, e),
     }
 }

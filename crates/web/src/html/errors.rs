@@ -45,6 +45,7 @@ pub fn render_error_keeping(ctx: &PageCtx, error: CoreError, kept: Option<String
         }
         CoreError::SlowMode { .. } => (StatusCode::TOO_MANY_REQUESTS, "error-slow-mode-title", "error-slow-mode-body"),
         CoreError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error-bad-form-title", "error-bad-form-body"),
+        CoreError::Quarantined => (StatusCode::CONFLICT, "error-quarantined-title", "error-quarantined-body"),
         CoreError::Internal(detail) => {
             tracing::error!(%detail, "internal error");
             (StatusCode::INTERNAL_SERVER_ERROR, "error-internal-title", "error-internal-body")

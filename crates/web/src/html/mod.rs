@@ -91,6 +91,7 @@ const FLASH_MESSAGES: &[&str] = &[
     "flash-post-deleted",
     "flash-token-revoked",
     "flash-user-updated",
+    "flash-doc-discarded",
     "flash-user-created",
     "flash-wiki-merged",
     "flash-wiki-restored",

@@ -7,6 +7,7 @@ mod api;
 mod browser;
 mod chat;
 mod coedit;
+mod coedit_guard;
 mod events;
 mod facilitation;
 mod feeds;

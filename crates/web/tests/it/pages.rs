@@ -270,8 +270,16 @@ async fn every_message_id_in_the_templates_has_english_text() {
 async fn every_message_id_the_use_cases_refuse_with_has_english_text() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/src");
     let mut missing = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("core sources") {
-        let path = entry.expect("entry").path();
+    // Every source file, in modules of one file or of a directory.
+    let mut paths = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(dir)];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).expect("core sources") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() { dirs.push(path) } else { paths.push(path) }
+        }
+    }
+    for path in paths {
         let text = std::fs::read_to_string(&path).expect("source");
         // `Conflict("id")`, and the second argument of `FieldError::new(field, "id")`
         // and of the messages module's `invalid(field, "id")`.

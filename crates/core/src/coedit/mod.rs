@@ -17,8 +17,19 @@
 //! space), asked again whenever membership in its space changes. Saving a version writes a normal wiki revision (three-way
 //! merged if the page was saved through the plain form meanwhile), and a
 //! revision saved through the form is brought into the live text.
+//!
+//! Nothing a client sends reaches yrs unchecked ([`wire`]): an update that
+//! is not plain text continuing the document is refused, and so is one
+//! past the [`Limits`]. A document whose stored state cannot be loaded is
+//! *quarantined*: its room refuses connections, its page keeps its last
+//! revision, and admins see it listed until they start it afresh.
+
+#[cfg(feature = "testing")]
+pub mod crafted;
+pub mod wire;
 
 use std::collections::{BTreeSet, HashMap};
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -30,12 +41,13 @@ use stoa_store::events::{self, kind};
 use stoa_store::wiki::PageRow;
 use stoa_store::{Conn, spaces as store_spaces};
 use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore, broadcast, oneshot};
-use yrs::encoding::read::Cursor;
-use yrs::sync::protocol::{MessageReader, SyncMessage};
+use yrs::sync::protocol::SyncMessage;
 use yrs::sync::{Awareness, AwarenessUpdate, DefaultProtocol, Message, Protocol};
-use yrs::updates::decoder::{Decode, DecoderV1};
+use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::{Encode, Encoder, EncoderV1};
 use yrs::{GetString, ReadTxn, StateVector, Text, Transact, Update};
+
+pub use wire::{Limits, Refusal};
 
 use crate::spaces::allowed;
 use crate::{Actor, CoreError, Result, Stoa};
@@ -51,8 +63,6 @@ pub const COMPACT_AFTER: i64 = 1000;
 /// Updates kept beside the snapshot at most: replaying them when a room
 /// opens stays quick, however long the snapshot.
 const COMPACT_BEFORE: i64 = 20_000;
-/// The largest message a client may send (a paste of a long page fits).
-pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 /// Frames a room keeps for connections that have not sent them yet: a few
 /// seconds of many people typing fast; a connection further behind is
 /// closed and its client resynchronises.
@@ -85,6 +95,9 @@ struct State {
     log_bytes: usize,
     /// A fold into the snapshot is under way.
     compacting: bool,
+    /// The updates since the snapshot add up past the document's limit,
+    /// though the document itself is within it: fold them in at once.
+    oversize: bool,
 }
 
 impl State {
@@ -93,8 +106,9 @@ impl State {
         let kept = self.applied - self.snapshot_seq;
         !self.compacting
             && self.ahead.is_empty()
-            && kept > COMPACT_AFTER
-            && (self.log_bytes >= self.snapshot_bytes || kept > COMPACT_BEFORE)
+            && kept > 0
+            && (self.oversize
+                || (kept > COMPACT_AFTER && (self.log_bytes >= self.snapshot_bytes || kept > COMPACT_BEFORE)))
     }
 }
 
@@ -280,6 +294,110 @@ fn internal(e: impl std::fmt::Display) -> CoreError {
     CoreError::Internal(e.to_string())
 }
 
+/// Why a document did not take an update.
+#[derive(Debug)]
+enum Fault {
+    /// The update was refused ([`wire`]); the document is untouched.
+    Refused(Refusal),
+    /// yrs failed or panicked while integrating an update it was given as
+    /// valid: the document may be inconsistent and must be dropped.
+    Broken(&'static str),
+}
+
+/// Checks `bytes` against `doc` ([`wire::check_update`]) and applies them.
+///
+/// yrs runs under `catch_unwind` as a last line of defence only: a panic
+/// inside its transaction's drop, while unwinding from another, aborts the
+/// process, so the check before it is what keeps the server up.
+fn apply_checked(doc: &yrs::Doc, bytes: &[u8], limits: &Limits) -> std::result::Result<wire::Summary, Fault> {
+    let text = doc.get_or_insert_text(TEXT);
+    let (sv, len) = {
+        let txn = doc.transact();
+        (txn.state_vector(), text.len(&txn))
+    };
+    let known = |client: u64| sv.get(&yrs::block::ClientID::new(client));
+    let summary = wire::check_update(bytes, &known, u64::from(len), limits).map_err(Fault::Refused)?;
+    if summary.empty {
+        return Ok(summary);
+    }
+    let applied = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let update = Update::decode_v1(bytes).map_err(|_| "the update could not be decoded")?;
+        let mut txn = doc.transact_mut();
+        txn.apply_update(update).map_err(|_| "the update could not be applied")?;
+        let missing = txn.has_missing_updates();
+        drop(txn);
+        if missing { Err("the update left parts waiting for others") } else { Ok(()) }
+    }));
+    match applied {
+        Ok(Ok(())) => Ok(summary),
+        Ok(Err(why)) => Err(Fault::Broken(why)),
+        Err(_) => Err(Fault::Broken("yrs panicked while applying the update")),
+    }
+}
+
+/// The limits that stored state is read with: only its shape is checked
+/// (a document may have been written under larger limits).
+fn stored_limits() -> Limits {
+    Limits { max_update_bytes: usize::MAX, max_doc_bytes: usize::MAX, max_text_bytes: u64::MAX, ..Limits::default() }
+}
+
+/// A document that cannot be loaded: marks it quarantined (its rooms
+/// refuse connections until an admin starts it afresh) and says so.
+async fn quarantine(app: &Stoa, id: &str, fault: &Fault) -> CoreError {
+    let reason = match fault {
+        Fault::Refused(refusal) => refusal.reason(),
+        Fault::Broken(why) => why,
+    };
+    tracing::error!(doc = %id, reason, "a live document could not be loaded: quarantined");
+    let marked = async {
+        let mut tx = app.store.begin().await?;
+        store::quarantine(&mut tx, id, reason, app.now()).await?;
+        stoa_store::commit(tx).await?;
+        Ok::<_, CoreError>(())
+    };
+    if let Err(e) = marked.await {
+        tracing::warn!(error = %e, doc = %id, "could not mark a document quarantined");
+    }
+    CoreError::Quarantined
+}
+
+/// Loads a stored document (its snapshot, then every update after it),
+/// checking each as a client's would be. Returns the document and the
+/// `seq` of the last update in it.
+async fn load(app: &Stoa, row: &DocRow) -> Result<(yrs::Doc, i64)> {
+    let limits = stored_limits();
+    let mut conn = app.store.read().await?;
+    let mut row = row.clone();
+    loop {
+        let doc = yrs::Doc::new();
+        if let Err(fault) = apply_checked(&doc, &row.snapshot, &limits) {
+            drop(conn);
+            return Err(quarantine(app, &row.id, &fault).await);
+        }
+        let mut after = row.snapshot_seq;
+        loop {
+            let rows = store::updates_after(&mut conn, &row.id, after, 500).await?;
+            let read = rows.len();
+            for r in rows {
+                if let Err(fault) = apply_checked(&doc, &r.body, &limits) {
+                    drop(conn);
+                    return Err(quarantine(app, &row.id, &fault).await);
+                }
+                after = r.seq;
+            }
+            if read < 500 {
+                break;
+            }
+        }
+        // Compacted meanwhile: updates read past may be gone; read again.
+        let now = store::by_id(&mut conn, &row.id).await?.ok_or(CoreError::NotFound)?;
+        if now.snapshot_seq == row.snapshot_seq {
+            return Ok((doc, after));
+        }
+        row = now;
+    }
+}
+
 /// Loads (or first creates) the document and opens its room here, bringing
 /// a page's text in line with the page if it was saved through the form
 /// since.
@@ -291,6 +409,7 @@ async fn open(app: &Stoa, subject: &Subject, loaded: Loaded) -> Result<Arc<DocRo
         store::by_id(&mut conn, &id).await?
     };
     let row = match row {
+        Some(row) if row.quarantined_at.is_some() => return Err(CoreError::Quarantined),
         Some(row) => row,
         None => {
             // The first text is the page's (notes start empty); written
@@ -310,12 +429,7 @@ async fn open(app: &Stoa, subject: &Subject, loaded: Loaded) -> Result<Arc<DocRo
             row
         }
     };
-    let doc = yrs::Doc::new();
-    doc.get_or_insert_text(TEXT);
-    {
-        let mut txn = doc.transact_mut();
-        txn.apply_update(Update::decode_v1(&row.snapshot).map_err(internal)?).map_err(internal)?;
-    }
+    let (doc, applied) = load(app, &row).await?;
     let room = Arc::new(DocRoom {
         id: id.clone(),
         space_id,
@@ -323,12 +437,13 @@ async fn open(app: &Stoa, subject: &Subject, loaded: Loaded) -> Result<Arc<DocRo
         parent_id,
         state: Mutex::new(State {
             awareness: Awareness::new(doc),
-            applied: row.snapshot_seq,
+            applied,
             ahead: BTreeSet::new(),
             snapshot_seq: row.snapshot_seq,
             snapshot_bytes: row.snapshot.len(),
             log_bytes: 0,
             compacting: false,
+            oversize: false,
         }),
         frames: broadcast::Sender::new(CAPACITY),
         batch: std::sync::Mutex::default(),
@@ -355,6 +470,7 @@ async fn open(app: &Stoa, subject: &Subject, loaded: Loaded) -> Result<Arc<DocRo
 /// snapshot and deletes the updates it holds in one transaction, so any
 /// update missing from the read is in the snapshot read after it.
 async fn catch_up(app: &Stoa, room: &DocRoom) -> Result<()> {
+    let limits = stored_limits();
     loop {
         let mut conn = app.store.read().await?;
         let mut state = room.state.lock().await;
@@ -363,8 +479,11 @@ async fn catch_up(app: &Stoa, room: &DocRoom) -> Result<()> {
         if row.snapshot_seq > state.applied {
             // Folded by another node past what this one has read: the
             // snapshot holds it all (applying what is known is harmless).
-            let update = Update::decode_v1(&row.snapshot).map_err(internal)?;
-            state.awareness.doc().transact_mut().apply_update(update).map_err(internal)?;
+            if let Err(fault) = apply_checked(state.awareness.doc(), &row.snapshot, &limits) {
+                drop(state);
+                fail(app, room, "its snapshot could not be read");
+                return Err(quarantine(app, &room.id, &fault).await);
+            }
             state.applied = row.snapshot_seq;
             state.ahead.retain(|s| *s > row.snapshot_seq);
             state.snapshot_bytes = row.snapshot.len();
@@ -379,8 +498,11 @@ async fn catch_up(app: &Stoa, room: &DocRoom) -> Result<()> {
             }
             if !state.ahead.remove(&r.seq) {
                 state.log_bytes += r.body.len();
-                let update = Update::decode_v1(&r.body).map_err(internal)?;
-                state.awareness.doc().transact_mut().apply_update(update).map_err(internal)?;
+                if let Err(fault) = apply_checked(state.awareness.doc(), &r.body, &limits) {
+                    drop(state);
+                    fail(app, room, "an update from another node could not be read");
+                    return Err(quarantine(app, &room.id, &fault).await);
+                }
                 room.publish(0, &Message::Sync(SyncMessage::Update(r.body)));
             }
             state.applied = r.seq;
@@ -409,8 +531,9 @@ impl DocRoom {
 pub enum Handled {
     /// Send these back to the sender.
     Reply(Vec<Arc<[u8]>>),
-    /// The message could not be read: the client should be disconnected.
-    Malformed,
+    /// The message was refused, and nothing of it applied: the client is
+    /// disconnected, with a close code that says why.
+    Refused(Refusal),
 }
 
 /// Bytes of a connection's updates that may wait for the disk at once
@@ -445,58 +568,111 @@ pub async fn handle(
     actor: &Actor,
     data: &[u8],
 ) -> Result<Handled> {
-    let mut decoder = DecoderV1::new(Cursor::new(data));
-    let messages: std::result::Result<Vec<Message>, _> = MessageReader::new(&mut decoder).collect();
-    let Ok(messages) = messages else { return Ok(Handled::Malformed) };
+    let limits = &app.config.coedit;
+    // Read without trusting it first; yrs decodes only what passed.
+    let parts = match wire::parts(data, limits) {
+        Ok(parts) => parts,
+        Err(refusal) => return Ok(Handled::Refused(refusal)),
+    };
     let mut replies = Vec::new();
-    for message in messages {
-        match message {
-            Message::Sync(SyncMessage::SyncStep1(sv)) => {
+    for part in parts {
+        match part {
+            wire::Part::SyncStep1(bytes) => {
+                let sv = StateVector::decode_v1(bytes).map_err(internal)?;
                 let state = room.state.lock().await;
                 let update = state.awareness.doc().transact().encode_state_as_update_v1(&sv);
                 replies.push(encode(&Message::Sync(SyncMessage::SyncStep2(update))));
             }
-            Message::Sync(SyncMessage::SyncStep2(bytes) | SyncMessage::Update(bytes)) => {
-                if !write(app, room, from, peer, actor, bytes).await? {
-                    return Ok(Handled::Malformed);
+            wire::Part::Update(bytes) => {
+                if let Err(refusal) = write(app, room, from, peer, actor, bytes.to_vec()).await? {
+                    return Ok(Handled::Refused(refusal));
                 }
             }
-            Message::Awareness(update) => {
-                let bytes = update.encode_v1();
+            wire::Part::Awareness(bytes) => {
+                let update = AwarenessUpdate::decode_v1(bytes).map_err(internal)?;
+                let speaks = update.clients.keys().filter(|id| !peer.speaks.contains(id)).count();
+                if peer.speaks.len() + speaks > limits.max_aware_clients {
+                    return Ok(Handled::Refused(Refusal::TooLarge("awareness for too many clients")));
+                }
                 peer.speaks.extend(update.clients.keys().copied());
-                room.state.lock().await.awareness.apply_update(update).map_err(internal)?;
-                room.publish(from, &Message::Awareness(AwarenessUpdate::decode_v1(&bytes).map_err(internal)?));
-                signal_awareness(app, room, &bytes).await;
+                room.state.lock().await.awareness.apply_update(update.clone()).map_err(internal)?;
+                room.publish(from, &Message::Awareness(update));
+                signal_awareness(app, room, bytes).await;
             }
-            Message::AwarenessQuery => {
+            wire::Part::AwarenessQuery => {
                 let state = room.state.lock().await;
                 replies.push(encode(&Message::Awareness(state.awareness.update().map_err(internal)?)));
             }
-            Message::Auth(_) | Message::Custom(..) => {}
+            wire::Part::Ignored => {}
         }
     }
     Ok(Handled::Reply(replies))
 }
 
-/// Applies an update and queues it for the disk; false when it is not a
-/// valid update.
-async fn write(app: &Stoa, room: &Arc<DocRoom>, from: u64, peer: &Peer, actor: &Actor, bytes: Vec<u8>) -> Result<bool> {
-    let Ok(update) = Update::decode_v1(&bytes) else { return Ok(false) };
-    if update.is_empty() {
-        return Ok(true);
-    }
+/// Checks an update, applies it and queues it for the disk; refused (with
+/// nothing applied or written) when it is not something the editor sends
+/// or it would take the document past its limits.
+async fn write(
+    app: &Stoa,
+    room: &Arc<DocRoom>,
+    from: u64,
+    peer: &Peer,
+    actor: &Actor,
+    bytes: Vec<u8>,
+) -> Result<std::result::Result<(), Refusal>> {
+    let limits = &app.config.coedit;
     let kib = u32::try_from(bytes.len() / 1024 + 1).unwrap_or(UNWRITTEN_KIB).min(UNWRITTEN_KIB);
     let permit = peer.unwritten.clone().acquire_many_owned(kib).await.map_err(internal)?;
-    let state = room.state.lock().await;
-    if state.awareness.doc().transact_mut().apply_update(update).is_err() {
-        return Ok(false);
+    let mut state = room.state.lock().await;
+    if state.snapshot_bytes + state.log_bytes + bytes.len() > limits.max_doc_bytes {
+        // The updates since the snapshot may be mostly text deleted since:
+        // measure the document itself, and fold them in if it is small.
+        let size = state.awareness.doc().transact().encode_state_as_update_v1(&StateVector::default()).len();
+        if size + bytes.len() > limits.max_doc_bytes {
+            return Ok(Err(Refusal::TooLarge("the document is at its largest")));
+        }
+        state.oversize = true;
     }
+    match apply_checked(state.awareness.doc(), &bytes, limits) {
+        Ok(summary) if summary.empty => return Ok(Ok(())),
+        Ok(_) => {}
+        Err(Fault::Refused(refusal)) => return Ok(Err(refusal)),
+        Err(Fault::Broken(why)) => {
+            // Nothing of it is written; the room starts afresh from the disk.
+            let update = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            tracing::error!(doc = %room.id, why, update, "an update passed the checks but broke the document");
+            drop(state);
+            fail(app, room, why);
+            return Ok(Err(Refusal::Invalid("the update could not be applied")));
+        }
+    }
+    state.log_bytes += bytes.len();
     // Queued under the document's lock: updates reach the disk in the
     // order they were applied.
     let pending = Pending { bytes, user: actor.id().map(str::to_owned), from, _unwritten: Some(permit), done: None };
     enqueue(app, room, pending)?;
     drop(state);
-    Ok(true)
+    Ok(Ok(()))
+}
+
+/// Drops a room whose document in memory can no longer be trusted: every
+/// connection closes and its client resynchronises with a room opened
+/// afresh from the disk. Updates still waiting for the disk are abandoned.
+fn fail(app: &Stoa, room: &DocRoom, why: &str) {
+    tracing::warn!(doc = %room.id, why, "a document room was dropped");
+    app.docs.forget(&room.id);
+    let abandoned = {
+        let mut batch = room.batch.lock().unwrap_or_else(|e| e.into_inner());
+        batch.failed = true;
+        batch.writing = false;
+        std::mem::take(&mut batch.pending)
+    };
+    let _ = room.frames.send(DocFrame::Failed);
+    for p in abandoned {
+        if let Some(done) = p.done {
+            let _ = done.send(Err(why.to_owned()));
+        }
+    }
 }
 
 /// Queues an update, already applied to the room's document, for the disk
@@ -555,13 +731,11 @@ async fn write_batches(app: Stoa, room: Arc<DocRoom>) {
         match written.await {
             Ok(seqs) => {
                 let mut done = Vec::new();
-                let mut bytes = 0;
                 for p in items {
-                    bytes += p.bytes.len();
                     room.publish(p.from, &Message::Sync(SyncMessage::Update(p.bytes)));
                     done.extend(p.done);
                 }
-                after_write(&app, &room, &seqs, bytes).await;
+                after_write(&app, &room, &seqs).await;
                 for d in done {
                     let _ = d.send(Ok(()));
                 }
@@ -569,20 +743,13 @@ async fn write_batches(app: Stoa, room: Arc<DocRoom>) {
             Err(e) => {
                 // Memory holds what the disk does not: start afresh from the disk.
                 tracing::warn!(error = %e, doc = %room.id, "could not write a document's updates");
-                app.docs.forget(&room.id);
-                let failed = {
-                    let mut batch = room.batch.lock().unwrap_or_else(|e| e.into_inner());
-                    batch.failed = true;
-                    batch.writing = false;
-                    std::mem::take(&mut batch.pending)
-                };
-                let _ = room.frames.send(DocFrame::Failed);
                 let message = e.to_string();
-                for p in items.into_iter().chain(failed) {
+                for p in items {
                     if let Some(done) = p.done {
                         let _ = done.send(Err(message.clone()));
                     }
                 }
+                fail(&app, &room, &message);
                 return;
             }
         }
@@ -590,12 +757,11 @@ async fn write_batches(app: Stoa, room: Arc<DocRoom>) {
 }
 
 /// Bookkeeping after this node wrote a batch of updates (their `seq`s, in
-/// order, and `bytes` in all): tells the other nodes, and folds the
+/// order): tells the other nodes, and folds the
 /// updates into the snapshot when they are due (see [`COMPACT_AFTER`]).
-async fn after_write(app: &Stoa, room: &Arc<DocRoom>, seqs: &[i64], bytes: usize) {
+async fn after_write(app: &Stoa, room: &Arc<DocRoom>, seqs: &[i64]) {
     let compact = {
         let mut state = room.state.lock().await;
-        state.log_bytes += bytes;
         for &seq in seqs {
             if seq == state.applied + 1 {
                 state.applied = seq;
@@ -645,6 +811,7 @@ async fn fold(app: Stoa, room: Arc<DocRoom>, snapshot: Vec<u8>, upto: i64, folde
             state.snapshot_seq = state.snapshot_seq.max(upto);
             state.snapshot_bytes = snapshot.len();
             state.log_bytes = state.log_bytes.saturating_sub(folded);
+            state.oversize = false;
         }
         Ok(false) => {}
         Err(e) => tracing::warn!(error = %e, "could not compact a document"),
@@ -859,7 +1026,7 @@ async fn merge_text(app: &Stoa, room: &Arc<DocRoom>, base: Option<&str>, theirs:
 /// the server) and records that it is in step with `revision`.
 async fn bring_in_line(app: &Stoa, room: &Arc<DocRoom>, target: &str, revision: i64) -> Result<()> {
     let bytes = {
-        let state = room.state.lock().await;
+        let mut state = room.state.lock().await;
         let doc = state.awareness.doc();
         let text = doc.get_or_insert_text(TEXT);
         let mut txn = doc.transact_mut();
@@ -891,6 +1058,7 @@ async fn bring_in_line(app: &Stoa, room: &Arc<DocRoom>, target: &str, revision: 
         }
         let bytes = txn.encode_update_v1();
         drop(txn);
+        state.log_bytes += bytes.len();
         bytes
     };
     let update_is_empty = Update::decode_v1(&bytes).map(|u| u.is_empty()).unwrap_or(true);
@@ -954,31 +1122,12 @@ pub async fn save_version(app: &Stoa, actor: &Actor, page_id: &str, summary: &st
 /// The text of a stored document (snapshot and updates). Read again if
 /// the document was compacted meanwhile (updates it read past may be gone).
 async fn stored_text(app: &Stoa, row: &DocRow) -> Result<String> {
-    let mut conn = app.store.read().await?;
-    let mut row = row.clone();
-    loop {
-        let doc = yrs::Doc::new();
-        let text = doc.get_or_insert_text(TEXT);
-        let mut txn = doc.transact_mut();
-        txn.apply_update(Update::decode_v1(&row.snapshot).map_err(internal)?).map_err(internal)?;
-        let mut after = row.snapshot_seq;
-        loop {
-            let rows = store::updates_after(&mut conn, &row.id, after, 500).await?;
-            let read = rows.len();
-            for r in rows {
-                txn.apply_update(Update::decode_v1(&r.body).map_err(internal)?).map_err(internal)?;
-                after = r.seq;
-            }
-            if read < 500 {
-                break;
-            }
-        }
-        let now = store::by_id(&mut conn, &row.id).await?.ok_or(CoreError::NotFound)?;
-        if now.snapshot_seq == row.snapshot_seq {
-            return Ok(text.get_string(&txn));
-        }
-        row = now;
+    if row.quarantined_at.is_some() {
+        return Err(CoreError::Quarantined);
     }
+    let (doc, _) = load(app, row).await?;
+    let text = doc.get_or_insert_text(TEXT);
+    Ok(text.get_string(&doc.transact()))
 }
 
 /// The live text of a page as stored, for someone who may edit it (`None`
@@ -1030,4 +1179,76 @@ pub async fn write_text(app: &Stoa, actor: &Actor, subject: &Subject, base: &str
     };
     bring_in_line(app, &room, &merged, revision).await?;
     Ok(true)
+}
+
+/// A live document set aside because it could not be loaded, as admins
+/// see it listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Quarantined {
+    /// The document's id (`wiki:{page id}` or `event:{event id}`).
+    pub id: String,
+    /// What it is the text of, and where that is.
+    pub label: String,
+    pub path: String,
+    pub reason: String,
+    pub at: i64,
+}
+
+/// Every quarantined document (instance admins only).
+pub async fn quarantined(app: &Stoa, actor: &Actor) -> Result<Vec<Quarantined>> {
+    crate::admin::require_admin(actor)?;
+    let mut conn = app.store.read().await?;
+    let rows = store::quarantined(&mut conn).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (label, path) = match row.id.split_once(':') {
+            Some(("wiki", page_id)) => match stoa_store::wiki::page_by_id(&mut conn, page_id).await? {
+                Some(page) => {
+                    let slug = store_spaces::view_by_id(&mut conn, &page.space_id, None)
+                        .await?
+                        .map(|v| v.space.slug)
+                        .unwrap_or_default();
+                    (page.title, format!("/s/{slug}/wiki/{}", page.slug))
+                }
+                None => (row.id.clone(), String::new()),
+            },
+            Some(("event", event_id)) => match stoa_store::calendar::by_id(&mut conn, event_id).await? {
+                Some(event) => (event.title, format!("/events/{event_id}")),
+                None => (row.id.clone(), String::new()),
+            },
+            _ => (row.id.clone(), String::new()),
+        };
+        out.push(Quarantined { id: row.id, label, path, reason: row.quarantine_reason, at: row.quarantined_at });
+    }
+    Ok(out)
+}
+
+/// Starts a quarantined document afresh (instance admins only): its stored
+/// state is deleted, and the next person to open it gets the page's last
+/// revision (an event's notes start empty). Recorded in the audit log.
+pub async fn discard(app: &Stoa, actor: &Actor, doc_id: &str) -> Result<()> {
+    crate::admin::require_admin(actor)?;
+    let mut tx = app.store.begin().await?;
+    let row = store::by_id(&mut tx, doc_id).await?.ok_or(CoreError::NotFound)?;
+    if row.quarantined_at.is_none() {
+        return Err(CoreError::Conflict("doc-not-quarantined"));
+    }
+    store::discard(&mut tx, doc_id).await?;
+    events::append(
+        &mut tx,
+        events::NewEvent {
+            kind: kind::DOC_DISCARDED,
+            actor_id: actor.id(),
+            space_id: Some(&row.space_id),
+            subject_id: Some(doc_id),
+            data: serde_json::json!({ "reason": row.quarantine_reason }),
+        },
+        app.now(),
+    )
+    .await?;
+    stoa_store::commit(tx).await?;
+    if let Some(room) = app.docs.get(doc_id) {
+        fail(app, &room, "discarded by an admin");
+    }
+    Ok(())
 }
