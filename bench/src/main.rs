@@ -15,6 +15,8 @@
 //!   server's memory per idle connection (see `b4.rs`).
 //! - **B6**: writers co-editing one text through the y-websocket protocol,
 //!   against the npm `@y/websocket-server` (see `b6.rs`).
+//! - **B10**: pathological texts at the longest a field takes, sent while
+//!   people read a thread page, against the same readers alone (see `b10.rs`).
 //!
 //! B4 and B6 run the real `stoa` binary, built beside this one
 //! (`cargo build --release -p stoa-cli -p stoa-bench`), and B6 the Node
@@ -27,6 +29,7 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`) names a database from which
 //! it may create and drop a throwaway one.
 
+mod b10;
 mod b3;
 mod b4;
 mod b6;
@@ -70,6 +73,7 @@ fn main() -> Result<()> {
         "b3" => b3::b3(duration),
         "b4" => b4::b4(),
         "b6" => b6::b6(),
+        "b10" => b10::b10(duration),
         "serve-broadcast" => b4::serve_broadcast(args.get(1).map(String::as_str).unwrap_or("127.0.0.2:0")),
         "probe" => probe(),
         "all" => {
@@ -77,9 +81,10 @@ fn main() -> Result<()> {
             b2(duration)?;
             b3::b3(duration)?;
             b4::b4()?;
-            b6::b6()
+            b6::b6()?;
+            b10::b10(duration)
         }
-        other => anyhow::bail!("unknown benchmark {other:?}: use b1, b2, b3, b4, b6 or all"),
+        other => anyhow::bail!("unknown benchmark {other:?}: use b1, b2, b3, b4, b6, b10 or all"),
     }
 }
 

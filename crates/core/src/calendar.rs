@@ -338,6 +338,30 @@ pub async fn get(app: &Stoa, actor: &Actor, id: &str) -> Result<(EventSummary, S
     Ok((event, SpaceSummary::of(&view), Permissions::of(actor, &view)))
 }
 
+/// An event's notes rendered: once per text and node. They change with
+/// every keystroke in the live room, so they are not stored rendered; but
+/// every visitor of the event's page reads them, so each text is rendered
+/// once (concurrent readers wait for the one rendering, not each for their
+/// own) and kept.
+async fn rendered_notes(app: &Stoa, event_id: &str, notes: &str) -> Result<String> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    notes.hash(&mut hasher);
+    let version = hasher.finish() as i64;
+    let key = event_id.to_owned();
+    if let Some(html) = app.notes.get(&key, version) {
+        return Ok(html.as_ref().clone());
+    }
+    let _turn = crate::render::turn(app).await?;
+    if let Some(html) = app.notes.get(&key, version) {
+        return Ok(html.as_ref().clone());
+    }
+    let text = notes.to_owned();
+    let html = crate::render::off_workers_in_turn(text.len(), move || markdown::render(&text)).await?;
+    app.notes.put(key, version, std::sync::Arc::new(html.clone()));
+    Ok(html)
+}
+
 /// An event's page, for anyone who may read its space.
 pub async fn page(app: &Stoa, actor: &Actor, id: &str) -> Result<EventPage> {
     let (event, space, may, attendees) = {
@@ -353,9 +377,7 @@ pub async fn page(app: &Stoa, actor: &Actor, id: &str) -> Result<EventPage> {
         Err(CoreError::Quarantined) => String::new(),
         Err(e) => return Err(e),
     };
-    // The notes change with every keystroke in the live room, so they are
-    // rendered (and sanitized) when read rather than stored twice.
-    let notes_html = if notes.trim().is_empty() { String::new() } else { markdown::render(&notes) };
+    let notes_html = if notes.trim().is_empty() { String::new() } else { rendered_notes(app, id, &notes).await? };
     Ok(EventPage { space, may, event, attendees, notes, notes_html })
 }
 

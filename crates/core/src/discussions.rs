@@ -652,14 +652,19 @@ pub(crate) async fn render_post(conn: &mut Conn, body: &str, author_id: &str) ->
 }
 
 /// [`render_post`] outside any transaction: a reader is taken only when the
-/// text mentions someone.
-async fn render_post_unlocked(app: &Stoa, body: &str, author_id: &str) -> Result<String> {
+/// text mentions someone, and a long text is rendered off the async workers
+/// (see `render`).
+pub(crate) async fn render_post_unlocked(app: &Stoa, body: &str, author_id: &str) -> Result<String> {
     let candidates = markdown::mention_candidates(body);
-    if candidates.is_empty() {
-        return Ok(markdown::render_social(body, &|_| false));
-    }
-    let mut conn = app.store.read().await?;
-    render_mentioning(&mut conn, body, author_id, &candidates).await
+    let known: std::collections::HashSet<String> = if candidates.is_empty() {
+        Default::default()
+    } else {
+        let mut conn = app.store.read().await?;
+        stoa_store::users::mentionable(&mut conn, &candidates, author_id).await?.into_iter().map(|(_, n)| n).collect()
+    };
+    let body = body.to_owned();
+    crate::render::off_workers(app, body.len(), move || markdown::render_social(&body, &|name| known.contains(name)))
+        .await
 }
 
 async fn render_mentioning(conn: &mut Conn, body: &str, author_id: &str, candidates: &[String]) -> Result<String> {
@@ -721,6 +726,11 @@ pub async fn create_thread(app: &Stoa, actor: &Actor, slug: &str, input: NewThre
         }
     };
     let now = app.now();
+    // Rendered before the writer is taken (see `reply`).
+    let body_html = match &body {
+        Some(body) => Some(render_post_unlocked(app, body.as_str(), &me.id).await?),
+        None => None,
+    };
     // The policy decides before the input does: an outsider learns nothing
     // from a validation message.
     let mut tx = app.store.begin().await?;
@@ -736,7 +746,7 @@ pub async fn create_thread(app: &Stoa, actor: &Actor, slug: &str, input: NewThre
     if input.anonymous && !rules.allow_anonymous {
         errors.push(FieldError::new("anonymous", "anonymous-not-allowed"));
     }
-    let (Some(title), Some(body)) = (title, body) else {
+    let (Some(title), Some(body), Some(body_html)) = (title, body, body_html) else {
         return Err(CoreError::Invalid(errors));
     };
     if !errors.is_empty() {
@@ -745,7 +755,6 @@ pub async fn create_thread(app: &Stoa, actor: &Actor, slug: &str, input: NewThre
     if !may.facilitate {
         check_slow_mode(&mut tx, &me.id, &view, None, now).await?;
     }
-    let body_html = render_post(&mut tx, body.as_str(), &me.id).await?;
     let thread = NewThread {
         id: &new_id(),
         space_id: &view.space.id,
@@ -1007,6 +1016,12 @@ pub async fn edit_post(
     expected_version: Option<i64>,
 ) -> Result<Post> {
     let me = actor.require()?;
+    // Rendered before the writer is taken (see `reply`); refused after the policy.
+    let parsed = PostBody::parse(body);
+    let html = match &parsed {
+        Ok(body) => render_post_unlocked(app, body.as_str(), &me.id).await?,
+        Err(_) => String::new(),
+    };
     let mut tx = app.store.begin().await?;
     let row = store::post(&mut tx, post_id).await?.ok_or(CoreError::NotFound)?;
     spaces::load_by_id(&mut tx, actor, &row.space_id, Action::Post).await?;
@@ -1016,10 +1031,9 @@ pub async fn edit_post(
     if row.deleted_at.is_some() {
         return Err(CoreError::Conflict("post-deleted"));
     }
-    let body = PostBody::parse(body).map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
+    let body = parsed.map_err(|e| CoreError::Invalid(vec![FieldError::invalid("body", &e)]))?;
     let version = expected_version.unwrap_or(row.version);
     let now = app.now();
-    let html = render_post(&mut tx, body.as_str(), &me.id).await?;
     if !store::edit_post(&mut tx, &row.id, version, body.as_str(), &html, now).await? {
         return Err(CoreError::Conflict("edit-conflict"));
     }

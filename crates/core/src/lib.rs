@@ -36,6 +36,7 @@ pub mod messages;
 pub mod moderation;
 pub mod notifications;
 pub mod quests;
+mod render;
 pub mod search;
 mod secrets;
 pub mod social;
@@ -195,6 +196,10 @@ pub struct Stoa {
     pub node_id: Arc<str>,
     /// The documents being edited live on this node ([`coedit`]).
     pub docs: Arc<coedit::DocRooms>,
+    /// Long texts rendered at once (one; see [`render`]).
+    rendering: Arc<tokio::sync::Semaphore>,
+    /// Events' notes rendered, by event and text (see `calendar`).
+    notes: Arc<cache::RevisionCache<String, String>>,
 }
 
 impl Stoa {
@@ -228,6 +233,8 @@ impl Stoa {
             rooms: Arc::default(),
             node_id: Arc::from(stoa_store::new_id()),
             docs: Arc::default(),
+            rendering: Arc::new(tokio::sync::Semaphore::new(1)),
+            notes: Arc::default(),
         }
     }
 

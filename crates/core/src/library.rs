@@ -289,11 +289,20 @@ async fn item_event(
     Ok(())
 }
 
+/// An item's text (`raw`, as [`parse_item`] reads it) rendered, before any
+/// transaction begins; empty when the text is refused anyway.
+async fn rendered(app: &Stoa, raw: &str) -> Result<String> {
+    let Ok(body) = LongText::parse(raw) else { return Ok(String::new()) };
+    let body = body.as_str().to_owned();
+    crate::render::off_workers(app, body.len(), move || markdown::render(&body)).await
+}
+
 /// Adds an item to a space's library.
 pub async fn create_item(app: &Stoa, actor: &Actor, space_slug: &str, input: ItemInput) -> Result<Item> {
     let me = actor.require()?;
     let kind = ItemKind::parse(input.kind.trim());
     let (mut errors, parsed) = parse_item(&input, kind);
+    let body_html = rendered(app, &input.body).await?;
     let mut tx = app.store.begin().await?;
     let view = spaces::load(&mut tx, actor, space_slug, Action::Post).await?;
     let file_id = match kind {
@@ -314,7 +323,6 @@ pub async fn create_item(app: &Stoa, actor: &Actor, space_slug: &str, input: Ite
     };
     let id = new_id();
     let now = app.now();
-    let body_html = markdown::render(p.body.as_str());
     let fields = ItemFields {
         title: p.title.as_str(),
         url: p.url.as_deref(),
@@ -331,6 +339,7 @@ pub async fn create_item(app: &Stoa, actor: &Actor, space_slug: &str, input: Ite
 /// Changes an item's title, link, text and tags (its author, or a curator).
 pub async fn update_item(app: &Stoa, actor: &Actor, item_id: &str, input: ItemInput) -> Result<Item> {
     let me = actor.require()?;
+    let body_html = rendered(app, &input.body).await?;
     let mut tx = app.store.begin().await?;
     let (row, view) = load_item(&mut tx, actor, item_id, Action::Post).await?;
     let may = Permissions::of(actor, &view);
@@ -341,7 +350,6 @@ pub async fn update_item(app: &Stoa, actor: &Actor, item_id: &str, input: ItemIn
     let (errors, parsed) = parse_item(&input, kind);
     let Some(p) = parsed else { return Err(CoreError::Invalid(errors)) };
     let now = app.now();
-    let body_html = markdown::render(p.body.as_str());
     let fields = ItemFields {
         title: p.title.as_str(),
         url: p.url.as_deref(),

@@ -295,6 +295,11 @@ async fn resolve_parent(
 pub async fn create(app: &Stoa, actor: &Actor, space_slug: &str, input: PageInput) -> Result<Saved> {
     let me = actor.require()?;
     let (errors, parsed) = parse(&input);
+    // Rendered before the writer is taken (see `save`).
+    let early = match &parsed {
+        Some(p) => Some(rendered(app, p.body.as_str(), space_slug).await?),
+        None => None,
+    };
     let mut tx = app.store.begin().await?;
     let view = spaces::load(&mut tx, actor, space_slug, Action::Post).await?;
     let Some(p) = parsed else { return Err(CoreError::Invalid(errors)) };
@@ -304,7 +309,10 @@ pub async fn create(app: &Stoa, actor: &Actor, space_slug: &str, input: PageInpu
         return Err(CoreError::Invalid(vec![FieldError::taken("title", "wiki-page-exists")]));
     }
     let parent_id = resolve_parent(&mut tx, &view.space.id, input.parent.as_deref(), None).await?;
-    let rendered = markdown::render_wiki(p.body.as_str(), &base_path(&view.space.slug));
+    let rendered = match early {
+        Some(early) if view.space.slug == space_slug => early,
+        _ => markdown::render_wiki(p.body.as_str(), &base_path(&view.space.slug)),
+    };
     let links = rendered.links.join("\n");
     let now = app.now();
     let page_id = new_id();
@@ -374,7 +382,8 @@ async fn page_event(
 }
 
 /// Loads a page for a change, checking the space allows `action` and, for a
-/// protected page, that the actor may edit protected pages.
+/// protected page, that the actor may edit protected pages; and takes the
+/// page's lock for the rest of the transaction.
 async fn load_for_edit(
     conn: &mut Conn,
     actor: &Actor,
@@ -385,13 +394,51 @@ async fn load_for_edit(
     let slug = rules::page_slug(page_slug);
     dialect::lock(conn, &format!("wiki:{}:{slug}", view.space.id)).await?;
     let row = store::page_by_slug(conn, &view.space.id, &slug).await?.ok_or(CoreError::NotFound)?;
+    editable(actor, view, row)
+}
+
+/// [`load_for_edit`] on a reader, without the lock: what a save prepares
+/// from, checked again under the writer.
+async fn find_for_edit(
+    conn: &mut Conn,
+    actor: &Actor,
+    space_slug: &str,
+    page_slug: &str,
+) -> Result<(stoa_store::spaces::SpaceView, PageRow)> {
+    let view = spaces::load(conn, actor, space_slug, Action::Post).await?;
+    let row =
+        store::page_by_slug(conn, &view.space.id, &rules::page_slug(page_slug)).await?.ok_or(CoreError::NotFound)?;
+    editable(actor, view, row)
+}
+
+fn editable(
+    actor: &Actor,
+    view: stoa_store::spaces::SpaceView,
+    row: PageRow,
+) -> Result<(stoa_store::spaces::SpaceView, PageRow)> {
     if row.protected != 0 && !spaces::allowed(actor, &view, Action::Curate) {
         return Err(CoreError::Forbidden);
     }
     Ok((view, row))
 }
 
+/// A page's text rendered for the space `space_slug`, off the writer and,
+/// when long, off the async workers.
+async fn rendered(app: &Stoa, body: &str, space_slug: &str) -> Result<markdown::WikiRendered> {
+    let (body, base) = (body.to_owned(), base_path(space_slug));
+    crate::render::off_workers(app, body.len(), move || markdown::render_wiki(&body, &base)).await
+}
+
+/// How many times a save prepares again when the page was saved by someone
+/// else while it prepared.
+const SAVE_ATTEMPTS: usize = 4;
+
 /// Saves an edit made from revision `based_on`.
+///
+/// Merging with what was saved meanwhile and rendering are the long part
+/// of a save: they run on a reader, before the writer (which everyone's
+/// writes share) is taken, and the page is checked again under it. If
+/// someone saved the page in between, the save prepares again.
 pub async fn save(
     app: &Stoa,
     actor: &Actor,
@@ -402,59 +449,89 @@ pub async fn save(
 ) -> Result<Saved> {
     let me = actor.require()?;
     let (errors, parsed) = parse(&input);
-    let mut tx = app.store.begin().await?;
-    let (view, row) = load_for_edit(&mut tx, actor, space_slug, page_slug).await?;
-    let Some(p) = parsed else { return Err(CoreError::Invalid(errors)) };
-    if based_on < 1 || based_on > row.revision {
-        return Err(CoreError::field("revision", "wiki-revision-unknown"));
-    }
-    let parent_id = match input.parent.as_deref() {
-        Some(parent) => resolve_parent(&mut tx, &view.space.id, Some(parent), Some(&row.id)).await?,
-        None => row.parent_id.clone(),
-    };
-    // Combine with whatever was saved since the editor was opened.
-    let (title, body, merged) = if based_on == row.revision {
-        (p.title.as_str().to_owned(), p.body.as_str().to_owned(), false)
-    } else {
-        let base = store::revision(&mut tx, &row.id, based_on).await?.ok_or(CoreError::NotFound)?;
-        let mine = p.title.as_str();
-        let title = if mine == base.title {
-            Some(row.title.clone())
-        } else if row.title == base.title || mine == row.title {
-            Some(mine.to_owned())
-        } else {
-            None
-        };
-        match (title, rules::merge(&base.body, p.body.as_str(), &row.body)) {
-            (Some(title), Merged::Clean(body)) => (title, body, true),
-            _ => {
-                return Ok(Saved::Conflict(Box::new(Conflict {
-                    slug: row.slug,
-                    current_revision: row.revision,
-                    current_title: row.title,
-                    current_body: row.body,
-                    current_author: row.updated_by_display_name,
-                    your_title: input.title,
-                    your_body: input.body,
-                    your_summary: input.summary,
-                })));
+    for _ in 0..SAVE_ATTEMPTS {
+        let (view, row, base) = {
+            let mut conn = app.store.read().await?;
+            let (view, row) = find_for_edit(&mut conn, actor, space_slug, page_slug).await?;
+            if parsed.is_none() {
+                return Err(CoreError::Invalid(errors));
             }
+            if based_on < 1 || based_on > row.revision {
+                return Err(CoreError::field("revision", "wiki-revision-unknown"));
+            }
+            let base = if based_on == row.revision {
+                None
+            } else {
+                Some(store::revision(&mut conn, &row.id, based_on).await?.ok_or(CoreError::NotFound)?)
+            };
+            (view, row, base)
+        };
+        let Some(p) = &parsed else { return Err(CoreError::Invalid(errors)) };
+        // Combine with whatever was saved since the editor was opened.
+        let (title, body, merged) = match base {
+            None => (p.title.as_str().to_owned(), p.body.as_str().to_owned(), false),
+            Some(base) => {
+                let mine = p.title.as_str();
+                let title = if mine == base.title {
+                    Some(row.title.clone())
+                } else if row.title == base.title || mine == row.title {
+                    Some(mine.to_owned())
+                } else {
+                    None
+                };
+                let (theirs, ours) = (row.body.clone(), p.body.as_str().to_owned());
+                let size = theirs.len() + ours.len();
+                let merged =
+                    crate::render::off_workers(app, size, move || rules::merge(&base.body, &ours, &theirs)).await?;
+                match (title, merged) {
+                    (Some(title), Merged::Clean(body)) => (title, body, true),
+                    _ => {
+                        return Ok(Saved::Conflict(Box::new(Conflict {
+                            slug: row.slug,
+                            current_revision: row.revision,
+                            current_title: row.title,
+                            current_body: row.body,
+                            current_author: row.updated_by_display_name,
+                            your_title: input.title,
+                            your_body: input.body,
+                            your_summary: input.summary,
+                        })));
+                    }
+                }
+            }
+        };
+        if title == row.title && body == row.body && input.parent.is_none() {
+            return Ok(Saved::Saved { slug: row.slug, revision: row.revision, merged, unchanged: true });
         }
-    };
-    let moved = parent_id != row.parent_id;
-    if title == row.title && body == row.body && !moved {
-        return Ok(Saved::Saved { slug: row.slug, revision: row.revision, merged, unchanged: true });
+        let html = rendered(app, &body, &view.space.slug).await?;
+        let rendered_for = view.space.slug;
+        let mut tx = app.store.begin().await?;
+        let (view, now_row) = load_for_edit(&mut tx, actor, space_slug, page_slug).await?;
+        if now_row.revision != row.revision || view.space.slug != rendered_for {
+            // Saved by someone else meanwhile: merge and render again.
+            continue;
+        }
+        let parent_id = match input.parent.as_deref() {
+            Some(parent) => resolve_parent(&mut tx, &view.space.id, Some(parent), Some(&row.id)).await?,
+            None => row.parent_id.clone(),
+        };
+        let moved = parent_id != row.parent_id;
+        if title == row.title && body == row.body && !moved {
+            return Ok(Saved::Saved { slug: row.slug, revision: row.revision, merged, unchanged: true });
+        }
+        if moved {
+            store::set_parent(&mut tx, &row.id, parent_id.as_deref()).await?;
+        }
+        let number = row.revision + 1;
+        write_revision(&mut tx, &view, &row, me, &title, &body, &html, p.summary.as_str(), app.now()).await?;
+        stoa_store::commit(tx).await?;
+        return Ok(Saved::Saved { slug: row.slug, revision: number, merged, unchanged: false });
     }
-    if moved {
-        store::set_parent(&mut tx, &row.id, parent_id.as_deref()).await?;
-    }
-    let number = row.revision + 1;
-    write_revision(&mut tx, &view, &row, me, &title, &body, p.summary.as_str(), app.now()).await?;
-    stoa_store::commit(tx).await?;
-    Ok(Saved::Saved { slug: row.slug, revision: number, merged, unchanged: false })
+    Err(CoreError::Conflict("wiki-changed"))
 }
 
-/// Writes the page's next revision with `title` and `body`.
+/// Writes the page's next revision with `title` and `body` (rendered as
+/// `rendered`).
 #[allow(clippy::too_many_arguments)]
 async fn write_revision(
     tx: &mut Conn,
@@ -463,10 +540,10 @@ async fn write_revision(
     me: &crate::CurrentUser,
     title: &str,
     body: &str,
+    rendered: &markdown::WikiRendered,
     summary: &str,
     now: i64,
 ) -> Result<()> {
-    let rendered = markdown::render_wiki(body, &base_path(&view.space.slug));
     let links = rendered.links.join("\n");
     let number = row.revision + 1;
     let written = store::advance(
@@ -496,18 +573,32 @@ async fn write_revision(
 }
 
 /// Makes an old revision's text the newest again, as a new revision.
+/// The text is rendered before the writer is taken, as in [`save`].
 pub async fn restore(app: &Stoa, actor: &Actor, space_slug: &str, page_slug: &str, number: i64) -> Result<Saved> {
     let me = actor.require()?;
-    let mut tx = app.store.begin().await?;
-    let (view, row) = load_for_edit(&mut tx, actor, space_slug, page_slug).await?;
-    let old = store::revision(&mut tx, &row.id, number).await?.ok_or(CoreError::NotFound)?;
-    if old.title == row.title && old.body == row.body {
-        return Ok(Saved::Saved { slug: row.slug, revision: row.revision, merged: false, unchanged: true });
+    for _ in 0..SAVE_ATTEMPTS {
+        let (view, row, old) = {
+            let mut conn = app.store.read().await?;
+            let (view, row) = find_for_edit(&mut conn, actor, space_slug, page_slug).await?;
+            let old = store::revision(&mut conn, &row.id, number).await?.ok_or(CoreError::NotFound)?;
+            (view, row, old)
+        };
+        if old.title == row.title && old.body == row.body {
+            return Ok(Saved::Saved { slug: row.slug, revision: row.revision, merged: false, unchanged: true });
+        }
+        let html = rendered(app, &old.body, &view.space.slug).await?;
+        let rendered_for = view.space.slug;
+        let mut tx = app.store.begin().await?;
+        let (view, now_row) = load_for_edit(&mut tx, actor, space_slug, page_slug).await?;
+        if now_row.revision != row.revision || view.space.slug != rendered_for {
+            continue;
+        }
+        let summary = format!("↺ {number}");
+        write_revision(&mut tx, &view, &row, me, &old.title, &old.body, &html, &summary, app.now()).await?;
+        stoa_store::commit(tx).await?;
+        return Ok(Saved::Saved { slug: row.slug, revision: row.revision + 1, merged: false, unchanged: false });
     }
-    let summary = format!("↺ {number}");
-    write_revision(&mut tx, &view, &row, me, &old.title, &old.body, &summary, app.now()).await?;
-    stoa_store::commit(tx).await?;
-    Ok(Saved::Saved { slug: row.slug, revision: row.revision + 1, merged: false, unchanged: false })
+    Err(CoreError::Conflict("wiki-changed"))
 }
 
 /// Protects a page (only facilitators and owners edit it) or lifts that.

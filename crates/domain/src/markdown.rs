@@ -9,9 +9,21 @@
 //! task lists, strikethrough, footnotes and bare URLs turned into links.
 //! Sanitizing runs on the rendered HTML, so raw HTML in the source gets the
 //! same treatment: no scripts, no event handlers, no `javascript:` URLs.
+//!
+//! Rendering costs time linear in the source, whatever its shape. The
+//! parser is linear but for one thing (a lazy continuation line is checked
+//! against every open container), and the sanitizer's HTML parser is
+//! quadratic in how deeply elements nest (20,000 `>` took a second, 100,000
+//! minutes). So [`prepare`] keeps a line from opening more than
+//! [`MAX_MARKERS`] containers, and [`Bounded`] renders nothing deeper than
+//! [`MAX_DEPTH`] (deeper markup keeps its words, not its structure), passes
+//! only [`MAX_RAW_TAGS`] tags of raw HTML (the rest shows as text), and
+//! stops at [`MAX_OUTPUT`] bytes or after [`TIME_BUDGET`].
 
+use std::borrow::Cow;
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -45,12 +57,224 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
+/// The deepest elements nest in rendered Markdown.
+pub const MAX_DEPTH: usize = 32;
+/// The most container markers (`>`, list bullets and numbers) one line opens.
+pub const MAX_MARKERS: usize = 16;
+/// Tags of raw HTML passed to the sanitizer; later raw HTML shows as text.
+pub const MAX_RAW_TAGS: usize = 1_000;
+/// Bytes of text, code and addresses rendered; the rest is cut off.
+pub const MAX_OUTPUT: usize = 2 * 1024 * 1024;
+/// The longest rendering takes: a last resort that the bounds above make
+/// unreachable for any text within our length limits.
+pub const TIME_BUDGET: Duration = Duration::from_secs(2);
+
+/// What ends a rendering cut short.
+const CUT: &str = "<p>…</p>";
+
+/// Escapes the container markers past [`MAX_MARKERS`] at the start of each
+/// line (outside fenced code), so no line opens more containers than that.
+/// Borrowed unchanged when no line does, which is every ordinary text.
+pub fn prepare(source: &str) -> Cow<'_, str> {
+    let mut out: Option<String> = None;
+    let mut fence: Option<&str> = None;
+    let mut done = 0;
+    let mut at = 0;
+    for line in source.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        if let Some(marker) = fence {
+            if trimmed.starts_with(marker) {
+                fence = None;
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") {
+            fence = Some("```");
+            continue;
+        }
+        if trimmed.starts_with("~~~") {
+            fence = Some("~~~");
+            continue;
+        }
+        if let Some(cut) = excess_marker(line) {
+            let out = out.get_or_insert_with(|| String::with_capacity(source.len() + 64));
+            out.push_str(&source[done..start + cut]);
+            out.push('\\');
+            done = start + cut;
+        }
+    }
+    match out {
+        Some(mut out) => {
+            out.push_str(&source[done..]);
+            Cow::Owned(out)
+        }
+        None => Cow::Borrowed(source),
+    }
+}
+
+/// The byte offset of the first container marker of `line` past
+/// [`MAX_MARKERS`], if it has that many.
+fn excess_marker(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    let mut markers = 0;
+    loop {
+        while i < bytes.len() && (bytes[i] == b' ' || bytes[i] == b'\t') {
+            i += 1;
+        }
+        let start = i;
+        let spaced = |j: usize| j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\n' | b'\r');
+        match bytes.get(i) {
+            Some(b'>') => i += 1,
+            Some(b'-' | b'*' | b'+') if spaced(i + 1) => i += 1,
+            Some(b'0'..=b'9') => {
+                let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+                let after = i + digits;
+                if digits > 9 || !matches!(bytes.get(after), Some(b'.' | b')')) || !spaced(after + 1) {
+                    return None;
+                }
+                i = after + 1;
+            }
+            _ => return None,
+        }
+        markers += 1;
+        if markers > MAX_MARKERS {
+            return Some(start);
+        }
+    }
+}
+
+/// Keeps a stream of Markdown events within the bounds above (see the
+/// module's documentation). Deeper tags are left out with their ends, their
+/// contents kept.
+struct Bounded<'a, I: Iterator<Item = Event<'a>>> {
+    inner: I,
+    /// For each open tag: whether it was passed on.
+    open: Vec<bool>,
+    raw_tags: usize,
+    output: usize,
+    events: u32,
+    started: Instant,
+    /// Cut short: only the closing marker remains to be given.
+    cut: Option<bool>,
+}
+
+fn bounded<'a, I: Iterator<Item = Event<'a>>>(inner: I) -> Bounded<'a, I> {
+    Bounded { inner, open: Vec::new(), raw_tags: 0, output: 0, events: 0, started: Instant::now(), cut: None }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Bounded<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        match self.cut {
+            Some(false) => {
+                self.cut = Some(true);
+                return Some(Event::Html(CowStr::from(CUT)));
+            }
+            Some(true) => return None,
+            None => {}
+        }
+        loop {
+            let event = self.inner.next()?;
+            self.events = self.events.wrapping_add(1);
+            if self.events.is_multiple_of(1024) && self.started.elapsed() > TIME_BUDGET {
+                self.cut = Some(false);
+                return self.next();
+            }
+            let event = match event {
+                Event::Start(tag) => {
+                    let kept = self.open.len() < MAX_DEPTH;
+                    self.open.push(kept);
+                    if !kept {
+                        continue;
+                    }
+                    if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &tag {
+                        self.output += dest_url.len();
+                    }
+                    self.output += 16;
+                    Event::Start(tag)
+                }
+                Event::End(end) => {
+                    if !self.open.pop().unwrap_or(true) {
+                        continue;
+                    }
+                    Event::End(end)
+                }
+                Event::Html(html) | Event::InlineHtml(html)
+                    if self.raw_tags + html.matches('<').count() > MAX_RAW_TAGS =>
+                {
+                    self.raw_tags = MAX_RAW_TAGS;
+                    Event::Text(html)
+                }
+                Event::Html(html) => {
+                    self.raw_tags += html.matches('<').count();
+                    Event::Html(html)
+                }
+                Event::InlineHtml(html) => {
+                    self.raw_tags += html.matches('<').count();
+                    Event::InlineHtml(html)
+                }
+                other => other,
+            };
+            if let Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) = &event {
+                self.output += t.len();
+            }
+            if self.output > MAX_OUTPUT {
+                self.cut = Some(false);
+                return self.next();
+            }
+            return Some(event);
+        }
+    }
+}
+
+/// Counts renderings of texts that carry a marker, so a test can check
+/// that reading pages renders nothing whose rendering was stored.
+pub mod probe {
+    use std::sync::RwLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    static MARKER: RwLock<Option<String>> = RwLock::new(None);
+    static SEEN: AtomicU64 = AtomicU64::new(0);
+
+    /// Starts counting renderings of texts containing `marker`, from zero.
+    pub fn watch(marker: &str) {
+        if let Ok(mut m) = MARKER.write() {
+            *m = Some(marker.to_owned());
+        }
+        SEEN.store(0, Ordering::SeqCst);
+    }
+
+    /// Renderings of the watched texts since [`watch`].
+    pub fn seen() -> u64 {
+        SEEN.load(Ordering::SeqCst)
+    }
+
+    pub(super) fn rendering(source: &str) {
+        if let Ok(m) = MARKER.read()
+            && let Some(marker) = m.as_deref()
+            && source.contains(marker)
+        {
+            SEEN.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Writes `events` as HTML and sanitizes it.
+fn finish<'a>(events: impl Iterator<Item = Event<'a>>, source_len: usize) -> String {
+    let mut html = String::with_capacity((source_len * 3 / 2).min(MAX_OUTPUT));
+    pulldown_cmark::html::push_html(&mut html, bounded(events));
+    with_alt_text(&sanitizer().clean(&html).to_string())
+}
+
 /// Renders Markdown to HTML that is safe to embed in a page as is.
 pub fn render(source: &str) -> String {
-    let events = linkify(Parser::new_ext(source, options()));
-    let mut html = String::with_capacity(source.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
-    with_alt_text(&sanitizer().clean(&html).to_string())
+    probe::rendering(source);
+    let source = prepare(source);
+    finish(linkify(Parser::new_ext(&source, options())), source.len())
 }
 
 /// Renders Markdown like [`render`], turning `@name` into a link to the
@@ -58,10 +282,9 @@ pub fn render(source: &str) -> String {
 /// a link to the tag's page. Mentions and tags in code and inside links stay
 /// text; so do an address like `a@b.org` and `issue#12`.
 pub fn render_social(source: &str, is_person: &dyn Fn(&str) -> bool) -> String {
-    let events = social_links(linkify(Parser::new_ext(source, options())), is_person);
-    let mut html = String::with_capacity(source.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
-    with_alt_text(&sanitizer().clean(&html).to_string())
+    probe::rendering(source);
+    let source = prepare(source);
+    finish(social_links(linkify(Parser::new_ext(&source, options())), is_person), source.len())
 }
 
 fn social_links<'a>(
@@ -114,7 +337,8 @@ pub fn hashtags(source: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut links = 0usize;
     let mut code = 0usize;
-    for event in Parser::new_ext(source, options()) {
+    let source = prepare(source);
+    for event in Parser::new_ext(&source, options()) {
         match event {
             Event::Start(Tag::Link { .. }) => links += 1,
             Event::End(TagEnd::Link) => links = links.saturating_sub(1),
@@ -176,9 +400,10 @@ fn hashtags_in(text: &str) -> Vec<(usize, usize, String)> {
 /// The usernames `@mentioned` anywhere in `source`, lower-cased, each once
 /// (code included: this is only the list of names to look up).
 pub fn mention_candidates(source: &str) -> Vec<String> {
+    let mut seen = HashSet::new();
     let mut out: Vec<String> = Vec::new();
     for (_, name) in mentions_in(source) {
-        if !out.contains(&name) {
+        if seen.insert(name.clone()) {
             out.push(name);
         }
     }
@@ -236,34 +461,50 @@ pub struct WikiRendered {
 /// adjusts it then.
 pub fn render_wiki(source: &str, base: &str) -> WikiRendered {
     let mut links: Vec<String> = Vec::new();
-    let parser = Parser::new_ext(source, options() | Options::ENABLE_WIKILINKS).map(|event| match event {
+    let mut seen = HashSet::new();
+    probe::rendering(source);
+    let prepared = prepare(source);
+    let parser = Parser::new_ext(&prepared, options() | Options::ENABLE_WIKILINKS).map(|event| match event {
         Event::Start(Tag::Link { link_type: LinkType::WikiLink { .. }, dest_url, title, id }) => {
             let slug = crate::wiki::page_slug(&dest_url);
             let href = format!("{base}{}", percent_encode_path(&slug));
-            if !links.contains(&slug) {
+            if seen.insert(slug.clone()) {
                 links.push(slug);
             }
             Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url: CowStr::from(href), title, id })
         }
         other => other,
     });
-    let events = social_links(linkify(parser), &|_| false);
-    let mut html = String::with_capacity(source.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
-    let html = with_alt_text(&sanitizer().clean(&html).to_string());
+    let html = finish(social_links(linkify(parser), &|_| false), prepared.len());
     WikiRendered { html, links, tags: hashtags(source) }
 }
 
 /// Marks links to wiki pages that do not exist (yet) with the class
 /// `wiki-missing`, so they read as "create this page". `html` is the output
 /// of [`render_wiki`] with the same `base`.
+///
+/// One pass over the HTML, whatever the number of links: this runs on every
+/// read of a page.
 pub fn mark_missing_links(html: &str, base: &str, missing: &[String]) -> String {
-    let mut out = html.to_owned();
-    for slug in missing {
-        let needle = format!("<a href=\"{base}{}\"", percent_encode_path(slug));
-        let marked = format!("{needle} class=\"wiki-missing\"");
-        out = out.replace(&needle, &marked);
+    if missing.is_empty() {
+        return html.to_owned();
     }
+    let missing: HashSet<String> = missing.iter().map(|slug| percent_encode_path(slug)).collect();
+    let needle = format!("<a href=\"{base}");
+    let mut out = String::with_capacity(html.len() + 32 * missing.len().min(1024));
+    let mut rest = html;
+    while let Some(found) = rest.find(&needle) {
+        let after = found + needle.len();
+        out.push_str(&rest[..after]);
+        rest = &rest[after..];
+        let Some(end) = rest.find('"') else { break };
+        out.push_str(&rest[..=end]);
+        if missing.contains(&rest[..end]) {
+            out.push_str(" class=\"wiki-missing\"");
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -307,13 +548,23 @@ fn with_alt_text(html: &str) -> String {
 }
 
 /// Renders Markdown and reduces it to plain text, for previews and snippets.
+///
+/// Only the start of the source is read (previews are read on every view of
+/// a feed, a list or a mail): far more than `max_chars` of text needs, so
+/// markup at the start does not leave a preview short.
 pub fn plain_text(source: &str, max_chars: usize) -> String {
+    let mut end = source.len().min(max_chars.saturating_mul(16).saturating_add(4096));
+    while !source.is_char_boundary(end) {
+        end -= 1;
+    }
+    let source = &source[..end];
     let mut out = String::new();
     // Counted as it grows: recounting the whole text per event would be
     // quadratic in a long post.
     let mut chars = 0;
     // `[[Page name]]` reads as "Page name".
-    for event in Parser::new_ext(source, options() | Options::ENABLE_WIKILINKS) {
+    let source = prepare(source);
+    for event in Parser::new_ext(&source, options() | Options::ENABLE_WIKILINKS) {
         match event {
             Event::Text(t) | Event::Code(t) => {
                 out.push_str(&t);
@@ -466,6 +717,99 @@ mod wiki_tests {
         let out = render_wiki("[[\"><script>alert(1)</script>]] [[javascript:alert(1)]]", "/s/g/wiki/");
         assert!(!out.html.contains("<script"), "{}", out.html);
         assert!(!out.html.contains("href=\"javascript"), "{}", out.html);
+    }
+}
+
+#[cfg(test)]
+mod bounds {
+    use super::*;
+
+    /// Issue #7: within today's length limits, these took from 42 s to
+    /// minutes of a core each, and nobody else was answered meanwhile. The
+    /// bound is generous for a debug build on a busy machine; the figures of
+    /// a release build are in `bench/README.md` (B10).
+    #[test]
+    fn pathological_sources_at_the_longest_render_quickly() {
+        let cases = [
+            ">".repeat(100_000),
+            "- ".repeat(25_000) + "x",
+            "1. ".repeat(33_000) + "x",
+            format!("{}a\n{}", ">".repeat(49_000), "b\n".repeat(25_000)),
+            (0..300).map(|i| format!("{}- x\n", "  ".repeat(i))).collect::<String>(),
+            (1..300).map(|i| format!("{}x\n", "> ".repeat(i))).collect::<String>(),
+            "<div>".repeat(20_000),
+            "<b><i><u>".repeat(11_000),
+            "*a **b ".repeat(14_000),
+            "[[a]] ".repeat(16_000),
+            format!("[a]: https://e.org/{}\n\n{}", "x".repeat(50_000), "[a] ".repeat(12_000)),
+        ];
+        for source in &cases {
+            assert!(source.chars().count() <= 100_000);
+            let started = Instant::now();
+            let html = render(source);
+            let wiki = render_wiki(source, "/s/x/wiki/");
+            let _ = plain_text(source, 200);
+            let elapsed = started.elapsed();
+            let bound = Duration::from_secs(if cfg!(debug_assertions) { 10 } else { 1 });
+            assert!(elapsed < bound, "{elapsed:?} for {}", &source[..40.min(source.len())]);
+            assert!(html.len() <= MAX_OUTPUT + 4096 && wiki.html.len() <= MAX_OUTPUT * 2, "{}", html.len());
+        }
+    }
+
+    #[test]
+    fn nothing_nests_deeper_than_the_bound_and_the_words_stay() {
+        let html = render(&format!("{}deep words", ">".repeat(5_000)));
+        assert_eq!(html.matches("<blockquote>").count(), MAX_MARKERS);
+        assert!(html.contains("deep words"), "{html}");
+        // Nesting built over many lines is cut at the rendering.
+        let nested: String = (1..100).map(|i| format!("{}x{i}\n\n", "> ".repeat(i.min(15)))).collect();
+        let many: String = (0..60).map(|i| format!("{}- item {i}\n", "  ".repeat(i))).collect();
+        let html = render(&many);
+        assert!(html.matches("<ul>").count() < MAX_DEPTH, "{}", html.matches("<ul>").count());
+        assert!(html.contains("item 59"));
+        assert!(render(&nested).contains("x99"));
+    }
+
+    #[test]
+    fn ordinary_markdown_is_untouched_by_the_bounds() {
+        let source = "> quote\n> > nested\n\n- a\n  - b\n    - c\n\n```\n>>>>>>>>>>>>>>>>>>>>>>>>>\n```\n";
+        assert!(matches!(prepare(source), Cow::Borrowed(_)));
+        let html = render(source);
+        assert_eq!(html.matches("<blockquote>").count(), 2);
+        assert_eq!(html.matches("<ul>").count(), 3);
+        assert!(html.contains("&gt;&gt;&gt;&gt;&gt;&gt;&gt;&gt;&gt;&gt;&gt;&gt;&gt;&gt;&gt;&gt;&gt;"), "{html}");
+        // A line past the bound keeps its first markers as structure, the
+        // rest as text.
+        let line = format!("{}x", "> ".repeat(20));
+        let prepared = prepare(&line);
+        assert!(prepared.contains("\\>"), "{prepared}");
+    }
+
+    #[test]
+    fn raw_html_past_its_budget_shows_as_text_and_output_is_bounded() {
+        let html = render(&"<b>x</b> ".repeat(MAX_RAW_TAGS));
+        assert!(html.contains("<b>x</b>") && html.contains("&lt;b&gt;"), "{}", &html[html.len() - 200..]);
+        // A reference used over and over would multiply its address (the
+        // parser limits that itself).
+        let amplified = format!("[a]: https://e.org/{}\n\n{}", "y".repeat(1000), "[a] ".repeat(20_000));
+        assert!(render(&amplified).len() < MAX_OUTPUT, "bounded");
+        // Whatever else would make more, the rendering is cut, and says so.
+        let huge = std::iter::repeat_n(Event::Text(CowStr::from("x".repeat(1 << 20))), 8);
+        let events: Vec<Event<'_>> = bounded(huge).collect();
+        assert_eq!(events.len(), 3, "two megabytes, then the mark");
+        assert_eq!(events.last(), Some(&Event::Html(CowStr::from(CUT))));
+    }
+
+    #[test]
+    fn missing_wiki_links_are_marked_in_one_pass() {
+        let html = render_wiki(&(0..5_000).map(|i| format!("[[p{i}]] ")).collect::<String>(), "/w/").html;
+        let missing: Vec<String> = (0..5_000).filter(|i| i % 2 == 0).map(|i| format!("p{i}")).collect();
+        let started = Instant::now();
+        let marked = mark_missing_links(&html, "/w/", &missing);
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert_eq!(marked.matches("class=\"wiki-missing\"").count(), 2_500);
+        assert!(marked.contains("<a href=\"/w/p0\" class=\"wiki-missing\""));
+        assert!(!marked.contains("<a href=\"/w/p1\" class"));
     }
 }
 

@@ -11,6 +11,7 @@ mod coedit_guard;
 mod events;
 mod facilitation;
 mod feeds;
+mod hardening;
 mod knowledge;
 mod learning;
 mod live;
