@@ -31,6 +31,46 @@ pub struct Settings {
     pub log: LogSettings,
     pub mail: MailConfig,
     pub coedit: CoeditSettings,
+    pub server: ServerSettings,
+}
+
+/// How the server guards its connections (see `stoa_web::ServerLimits`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ServerSettings {
+    /// Seconds a client has to send a request's headers; also how long an
+    /// idle keep-alive connection stays open.
+    pub header_timeout_secs: u64,
+    /// Seconds a request's body may pause.
+    pub body_timeout_secs: u64,
+    /// Connections one address may hold (0: no limit; not applied with
+    /// `trust_proxy_headers`, where the proxy holds them all).
+    pub connections_per_address: usize,
+    /// Seconds requests in flight get to finish after SIGTERM.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        let limits = stoa_web::ServerLimits::default();
+        Self {
+            header_timeout_secs: limits.header_timeout.as_secs(),
+            body_timeout_secs: limits.body_timeout.as_secs(),
+            connections_per_address: limits.connections_per_address,
+            shutdown_grace_secs: limits.shutdown_grace.as_secs(),
+        }
+    }
+}
+
+impl ServerSettings {
+    pub fn limits(&self) -> stoa_web::ServerLimits {
+        stoa_web::ServerLimits {
+            header_timeout: std::time::Duration::from_secs(self.header_timeout_secs),
+            body_timeout: std::time::Duration::from_secs(self.body_timeout_secs),
+            connections_per_address: self.connections_per_address,
+            shutdown_grace: std::time::Duration::from_secs(self.shutdown_grace_secs),
+        }
+    }
 }
 
 /// Limits of live documents and of what a co-editing client may send
@@ -156,6 +196,7 @@ impl Default for Settings {
             log: LogSettings::default(),
             mail: MailConfig::default(),
             coedit: CoeditSettings::default(),
+            server: ServerSettings::default(),
         }
     }
 }
@@ -235,6 +276,9 @@ impl Settings {
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
             anyhow::bail!("public_url must start with http:// or https://, not {url:?}");
+        }
+        if self.server.header_timeout_secs == 0 || self.server.body_timeout_secs == 0 {
+            anyhow::bail!("server.header_timeout_secs and server.body_timeout_secs must be above zero");
         }
         let c = &self.coedit;
         if c.max_update_kb == 0 || c.max_document_mb == 0 || c.max_text_kb == 0 || c.messages_per_second == 0 {

@@ -277,6 +277,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
         WebConfig {
             public_url: settings.public_url.clone(),
             trust_proxy_headers: settings.trust_proxy_headers,
+            limits: settings.server.limits(),
             ..WebConfig::default()
         },
     );

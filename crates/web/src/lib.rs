@@ -52,11 +52,48 @@ pub struct WebConfig {
     /// How often a `/live` connection is pinged; one that has not answered
     /// by the next ping is closed (see `live.rs`).
     pub live_ping_every: Duration,
+    /// How the server guards its connections.
+    pub limits: ServerLimits,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { public_url: None, trust_proxy_headers: false, live_ping_every: live::PING_EVERY }
+        Self {
+            public_url: None,
+            trust_proxy_headers: false,
+            live_ping_every: live::PING_EVERY,
+            limits: ServerLimits::default(),
+        }
+    }
+}
+
+/// How the server guards its connections against clients that hold them
+/// (slowloris, idle connections by the thousand) and how long it waits for
+/// requests in flight when told to stop.
+#[derive(Debug, Clone)]
+pub struct ServerLimits {
+    /// Time a client has to send a request's headers, counted from when
+    /// the connection is ready for a request: so also the longest an idle
+    /// keep-alive connection stays open.
+    pub header_timeout: Duration,
+    /// The longest a request's body may pause between two pieces.
+    pub body_timeout: Duration,
+    /// Connections one client address may hold at once; 0 for no limit.
+    /// Not applied behind a trusted proxy, which holds them all.
+    pub connections_per_address: usize,
+    /// How long requests in flight may take to finish after a shutdown
+    /// signal; then the process stops anyway.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(15),
+            body_timeout: Duration::from_secs(30),
+            connections_per_address: 256,
+            shutdown_grace: Duration::from_secs(20),
+        }
     }
 }
 
@@ -173,6 +210,8 @@ pub fn router(state: AppState) -> Router {
         // Bodies read by extractors (forms, JSON) are capped here; uploads
         // lift the cap on their own routes and enforce the upload limit.
         .layer(DefaultBodyLimit::max(4 * 1024 * 1024))
+        // A body that stops arriving fails its request instead of holding it.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(state.config.limits.body_timeout))
         .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::context))
         .layer(
             ServiceBuilder::new()
@@ -220,36 +259,145 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 pub struct Server {
     listener: tokio::net::TcpListener,
     router: Router,
+    limits: ServerLimits,
+    /// Connections per address are counted (not behind a trusted proxy).
+    per_address: Option<usize>,
 }
 
 impl Server {
     /// Binds `addr` (port 0 picks a free port; see [`Server::local_addr`]).
     pub async fn bind(addr: SocketAddr, state: AppState) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
-        Ok(Self { listener, router: router(state) })
+        let limits = state.config.limits.clone();
+        let per_address = (limits.connections_per_address > 0 && !state.config.trust_proxy_headers)
+            .then_some(limits.connections_per_address);
+        Ok(Self { listener, router: router(state), limits, per_address })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, then stops accepting connections and
-    /// waits for requests in flight to finish.
+    /// Serves until `shutdown` completes, then stops accepting connections,
+    /// lets requests in flight finish for up to the grace period
+    /// ([`ServerLimits::shutdown_grace`]), and returns.
+    ///
+    /// Our own accept loop on hyper, rather than `axum::serve`, which has
+    /// no header-read or keep-alive timeout, no bound per address and no
+    /// deadline for a shutdown.
     pub async fn run_until<F>(self, shutdown: F) -> std::io::Result<()>
     where
         F: std::future::Future<Output = ()> + Send + 'static,
     {
-        use axum::serve::ListenerExt as _;
-        // Small messages (a chat line, a keystroke) go out at once: without
-        // TCP_NODELAY, Nagle's algorithm holds one back until the client
-        // acknowledges the last, which a client delays by up to 40 ms.
-        let listener = self.listener.tap_io(|tcp| {
+        use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+        use tower::{Service as _, ServiceExt as _};
+
+        let Self { listener, router, limits, per_address } = self;
+        let mut make = router.into_make_service_with_connect_info::<SocketAddr>();
+        let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+        builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
+        builder
+            .http2()
+            .timer(TokioTimer::new())
+            .enable_connect_protocol()
+            .keep_alive_interval(Some(live::PING_EVERY))
+            .keep_alive_timeout(live::PING_EVERY);
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let counts = Arc::new(std::sync::Mutex::new(std::collections::HashMap::<std::net::IpAddr, usize>::new()));
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            let (tcp, remote) = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        // Out of file descriptors, or a connection reset
+                        // before it was accepted: wait a little, go on.
+                        tracing::warn!(error = %e, "could not accept a connection");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            let slot = match per_address {
+                Some(limit) => match AddressSlot::take(&counts, remote.ip(), limit) {
+                    Some(slot) => Some(slot),
+                    None => {
+                        tracing::debug!(address = %remote.ip(), "too many connections from one address");
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            // Small messages (a chat line, a keystroke) go out at once:
+            // without TCP_NODELAY, Nagle's algorithm holds one back until
+            // the client acknowledges the last, which it delays by up to 40 ms.
             if let Err(e) = tcp.set_nodelay(true) {
                 tracing::debug!(error = %e, "could not set TCP_NODELAY");
             }
-        });
-        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
+            // Making the service is infallible (a clone of the router).
+            let Ok(service) = make.call(remote).await;
+            let service =
+                service.map_request(|request: Request<hyper::body::Incoming>| request.map(axum::body::Body::new));
+            let hyper_service = hyper_util::service::TowerToHyperService::new(service);
+            let (builder, watcher, wait) = (builder.clone(), graceful.watcher(), limits.header_timeout);
+            tokio::spawn(async move {
+                // hyper's header timeout starts once it knows which HTTP
+                // the client speaks: a connection that says nothing at all
+                // is dropped here, after the same time.
+                let mut first = [0u8; 1];
+                if !matches!(tokio::time::timeout(wait, tcp.peek(&mut first)).await, Ok(Ok(1..))) {
+                    return;
+                }
+                let connection = builder.serve_connection_with_upgrades(TokioIo::new(tcp), hyper_service);
+                if let Err(e) = watcher.watch(connection).await {
+                    tracing::trace!(error = %e, "a connection ended with an error");
+                }
+                drop(slot);
+            });
+        }
+        drop(listener);
+        if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown()).await.is_err() {
+            tracing::warn!(
+                grace = ?limits.shutdown_grace,
+                "requests were still in flight after the grace period; stopping anyway"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// One connection's place in its address's count; given back when dropped.
+struct AddressSlot {
+    counts: Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>,
+    address: std::net::IpAddr,
+}
+
+impl AddressSlot {
+    /// A place for a connection from `address`, unless it holds `limit` already.
+    fn take(
+        counts: &Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>,
+        address: std::net::IpAddr,
+        limit: usize,
+    ) -> Option<Self> {
+        let mut map = counts.lock().unwrap_or_else(|e| e.into_inner());
+        let held = map.entry(address).or_insert(0);
+        if *held >= limit {
+            return None;
+        }
+        *held += 1;
+        Some(Self { counts: counts.clone(), address })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut map = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(held) = map.get_mut(&self.address) {
+            *held -= 1;
+            if *held == 0 {
+                map.remove(&self.address);
+            }
+        }
     }
 }

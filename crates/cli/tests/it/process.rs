@@ -123,6 +123,35 @@ async fn sigterm_stops_the_server_cleanly() {
     assert!(status.success(), "a clean exit, not {status}");
 }
 
+/// Issue #7: SIGTERM with a slow request in flight waited for it (80 s and
+/// 297 s were seen); now it waits the grace period at most.
+#[tokio::test]
+async fn sigterm_with_a_slow_request_in_flight_exits_within_the_grace_period() {
+    use tokio::io::AsyncWriteExt;
+    let instance = Instance::new().await;
+    let mut command = instance.command();
+    command.env("STOA_SERVER__SHUTDOWN_GRACE_SECS", "2").env("STOA_SERVER__BODY_TIMEOUT_SECS", "600");
+    let (mut server, base) = serve_with(command).await;
+    let addr = base.trim_start_matches("http://").to_owned();
+    // A request whose body never comes: in flight until the grace ends.
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+    slow.write_all(
+        b"POST /api/v1/spaces HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{",
+    )
+    .await
+    .expect("write");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pid = server.id().expect("pid").to_string();
+    let started = std::time::Instant::now();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().await.expect("kill -TERM");
+    assert!(killed.success());
+    let status =
+        tokio::time::timeout(Duration::from_secs(15), server.wait()).await.expect("stops in time").expect("status");
+    assert!(status.success(), "a clean exit, not {status}");
+    assert!(started.elapsed() < Duration::from_secs(6), "stopped after {:?}", started.elapsed());
+    drop(slow);
+}
+
 #[tokio::test]
 async fn every_command_explains_itself_and_config_hides_secrets() {
     for args in [

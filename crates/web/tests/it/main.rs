@@ -8,6 +8,7 @@ mod browser;
 mod chat;
 mod coedit;
 mod coedit_guard;
+mod connections;
 mod events;
 mod facilitation;
 mod feeds;
