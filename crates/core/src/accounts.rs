@@ -61,6 +61,9 @@ pub struct SignUpInput {
     pub invite_token: Option<String>,
     /// The language the person was browsing in.
     pub locale: Option<String>,
+    /// The client's address, which sign-ups are throttled by; empty when
+    /// there is none (the command line).
+    pub address: String,
 }
 
 /// A session handed to a client: the secret goes into its cookie.
@@ -108,9 +111,17 @@ pub async fn sign_up(app: &Stoa, input: SignUpInput, user_agent: &str) -> Result
     if registration(app).await? == Registration::Invite && invite_hash.is_none() {
         return Err(CoreError::Conflict("registration-invite-only"));
     }
+    let now = app.now();
+    // Accounts made from one address back off after a few (counted before
+    // the password is hashed, the costly part).
+    if !input.address.is_empty() {
+        let mut tx = app.store.begin().await?;
+        stoa_store::dialect::lock(&mut tx, &format!("sign-up:{}", input.address)).await?;
+        attempt(&mut tx, ThrottleScope::SignUp, &input.address, &app.config.sign_ups_per_address, now).await?;
+        stoa_store::commit(tx).await?;
+    }
     let password_hash = secrets::hash_password(password.expose().to_owned()).await?;
 
-    let now = app.now();
     let id = new_id();
     let mut tx = app.store.begin().await?;
     // An invitation is checked before the account exists, so a bad link
@@ -199,19 +210,38 @@ fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// Counts an attempt of `subject` against `backoff` in `tx` (which holds
+/// the subject's lock), refusing it while the backoff says to wait.
+/// Returns the recorded attempt's id.
+async fn attempt(
+    tx: &mut stoa_store::Tx,
+    scope: ThrottleScope,
+    subject: &str,
+    backoff: &crate::Backoff,
+    now: i64,
+) -> Result<String> {
+    let (count, last) = users::sign_in_failures_since(tx, scope, subject, backoff.since(now)).await?;
+    if let Some(wait) = backoff.wait(count, last, now) {
+        let retry_after_secs = u64::try_from((wait + 999) / 1000).unwrap_or(1).max(1);
+        return Err(CoreError::RateLimited { retry_after_secs });
+    }
+    Ok(users::record_sign_in_failure(tx, scope, subject, now).await?)
+}
+
 /// Signs a person in with username (or email) and password, from `address`.
 ///
-/// Every attempt is counted against the account (whichever name was typed
-/// for it) and the client address before the password is checked, in one
-/// write transaction, so parallel guesses cannot slip under the limit
-/// together; a successful attempt is then forgotten. Once either count
-/// reaches its limit in the throttle window, attempts are refused with
-/// [`CoreError::RateLimited`] without checking the password. Any session the
-/// client already had is replaced by the caller (the session id is cycled).
+/// Every attempt is counted against the account at this address (whichever
+/// name was typed for it) and against the address, before the password is
+/// checked, in one write transaction, so parallel guesses cannot slip under
+/// the limit together; a successful attempt is then forgotten. Past a few
+/// attempts each backs off exponentially ([`crate::Backoff`]): refused with
+/// [`CoreError::RateLimited`] without checking the password. Never counted
+/// per account alone, so nobody can lock the owner out by guessing from
+/// elsewhere. Any session the client already had is replaced by the caller
+/// (the session id is cycled).
 pub async fn sign_in(app: &Stoa, login: &str, password: &str, address: &str, user_agent: &str) -> Result<NewSession> {
     let login = login.trim().to_lowercase();
     let now = app.now();
-    let since = now - millis(app.config.throttle_window);
     let row = {
         let mut conn = app.store.read().await?;
         if login.contains('@') {
@@ -222,25 +252,16 @@ pub async fn sign_in(app: &Stoa, login: &str, password: &str, address: &str, use
     };
     // An unknown name is a bucket of its own, so guessing names is throttled too.
     let account_key = row.as_ref().map_or_else(|| format!("name:{login}"), |r| r.id.clone());
+    let pair = format!("{account_key}|{address}");
     let mut tx = app.store.begin().await?;
-    let mut keys = [format!("sign-in:account:{account_key}"), format!("sign-in:address:{address}")];
+    let mut keys = [format!("sign-in:pair:{pair}"), format!("sign-in:address:{address}")];
     keys.sort();
     for key in &keys {
         stoa_store::dialect::lock(&mut tx, key).await?;
     }
-    for (scope, subject, limit) in [
-        (ThrottleScope::Account, account_key.as_str(), app.config.sign_in_failures_per_account),
-        (ThrottleScope::Address, address, app.config.sign_in_failures_per_address),
-    ] {
-        let (count, oldest) = users::sign_in_failures_since(&mut tx, scope, subject, since).await?;
-        if count >= limit {
-            let frees_at = oldest.unwrap_or(now) + millis(app.config.throttle_window);
-            let retry_after_secs = u64::try_from((frees_at - now).max(1000) / 1000).unwrap_or(1);
-            return Err(CoreError::RateLimited { retry_after_secs });
-        }
-    }
-    users::record_sign_in_failure(&mut tx, ThrottleScope::Account, &account_key, now).await?;
-    let address_attempt = users::record_sign_in_failure(&mut tx, ThrottleScope::Address, address, now).await?;
+    attempt(&mut tx, ThrottleScope::Pair, &pair, &app.config.sign_in_per_pair, now).await?;
+    let address_attempt =
+        attempt(&mut tx, ThrottleScope::Address, address, &app.config.sign_in_per_address, now).await?;
     stoa_store::commit(tx).await?;
 
     let password = Password::for_sign_in(password);
@@ -258,7 +279,7 @@ pub async fn sign_in(app: &Stoa, login: &str, password: &str, address: &str, use
         _ => return Err(CoreError::BadCredentials),
     };
     let mut tx = app.store.begin().await?;
-    users::clear_sign_in_failures(&mut tx, ThrottleScope::Account, &account_key).await?;
+    users::clear_sign_in_failures(&mut tx, ThrottleScope::Pair, &pair).await?;
     users::delete_sign_in_failure(&mut tx, &address_attempt).await?;
     let (secret, expires_at) = start_session(&mut tx, app, &row.id, user_agent, now).await?;
     stoa_store::commit(tx).await?;
@@ -693,6 +714,15 @@ pub async fn change_password(
         let mut conn = app.store.read().await?;
         users::by_id(&mut conn, &me.id).await?.ok_or(CoreError::SignInRequired)?.password_hash
     };
+    // Whoever holds a session or a token could otherwise guess the password
+    // here, unthrottled: each check counts, and backs off as sign-in does.
+    let now = app.now();
+    {
+        let mut tx = app.store.begin().await?;
+        stoa_store::dialect::lock(&mut tx, &format!("password:{}", me.id)).await?;
+        attempt(&mut tx, ThrottleScope::Password, &me.id, &app.config.password_checks, now).await?;
+        stoa_store::commit(tx).await?;
+    }
     if !secrets::verify_password(Password::for_sign_in(current).expose().to_owned(), stored).await? {
         return Err(CoreError::field("current_password", "password-wrong"));
     }
@@ -701,6 +731,9 @@ pub async fn change_password(
     let mut tx = app.store.begin().await?;
     users::set_password_hash(&mut tx, &me.id, &hash).await?;
     users::delete_sessions_of_user(&mut tx, &me.id, keep.as_deref()).await?;
+    // A stolen token must not outlive the password it was stolen with.
+    users::revoke_tokens_of_user(&mut tx, &me.id, now).await?;
+    users::clear_sign_in_failures(&mut tx, ThrottleScope::Password, &me.id).await?;
     stoa_store::commit(tx).await?;
     app.sessions.forget_user(&me.id);
     Ok(())
@@ -749,12 +782,18 @@ pub async fn revoke_token(app: &Stoa, actor: &Actor, token_id: &str) -> Result<(
     if revoked { Ok(()) } else { Err(CoreError::NotFound) }
 }
 
-/// Deletes expired sessions and sign-in failures older than the throttle window.
+/// Deletes expired sessions and sign-in attempts older than any throttle window.
 pub async fn prune(app: &Stoa) -> Result<()> {
     let now = app.now();
     let mut tx = app.store.begin().await?;
     users::delete_expired_sessions(&mut tx, now).await?;
-    users::prune_sign_in_failures(&mut tx, now - millis(app.config.throttle_window)).await?;
+    let c = &app.config;
+    let window = [c.sign_in_per_pair, c.sign_in_per_address, c.sign_ups_per_address, c.password_checks]
+        .iter()
+        .map(|b| b.window)
+        .max()
+        .unwrap_or_default();
+    users::prune_sign_in_failures(&mut tx, now - millis(window)).await?;
     stoa_store::commit(tx).await?;
     Ok(())
 }
@@ -840,7 +879,7 @@ pub async fn set_avatar(app: &Stoa, actor: &Actor, staged: stoa_store::blobs::St
         return Err(CoreError::field("avatar", "avatar-not-picture"));
     }
     let key = new_id();
-    app.blobs.keep(staged, &key).await.map_err(|e| CoreError::Internal(format!("keeping an avatar: {e}")))?;
+    app.blobs.keep(staged, &key).await.map_err(|e| CoreError::io("keeping an avatar", &e))?;
     match replace_avatar(app, &me.id, Some((&key, content_type))).await {
         Ok(()) => Ok(()),
         Err(e) => {

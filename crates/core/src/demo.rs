@@ -78,8 +78,7 @@ pub async fn load(app: &Stoa) -> Result<()> {
                 display_name: account.display_name.into(),
                 email: format!("{}@lumen.example", account.username),
                 password: DEMO_PASSWORD.into(),
-                invite_token: None,
-                locale: None,
+                ..SignUpInput::default()
             },
             i == 0,
         )

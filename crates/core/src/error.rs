@@ -74,6 +74,10 @@ pub enum CoreError {
     /// admin looks at it (see `coedit`).
     #[error("this document is quarantined")]
     Quarantined,
+    /// Storage is full: nothing was written, and nothing can be until an
+    /// operator frees space.
+    #[error("storage is full")]
+    StorageFull,
     /// Something failed that the actor cannot fix.
     #[error("internal error: {0}")]
     Internal(String),
@@ -83,6 +87,16 @@ impl CoreError {
     /// One refused field.
     pub fn field(field: &'static str, message_id: &'static str) -> Self {
         CoreError::Invalid(vec![FieldError::new(field, message_id)])
+    }
+
+    /// A file system error while `doing` something: storage full when the
+    /// disk (or a quota) is, else internal.
+    pub fn io(doing: &str, error: &std::io::Error) -> Self {
+        // ENOSPC and EDQUOT, should the kind not say so.
+        if error.kind() == std::io::ErrorKind::StorageFull || matches!(error.raw_os_error(), Some(28 | 122)) {
+            return CoreError::StorageFull;
+        }
+        CoreError::Internal(format!("{doing}: {error}"))
     }
 }
 
@@ -100,6 +114,7 @@ impl From<StoreError> for CoreError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => CoreError::NotFound,
+            StoreError::StorageFull => CoreError::StorageFull,
             other => CoreError::Internal(other.to_string()),
         }
     }

@@ -93,7 +93,7 @@ pub async fn may_upload(app: &Stoa, actor: &Actor, space_slug: &str) -> Result<U
 
 /// Starts receiving an upload.
 pub async fn stage(app: &Stoa) -> Result<Staged> {
-    app.blobs.stage().await.map_err(|e| CoreError::Internal(format!("staging an upload: {e}")))
+    app.blobs.stage().await.map_err(|e| CoreError::io("staging an upload", &e))
 }
 
 /// Keeps a fully received upload and records it.
@@ -122,10 +122,7 @@ pub async fn finish(
         storage_key: new_id(),
         created_at: app.now(),
     };
-    app.blobs
-        .keep(staged, &row.storage_key)
-        .await
-        .map_err(|e| CoreError::Internal(format!("keeping an upload: {e}")))?;
+    app.blobs.keep(staged, &row.storage_key).await.map_err(|e| CoreError::io("keeping an upload", &e))?;
     let recorded = async {
         let mut tx = app.store.begin().await?;
         // The space may have been left or removed while the bytes arrived.

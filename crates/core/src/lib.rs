@@ -139,10 +139,15 @@ impl Clock {
 pub struct CoreConfig {
     /// How long a session lasts without being used.
     pub session_idle: Duration,
-    /// Failed sign-ins allowed per account, and per client address, in `throttle_window`.
-    pub sign_in_failures_per_account: i64,
-    pub sign_in_failures_per_address: i64,
-    pub throttle_window: Duration,
+    /// Sign-in attempts at one account from one address, and from one
+    /// address at any account. Never per account alone: anyone could then
+    /// lock its owner out.
+    pub sign_in_per_pair: Backoff,
+    pub sign_in_per_address: Backoff,
+    /// Accounts made from one address.
+    pub sign_ups_per_address: Backoff,
+    /// Checks of one's current password when changing it.
+    pub password_checks: Backoff,
     /// The largest file an upload may carry, in bytes.
     pub max_upload_bytes: u64,
     /// What a live document and its clients' messages may hold.
@@ -153,12 +158,49 @@ impl Default for CoreConfig {
     fn default() -> Self {
         Self {
             session_idle: Duration::from_secs(30 * 24 * 3600),
-            sign_in_failures_per_account: 10,
-            sign_in_failures_per_address: 50,
-            throttle_window: Duration::from_secs(15 * 60),
+            sign_in_per_pair: Backoff::new(5, Duration::from_secs(1), Duration::from_secs(15 * 60)),
+            sign_in_per_address: Backoff::new(30, Duration::from_secs(1), Duration::from_secs(15 * 60)),
+            sign_ups_per_address: Backoff::new(10, Duration::from_secs(30), Duration::from_secs(60 * 60)),
+            password_checks: Backoff::new(5, Duration::from_secs(1), Duration::from_secs(15 * 60)),
             max_upload_bytes: 25 * 1024 * 1024,
             coedit: coedit::Limits::default(),
         }
+    }
+}
+
+/// Exponential backoff: `free` attempts within `window`, then each next one
+/// only `base`, `2 × base`, `4 × base`, ... after the last (never more than
+/// `window`), until attempts age out of the window.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub free: i64,
+    pub base: Duration,
+    pub window: Duration,
+}
+
+impl Backoff {
+    pub const fn new(free: i64, base: Duration, window: Duration) -> Self {
+        Self { free, base, window }
+    }
+
+    /// Milliseconds to wait before the next attempt, after `count`
+    /// attempts in the window, the last at `last`; `None` when it may go.
+    pub fn wait(&self, count: i64, last: Option<i64>, now: i64) -> Option<i64> {
+        let last = last?;
+        let over = count - self.free;
+        if over < 0 {
+            return None;
+        }
+        let base = i64::try_from(self.base.as_millis()).unwrap_or(i64::MAX);
+        let window = i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX);
+        let delay = base.saturating_mul(1i64 << over.min(40)).min(window);
+        let until = last.saturating_add(delay);
+        (until > now).then(|| until - now)
+    }
+
+    /// The start of the window for an attempt at `now`.
+    pub fn since(&self, now: i64) -> i64 {
+        now - i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX)
     }
 }
 

@@ -141,6 +141,16 @@ pub enum StoreError {
     /// Configuration that cannot work, such as an unknown database URL scheme.
     #[error("{0}")]
     Config(String),
+    /// The database's storage is full: nothing can be written until space
+    /// is freed (SQLite's `SQLITE_FULL`, PostgreSQL's `disk_full`).
+    #[error("the database's storage is full")]
+    StorageFull,
+}
+
+/// SQLite's `SQLITE_FULL` and PostgreSQL's `disk_full` (SQLSTATE 53100),
+/// as sqlx gives their codes.
+fn is_storage_full(code: &str) -> bool {
+    matches!(code, "13" | "53100")
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -154,6 +164,9 @@ impl From<sqlx::Error> for StoreError {
             // for with it does not exist.
             if db.code().as_deref() == Some("22021") {
                 return StoreError::NotFound;
+            }
+            if db.code().as_deref().is_some_and(is_storage_full) {
+                return StoreError::StorageFull;
             }
         }
         if let sqlx::Error::RowNotFound = error {
@@ -233,6 +246,9 @@ pub struct Store {
     url: String,
     /// Signals within this process (SQLite; see [`signals`]).
     local: signals::Local,
+    /// A write failed for want of space since the last write that worked
+    /// (see [`Store::writable`]).
+    storage_full: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl std::fmt::Debug for Store {
@@ -272,6 +288,7 @@ impl Store {
                     synchronous,
                     url: options.url.clone(),
                     local: signals::Local::new(),
+                    storage_full: std::sync::Arc::default(),
                 })
             }
             Backend::Postgres => {
@@ -288,9 +305,41 @@ impl Store {
                     synchronous,
                     url: options.url.clone(),
                     local: signals::Local::new(),
+                    storage_full: std::sync::Arc::default(),
                 })
             }
         }
+    }
+
+    /// Notes that a write failed for want of space (a database write, or a
+    /// file's bytes): [`Store::writable`] answers from a write of its own
+    /// until one succeeds.
+    pub fn note_storage_full(&self) {
+        self.storage_full.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether writes work: true unless one failed for want of space, in
+    /// which case a small write of its own says whether space was freed
+    /// since (and, if so, all is well again).
+    pub async fn writable(&self) -> bool {
+        if !self.storage_full.load(std::sync::atomic::Ordering::SeqCst) {
+            return true;
+        }
+        let probe = async {
+            let mut tx = self.begin().await?;
+            sqlx::query(
+                "INSERT INTO health_probe (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+            )
+            .bind(events::now_ms())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        };
+        let works = probe.await.is_ok();
+        if works {
+            self.storage_full.store(false, std::sync::atomic::Ordering::SeqCst);
+        }
+        works
     }
 
     pub fn backend(&self) -> Backend {

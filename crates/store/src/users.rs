@@ -392,15 +392,23 @@ pub async fn touch_token(conn: &mut AnyConnection, id: &str, now: i64) -> Result
 /// What a failed sign-in is counted against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThrottleScope {
-    Account,
+    /// Sign-in attempts at one account from one address (`account|address`).
+    Pair,
+    /// Sign-in attempts from one address, at any account.
     Address,
+    /// Accounts made from one address.
+    SignUp,
+    /// Checks of a person's current password (to change it), by person.
+    Password,
 }
 
 impl ThrottleScope {
     fn as_str(self) -> &'static str {
         match self {
-            ThrottleScope::Account => "account",
+            ThrottleScope::Pair => "pair",
             ThrottleScope::Address => "ip",
+            ThrottleScope::SignUp => "signup",
+            ThrottleScope::Password => "password",
         }
     }
 }
@@ -429,8 +437,8 @@ pub async fn delete_sign_in_failure(conn: &mut AnyConnection, id: &str) -> Resul
     Ok(())
 }
 
-/// How many failures `subject` has had since `since`, and when the oldest of
-/// them happened (which tells when the window frees a slot).
+/// How many attempts `subject` has made since `since`, and when the last
+/// of them was (from which a backoff counts).
 pub async fn sign_in_failures_since(
     conn: &mut AnyConnection,
     scope: ThrottleScope,
@@ -438,7 +446,7 @@ pub async fn sign_in_failures_since(
     since: i64,
 ) -> Result<(i64, Option<i64>)> {
     let row: (i64, Option<i64>) =
-        sqlx::query_as("SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE scope = $1 AND subject = $2 AND at > $3")
+        sqlx::query_as("SELECT COUNT(*), MAX(at) FROM sign_in_failures WHERE scope = $1 AND subject = $2 AND at > $3")
             .bind(scope.as_str())
             .bind(subject)
             .bind(since)
@@ -582,4 +590,14 @@ pub async fn people(
     .bind(offset)
     .fetch_all(conn)
     .await?)
+}
+
+/// Revokes every live API token of a person (their password changed).
+pub async fn revoke_tokens_of_user(conn: &mut AnyConnection, user_id: &str, now: i64) -> Result<u64> {
+    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
+        .bind(user_id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
 }

@@ -38,17 +38,40 @@ const NUDGE_AFTER: Duration = Duration::from_millis(500);
 /// How one physical commit ended, for everyone whose work was in it.
 #[derive(Debug, Default)]
 struct BatchDone {
-    result: OnceLock<Result<(), String>>,
+    result: OnceLock<Result<(), Failure>>,
     notify: Notify,
 }
 
+/// Why a batch did not commit, for everyone who was in it.
+#[derive(Debug, Clone)]
+struct Failure {
+    message: String,
+    full: bool,
+}
+
+impl Failure {
+    fn other(message: &str) -> Self {
+        Self { message: message.to_owned(), full: false }
+    }
+
+    fn of(error: &StoreError) -> Self {
+        Self { message: error.to_string(), full: matches!(error, StoreError::StorageFull) }
+    }
+}
+
+impl From<Failure> for StoreError {
+    fn from(failure: Failure) -> Self {
+        if failure.full { StoreError::StorageFull } else { StoreError::Config(failure.message) }
+    }
+}
+
 impl BatchDone {
-    fn finish(&self, result: Result<(), String>) {
+    fn finish(&self, result: Result<(), Failure>) {
         let _ = self.result.set(result);
         self.notify.notify_waiters();
     }
 
-    async fn wait(&self, writer: &Arc<Writer>) -> Result<(), String> {
+    async fn wait(&self, writer: &Arc<Writer>) -> Result<(), Failure> {
         loop {
             let notified = self.notify.notified();
             tokio::pin!(notified);
@@ -78,7 +101,7 @@ struct State {
 impl Drop for State {
     fn drop(&mut self) {
         // Whoever still waits on the open batch learns that it never committed.
-        self.done.finish(Err("the database writer closed before committing".into()));
+        self.done.finish(Err(Failure::other("the database writer closed before committing")));
     }
 }
 
@@ -227,7 +250,8 @@ async fn abort_batch(state: &mut State, cause: &StoreError) {
     let _ = exec(&mut state.conn, "ROLLBACK").await;
     state.open = false;
     state.in_batch = 0;
-    std::mem::take(&mut state.done).finish(Err(format!("the batch was rolled back: {cause}")));
+    let failure = Failure { message: format!("the batch was rolled back: {cause}"), ..Failure::of(cause) };
+    std::mem::take(&mut state.done).finish(Err(failure));
 }
 
 /// Commits the open physical transaction and tells everyone in it.
@@ -244,7 +268,7 @@ async fn physical_commit(state: &mut State) -> Result<()> {
         Err(e) => {
             let _ = exec(&mut state.conn, "ROLLBACK").await;
             state.open = false;
-            done.finish(Err(e.to_string()));
+            done.finish(Err(Failure::of(&e)));
             Err(e)
         }
     }
@@ -275,7 +299,7 @@ async fn release(mut guard: OwnedMutexGuard<State>, writer: Arc<Writer>) -> Rele
             Err(e) => {
                 let _ = exec(&mut guard.conn, "ROLLBACK").await;
                 guard.open = false;
-                done.finish(Err(e.to_string()));
+                done.finish(Err(Failure::of(&e)));
                 Released::Committed(Err(e))
             }
         };
@@ -308,7 +332,7 @@ impl BatchTx {
         let released = tokio::spawn(release(guard, writer)).await.map_err(|_| interrupted())?;
         match released {
             Released::Committed(result) => result,
-            Released::Deferred(done) => done.wait(&self.writer).await.map_err(StoreError::Config),
+            Released::Deferred(done) => done.wait(&self.writer).await.map_err(StoreError::from),
         }
     }
 }

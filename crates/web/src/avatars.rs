@@ -33,7 +33,7 @@ where
             tracing::info!(error = %e, "an avatar upload broke off");
             CoreError::field("avatar", "avatar-upload-broken")
         })?;
-        let size = staged.write(&chunk).await.map_err(|e| CoreError::Internal(format!("writing an avatar: {e}")))?;
+        let size = staged.write(&chunk).await.map_err(|e| CoreError::io("writing an avatar", &e))?;
         if size > AVATAR_MAX_BYTES {
             // Dropping `staged` removes what was written.
             return Err(CoreError::field("avatar", "avatar-too-large"));

@@ -195,6 +195,10 @@ pub async fn context(State(state): State<AppState>, request: Request, next: Next
         path,
     });
     let mut response = next.run(Request::from_parts(parts, body)).await;
+    if response.status() == StatusCode::INSUFFICIENT_STORAGE {
+        // `/readyz` says so until a write works again.
+        state.app.store.note_storage_full();
+    }
 
     let mut set = Vec::new();
     if existing_csrf.is_none() && !api {

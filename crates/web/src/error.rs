@@ -123,6 +123,14 @@ impl From<CoreError> for ApiError {
                 "quarantined",
                 "this live text could not be read and is set aside for an admin; the page keeps its last version",
             ),
+            CoreError::StorageFull => {
+                tracing::error!("a write failed: storage is full");
+                Self::new(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "storage_full",
+                    "the server's storage is full, so nothing was saved; try again once an operator has freed space",
+                )
+            }
             CoreError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
@@ -145,15 +153,13 @@ impl IntoResponse for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
-        let status = match &rejection {
-            JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            JsonRejection::JsonSyntaxError(_) => StatusCode::BAD_REQUEST,
-            JsonRejection::JsonDataError(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            _ => StatusCode::BAD_REQUEST,
-        };
+        // The rejection knows its status: 415 without a JSON content type,
+        // 400 for bad syntax, 422 for bad fields, 413 past the body limit.
+        let status = rejection.status();
         let code = match status {
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
             StatusCode::UNPROCESSABLE_ENTITY => "invalid_json_fields",
+            StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
             _ => "malformed_json",
         };
         Self::new(status, code, rejection.body_text())

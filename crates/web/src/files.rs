@@ -91,7 +91,7 @@ pub async fn receive(
                 let size = staged
                     .write(&chunk)
                     .await
-                    .map_err(|e| UploadError::Core(CoreError::Internal(format!("writing an upload: {e}"))))?;
+                    .map_err(|e| UploadError::Core(CoreError::io("writing an upload", &e)))?;
                 if size > limit {
                     // Dropping `staged` removes what was written.
                     return Err(UploadError::TooLarge);

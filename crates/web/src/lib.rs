@@ -244,15 +244,17 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The process can reach its database.
+/// The process can reach its database, and write to it: after a write
+/// failed for want of space, it is unready until a write works again.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.app.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
-        Err(e) => {
-            tracing::warn!(error = %e, "database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
-        }
+    if let Err(e) = state.app.store.ping().await {
+        tracing::warn!(error = %e, "database unreachable");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unreachable");
     }
+    if !state.app.store.writable().await {
+        return (StatusCode::SERVICE_UNAVAILABLE, "storage full: writes fail");
+    }
+    (StatusCode::OK, "ready")
 }
 
 /// A bound, ready-to-serve application.

@@ -80,27 +80,38 @@ async fn invite_only_registration_needs_a_working_invite_link() {
     assert!(matches!(used_up, Err(CoreError::Gone("invite-used-up"))), "{used_up:?}");
 }
 
+/// Issue #7, finding 6: ten wrong passwords from anyone locked the real
+/// owner (the admin included) out for minutes.
 #[tokio::test]
-async fn sign_in_works_by_username_or_email_and_is_throttled_per_account() {
+async fn guessing_slows_the_guesser_down_and_never_locks_the_owner_out() {
     let app = app().await;
     person(&app, "ana").await;
     accounts::sign_in(&app, "Ana", PASSWORD, "10.0.0.1", "t").await.expect("by username");
     accounts::sign_in(&app, "ana@example.org", PASSWORD, "10.0.0.1", "t").await.expect("by email");
-    for _ in 0..app.config.sign_in_failures_per_account {
+    let free = app.config.sign_in_per_pair.free;
+    for _ in 0..free {
         let err = accounts::sign_in(&app, "ana", "wrong password", "10.0.0.2", "t").await.expect_err("wrong");
         assert!(matches!(err, CoreError::BadCredentials));
     }
-    let err = accounts::sign_in(&app, "ana", PASSWORD, "10.0.0.3", "t").await.expect_err("throttled");
-    let CoreError::RateLimited { retry_after_secs } = err else { panic!("expected a rate limit, got {err:?}") };
-    assert!(retry_after_secs > 0 && retry_after_secs <= 15 * 60);
-    app.clock.advance(app.config.throttle_window + Duration::from_secs(1));
-    accounts::sign_in(&app, "ana", PASSWORD, "10.0.0.3", "t").await.expect("the window has passed");
+    // The guesser waits, longer each time...
+    let err = accounts::sign_in(&app, "ana", "wrong password", "10.0.0.2", "t").await.expect_err("throttled");
+    let CoreError::RateLimited { retry_after_secs: first } = err else { panic!("expected a rate limit, got {err:?}") };
+    app.clock.advance(Duration::from_secs(first));
+    let err = accounts::sign_in(&app, "ana", "wrong password", "10.0.0.2", "t").await.expect_err("wrong");
+    assert!(matches!(err, CoreError::BadCredentials), "one more guess after the wait: {err:?}");
+    let err = accounts::sign_in(&app, "ana", "wrong password", "10.0.0.2", "t").await.expect_err("throttled");
+    let CoreError::RateLimited { retry_after_secs: second } = err else { panic!("expected a rate limit, got {err:?}") };
+    assert!(second >= 2 * first, "backs off exponentially: {first} s, then {second} s");
+    // ...while the owner, elsewhere, signs in at once, as often as they like.
+    for _ in 0..3 {
+        accounts::sign_in(&app, "ana", PASSWORD, "10.0.0.3", "t").await.expect("never locked out");
+    }
 }
 
 #[tokio::test]
 async fn sign_in_is_throttled_per_address_across_accounts() {
     let app = app().await;
-    let limit = app.config.sign_in_failures_per_address;
+    let limit = app.config.sign_in_per_address.free;
     for i in 0..limit {
         let _ = accounts::sign_in(&app, &format!("nobody{i}"), "wrong password", "10.9.9.9", "t").await;
     }
@@ -246,17 +257,57 @@ async fn parallel_guesses_cannot_slip_under_the_limit_together() {
             other => panic!("unexpected {other:?}"),
         }
     }
-    assert_eq!(checked, app.config.sign_in_failures_per_account, "exactly the allowed number of passwords were tried");
+    assert_eq!(checked, app.config.sign_in_per_pair.free, "exactly the allowed number of passwords were tried");
 }
 
 #[tokio::test]
 async fn the_username_and_the_email_count_against_the_same_account() {
     let app = app().await;
     person(&app, "ana").await;
-    for i in 0..app.config.sign_in_failures_per_account {
+    for i in 0..app.config.sign_in_per_pair.free {
         let login = if i % 2 == 0 { "ana" } else { "ana@example.org" };
-        let _ = accounts::sign_in(&app, login, "wrong", &format!("10.1.0.{i}"), "t").await;
+        let _ = accounts::sign_in(&app, login, "wrong", "10.1.0.1", "t").await;
     }
-    let err = accounts::sign_in(&app, "ana@example.org", PASSWORD, "10.2.0.1", "t").await.expect_err("throttled");
+    let err = accounts::sign_in(&app, "ana@example.org", PASSWORD, "10.1.0.1", "t").await.expect_err("throttled");
     assert!(matches!(err, CoreError::RateLimited { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn sign_ups_from_one_address_back_off() {
+    let app = app().await;
+    let free = app.config.sign_ups_per_address.free;
+    let sign_up = |n: i64, address: &str| {
+        let input = SignUpInput {
+            username: format!("new{n}"),
+            password: PASSWORD.into(),
+            address: address.into(),
+            ..Default::default()
+        };
+        accounts::sign_up(&app, input, "t")
+    };
+    for n in 0..free {
+        sign_up(n, "10.5.5.5").await.expect("within the free sign-ups");
+    }
+    let err = sign_up(free, "10.5.5.5").await.expect_err("throttled");
+    assert!(matches!(err, CoreError::RateLimited { .. }), "{err:?}");
+    sign_up(free + 1, "10.6.6.6").await.expect("another address is not slowed");
+}
+
+/// Issue #17, finding 2: whoever held a session could guess the current
+/// password on the change form, unthrottled, and a token outlived a reset.
+#[tokio::test]
+async fn checking_the_current_password_is_throttled_and_a_new_password_ends_tokens() {
+    let app = app().await;
+    let ana = person(&app, "ana").await;
+    let token = accounts::create_token(&app, &ana, "script").await.expect("token");
+    for _ in 0..app.config.password_checks.free {
+        let err = accounts::change_password(&app, &ana, "a wrong guess", "a brand new password", None).await;
+        assert!(matches!(err, Err(CoreError::Invalid(_))), "{err:?}");
+    }
+    let err = accounts::change_password(&app, &ana, PASSWORD, "a brand new password", None).await;
+    let Err(CoreError::RateLimited { retry_after_secs }) = err else { panic!("expected a rate limit, got {err:?}") };
+    app.clock.advance(Duration::from_secs(retry_after_secs));
+    accounts::change_password(&app, &ana, PASSWORD, "a brand new password", None).await.expect("after the wait");
+    let by_token = accounts::authenticate_token(&app, &token.secret).await.expect("looked up");
+    assert!(by_token.is_none(), "the token ended with the old password");
 }

@@ -48,8 +48,7 @@ pub async fn person(app: &Stoa, username: &str) -> Actor {
             display_name: String::new(),
             email: format!("{username}@example.org"),
             password: PASSWORD.into(),
-            invite_token: None,
-            locale: None,
+            ..SignUpInput::default()
         },
         "test",
     )

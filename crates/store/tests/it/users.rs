@@ -146,16 +146,15 @@ async fn sign_in_failures_are_counted_in_a_window_per_scope() {
     each_backend(|store| async move {
         let mut tx = store.begin().await.expect("begin");
         for at in [100, 200, 300] {
-            users::record_sign_in_failure(&mut tx, ThrottleScope::Account, "ana", at).await.expect("record");
+            users::record_sign_in_failure(&mut tx, ThrottleScope::Pair, "ana", at).await.expect("record");
         }
         users::record_sign_in_failure(&mut tx, ThrottleScope::Address, "10.0.0.1", 250).await.expect("record");
-        let (count, oldest) =
-            users::sign_in_failures_since(&mut tx, ThrottleScope::Account, "ana", 150).await.expect("q");
-        assert_eq!((count, oldest), (2, Some(200)));
+        let (count, last) = users::sign_in_failures_since(&mut tx, ThrottleScope::Pair, "ana", 150).await.expect("q");
+        assert_eq!((count, last), (2, Some(300)));
         let (count, _) = users::sign_in_failures_since(&mut tx, ThrottleScope::Address, "ana", 0).await.expect("q");
         assert_eq!(count, 0, "scopes are counted apart");
-        users::clear_sign_in_failures(&mut tx, ThrottleScope::Account, "ana").await.expect("clear");
-        assert_eq!(users::sign_in_failures_since(&mut tx, ThrottleScope::Account, "ana", 0).await.expect("q").0, 0);
+        users::clear_sign_in_failures(&mut tx, ThrottleScope::Pair, "ana").await.expect("clear");
+        assert_eq!(users::sign_in_failures_since(&mut tx, ThrottleScope::Pair, "ana", 0).await.expect("q").0, 0);
         assert_eq!(users::prune_sign_in_failures(&mut tx, 300).await.expect("prune"), 1);
         tx.commit().await.expect("commit");
     })

@@ -46,6 +46,10 @@ pub fn render_error_keeping(ctx: &PageCtx, error: CoreError, kept: Option<String
         CoreError::SlowMode { .. } => (StatusCode::TOO_MANY_REQUESTS, "error-slow-mode-title", "error-slow-mode-body"),
         CoreError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error-bad-form-title", "error-bad-form-body"),
         CoreError::Quarantined => (StatusCode::CONFLICT, "error-quarantined-title", "error-quarantined-body"),
+        CoreError::StorageFull => {
+            tracing::error!("a write failed: storage is full");
+            (StatusCode::INSUFFICIENT_STORAGE, "error-storage-full-title", "error-storage-full-body")
+        }
         CoreError::Internal(detail) => {
             tracing::error!(%detail, "internal error");
             (StatusCode::INTERNAL_SERVER_ERROR, "error-internal-title", "error-internal-body")

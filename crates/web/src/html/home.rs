@@ -242,6 +242,7 @@ async fn sign_up(
         password: form.password,
         invite_token: Some(form.invite.clone()).filter(|t| !t.trim().is_empty()),
         locale: Some(rc.lang.to_string()),
+        address: rc.address.clone(),
     };
     let invite_only = accounts::registration(&state.app).await.map(|r| r == Registration::Invite).unwrap_or(false);
     let again = |ctx: PageCtx, status: StatusCode, errors: FormErrors| {

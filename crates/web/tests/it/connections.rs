@@ -3,7 +3,6 @@
 //! header timeout, one address holds a bounded number of connections, and
 //! a body that stops arriving fails its request.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use stoa_core::CoreConfig;
@@ -110,7 +109,7 @@ async fn a_body_that_stops_arriving_fails_its_request() {
     let mut tcp = TcpStream::connect(app.addr).await.expect("connect");
     let head = format!(
         "POST /api/v1/spaces HTTP/1.1\r\nhost: {}\r\ncookie: stoa_session={session}; stoa_csrf={csrf}\r\nx-csrf-token: {csrf}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{{\"name\":",
-        SocketAddr::from(app.addr)
+        app.addr
     );
     tcp.write_all(head.as_bytes()).await.expect("write");
     let started = Instant::now();
