@@ -555,7 +555,7 @@ pub async fn people(app: &Stoa, actor: &Actor, filter: &PeopleFilter, page: i64)
         by_tag.as_ref().map(|(k, t)| (*k, t.as_str())),
         text,
         PEOPLE_PER_PAGE + 1,
-        (page - 1).saturating_mul(PEOPLE_PER_PAGE),
+        crate::offset(page, PEOPLE_PER_PAGE),
     )
     .await?;
     let has_more = rows.len() as i64 > PEOPLE_PER_PAGE;

@@ -45,7 +45,7 @@ pub const USERS_PER_PAGE: i64 = 50;
 pub async fn users(app: &Stoa, actor: &Actor, filter: Option<&str>, page: i64) -> Result<Vec<AdminUser>> {
     require_admin(actor)?;
     let mut conn = app.store.read().await?;
-    let offset = (page.max(1) - 1).saturating_mul(USERS_PER_PAGE);
+    let offset = crate::offset(page, USERS_PER_PAGE);
     let filter = filter.map(str::trim).filter(|f| !f.is_empty());
     Ok(users::list(&mut conn, filter, USERS_PER_PAGE, offset)
         .await?

@@ -315,7 +315,8 @@ pub async fn list(app: &Stoa, actor: &Actor, slug: &str, past_page: i64) -> Resu
     let upcoming = store::in_space(&mut conn, &view.space.id, now, false, 200, 0).await?;
     let past_page = past_page.clamp(1, 10_000);
     let mut past =
-        store::in_space(&mut conn, &view.space.id, now, true, PAST_PAGE + 1, (past_page - 1) * PAST_PAGE).await?;
+        store::in_space(&mut conn, &view.space.id, now, true, PAST_PAGE + 1, crate::offset(past_page, PAST_PAGE))
+            .await?;
     let more_past = past.len() as i64 > PAST_PAGE;
     past.truncate(usize::try_from(PAST_PAGE).unwrap_or(20));
     Ok(EventList {

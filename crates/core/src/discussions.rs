@@ -339,7 +339,7 @@ pub async fn threads(app: &Stoa, actor: &Actor, slug: &str, filter: Filter, page
     let mut conn = app.store.read().await?;
     let view = spaces::load(&mut conn, actor, slug, Action::ReadContent).await?;
     let may = Permissions::of(actor, &view);
-    let offset = (page - 1).saturating_mul(THREADS_PER_PAGE);
+    let offset = crate::offset(page, THREADS_PER_PAGE);
     let mut rows = store::threads_in_space(
         &mut conn,
         &view.space.id,
@@ -526,7 +526,7 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
         if page == 1 {
             rows.extend(store::posts(&mut conn, &found.thread_id, 1, 1).await?);
         }
-        let offset = (page - 1) * POSTS_PER_PAGE;
+        let offset = crate::offset(page, POSTS_PER_PAGE);
         let accepted = found.thread_accepted_post_id.as_deref();
         rows.extend(facil_store::answers(&mut conn, &found.thread_id, accepted, POSTS_PER_PAGE, offset).await?);
         (Arc::new(rows.into_iter().map(SharedPost::from).collect()), page, pages)
@@ -537,7 +537,7 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
             // Without a page asked for, open where the viewer left off.
             None => last_read.map_or(1, |n| ((n.min(post_count - 1).max(0)) / POSTS_PER_PAGE) + 1),
         };
-        let from = (page - 1) * POSTS_PER_PAGE + 1;
+        let from = crate::offset(page, POSTS_PER_PAGE) + 1;
         let key = (found.thread_id.clone(), from);
         let rows = match app.posts.get(&key, found.thread_revision) {
             Some(rows) => rows,

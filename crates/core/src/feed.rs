@@ -167,7 +167,7 @@ pub async fn tag(app: &Stoa, actor: &Actor, raw: &str, page: i64) -> Result<TagP
     let mut conn = app.store.read().await?;
     let readable = readable_spaces(&mut conn, actor).await?;
     let ids: Vec<String> = readable.keys().cloned().collect();
-    let offset = (page.max(1) - 1) * TAG_PAGE;
+    let offset = crate::offset(page, TAG_PAGE);
     let mut rows = store::tagged(&mut conn, &tag, &ids, TAG_PAGE + 1, offset).await?;
     let has_more = rows.len() as i64 > TAG_PAGE;
     rows.truncate(usize::try_from(TAG_PAGE).unwrap_or(0));

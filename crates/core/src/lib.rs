@@ -168,6 +168,12 @@ impl Default for CoreConfig {
     }
 }
 
+/// The rows before page `page` (1-based) of `per_page`: pages past a
+/// million read as the millionth, so no page number overflows.
+pub(crate) fn offset(page: i64, per_page: i64) -> i64 {
+    (page.clamp(1, 1_000_000) - 1).saturating_mul(per_page)
+}
+
 /// Exponential backoff: `free` attempts within `window`, then each next one
 /// only `base`, `2 × base`, `4 × base`, ... after the last (never more than
 /// `window`), until attempts age out of the window.

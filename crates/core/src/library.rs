@@ -155,7 +155,7 @@ pub async fn library(app: &Stoa, actor: &Actor, space_slug: &str, tag: Option<&s
     let mut conn = app.store.read().await?;
     let view = spaces::load(&mut conn, actor, space_slug, Action::ReadContent).await?;
     let may = Permissions::of(actor, &view);
-    let offset = (page - 1).saturating_mul(ITEMS_PER_PAGE);
+    let offset = crate::offset(page, ITEMS_PER_PAGE);
     let mut rows = store::items_in_space(&mut conn, &view.space.id, tag.as_deref(), ITEMS_PER_PAGE + 1, offset).await?;
     let has_more = rows.len() as i64 > ITEMS_PER_PAGE;
     rows.truncate(ITEMS_PER_PAGE as usize);

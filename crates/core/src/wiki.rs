@@ -662,7 +662,7 @@ pub async fn history(app: &Stoa, actor: &Actor, space_slug: &str, page_slug: &st
     let page = page.max(1);
     let mut conn = app.store.read().await?;
     let (view, row) = readable_page(&mut conn, actor, space_slug, page_slug).await?;
-    let offset = (page - 1).saturating_mul(REVISIONS_PER_PAGE);
+    let offset = crate::offset(page, REVISIONS_PER_PAGE);
     let mut revisions = store::history(&mut conn, &row.id, REVISIONS_PER_PAGE + 1, offset).await?;
     let has_more = revisions.len() as i64 > REVISIONS_PER_PAGE;
     revisions.truncate(REVISIONS_PER_PAGE as usize);
@@ -790,7 +790,7 @@ pub async fn recent_changes(app: &Stoa, actor: &Actor, space_slug: &str, page: i
     let page = page.max(1);
     let mut conn = app.store.read().await?;
     let view = spaces::load(&mut conn, actor, space_slug, Action::ReadContent).await?;
-    let offset = (page - 1).saturating_mul(REVISIONS_PER_PAGE);
+    let offset = crate::offset(page, REVISIONS_PER_PAGE);
     let mut changes = store::recent_changes(&mut conn, &view.space.id, REVISIONS_PER_PAGE + 1, offset).await?;
     let has_more = changes.len() as i64 > REVISIONS_PER_PAGE;
     changes.truncate(REVISIONS_PER_PAGE as usize);

@@ -688,7 +688,7 @@ async fn a_full_disk_answers_507_and_unready_and_recovers_with_nothing_acknowled
     let browser_csrf = csrf_from(&signin).expect("a CSRF cookie");
     let page = browser
         .post(format!("{base}/signin"))
-        .form(&[("_csrf", browser_csrf.as_str()), ("username", "ana"), ("password", "a long enough password")])
+        .form(&[("_csrf", browser_csrf.as_str()), ("login", "ana"), ("password", "a long enough password")])
         .send()
         .await
         .expect("sign in");

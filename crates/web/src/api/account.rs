@@ -35,9 +35,15 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(admin_settings, admin_update_settings))
 }
 
+/// A picture's bytes, as the body of a request.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct PictureBytes(#[allow(dead_code)] Vec<u8>);
+
 /// Sets your picture: the request body is the picture itself (PNG, JPEG,
 /// GIF or WebP, up to 1 MB). Everyone sees it at `/u/{username}/avatar`.
-#[utoipa::path(put, path = "/me/avatar", tag = "me", request_body(content = Vec<u8>, content_type = "image/png"),
+#[utoipa::path(put, path = "/me/avatar", tag = "me",
+    request_body(content((PictureBytes = "image/png"), (PictureBytes = "image/jpeg"), (PictureBytes = "image/gif"), (PictureBytes = "image/webp"))),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_avatar(
     State(s): State<AppState>,

@@ -801,12 +801,14 @@ pub struct UpdateSettings {
 // ---------------------------------------------------------------- query parameters
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// 1-based page number.
     pub page: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ThreadListParams {
     /// 1-based page number.
     pub page: Option<i64>,
@@ -816,6 +818,7 @@ pub struct ThreadListParams {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// How many to return (1 to 500, default 100).
     pub limit: Option<i64>,
@@ -823,6 +826,7 @@ pub struct ListParams {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DirectoryParams {
     /// Words to look for in names and descriptions.
     pub q: Option<String>,
@@ -831,6 +835,7 @@ pub struct DirectoryParams {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserListParams {
     pub q: Option<String>,
     pub page: Option<i64>,
@@ -1533,6 +1538,7 @@ pub struct ExpertiseBody {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeopleParams {
     /// People who know about this tag.
     pub skill: Option<String>,
@@ -1573,6 +1579,7 @@ impl From<stoa_core::feed::FeedPage> for FeedDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BeforeParams {
     /// Only what is older than this position (from `next_before`).
     pub before: Option<i64>,
@@ -1581,6 +1588,7 @@ pub struct BeforeParams {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TagParams {
     pub page: Option<i64>,
 }
@@ -1925,6 +1933,7 @@ pub struct MessageBody {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OlderParams {
     /// Messages written before this time (from `older_before`).
     pub before: Option<i64>,
@@ -1960,12 +1969,14 @@ pub struct WarnBody {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueueParams {
     /// Only this space (its slug); by default every space you moderate.
     pub space: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// Only entries older than this position (from `next_before`).
     pub before: Option<i64>,
@@ -2122,6 +2133,7 @@ pub struct BlogSpaceDto {
 // ---------------------------------------------------------------- chat
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChatPageParams {
     /// Messages written before this one (from `older_before`).
     pub before: Option<String>,
@@ -2351,6 +2363,7 @@ impl From<stoa_core::calendar::EventPage> for EventDetailDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventListParams {
     /// The page of past events (from 1).
     pub past_page: Option<i64>,

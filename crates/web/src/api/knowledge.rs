@@ -247,6 +247,7 @@ fn hunk(h: DiffHunk) -> HunkDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DiffParams {
     pub from: i64,
     pub to: i64,
@@ -395,6 +396,7 @@ pub struct TagCount {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LibraryParams {
     pub page: Option<i64>,
     /// Only items with this tag.
@@ -876,6 +878,7 @@ async fn get_file(
 // ---------------------------------------------------------------- search
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Words, `"phrases"`, `-excluded`, and `tag:`, `space:`, `kind:` filters.
     #[serde(default)]
@@ -972,6 +975,7 @@ async fn search(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SimilarParams {
     /// The draft title of a new thread.
     #[serde(default)]

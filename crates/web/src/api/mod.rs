@@ -101,7 +101,71 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let router = moderation::routes(router);
     let router = chat::routes(router);
     let router = events::routes(router);
-    router.split_for_parts()
+    let (router, mut doc) = router.split_for_parts();
+    StandardResponses.modify(&mut doc);
+    (router, doc)
+}
+
+/// Documents on every operation the errors the API layer itself can give,
+/// whatever the handler: a refusal by the policy (401, 403, 404), a rate
+/// limit (429), an internal error (500); for a write also a conflict (409),
+/// invalid fields (422) and full storage (507); with query parameters an
+/// invalid query (400); with a body a malformed (400), too large (413) or
+/// mistyped (415) one. An operation's own annotation may say more.
+struct StandardResponses;
+
+impl Modify for StandardResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{HttpMethod, ParameterIn};
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for (method, op) in [
+                (HttpMethod::Get, item.get.as_mut()),
+                (HttpMethod::Post, item.post.as_mut()),
+                (HttpMethod::Put, item.put.as_mut()),
+                (HttpMethod::Patch, item.patch.as_mut()),
+                (HttpMethod::Delete, item.delete.as_mut()),
+            ] {
+                let Some(op) = op else { continue };
+                let write = method != HttpMethod::Get;
+                let params = op.parameters.as_deref().unwrap_or_default();
+                let query = params.iter().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query));
+                let body = op.request_body.is_some();
+                let mut add = vec![
+                    ("401", "Sign-in required: no valid token or session"),
+                    ("403", "Refused: you may not do this"),
+                    ("404", "Nothing here, or nothing you may see"),
+                    ("429", "Too many attempts; see Retry-After"),
+                    ("500", "Something failed on the server"),
+                ];
+                if write {
+                    add.extend([
+                        ("409", "Conflicts with the current state"),
+                        ("422", "Some fields are not valid"),
+                        ("507", "Storage is full: nothing was written"),
+                    ]);
+                }
+                if query || body {
+                    add.push(("400", "A malformed query or body"));
+                }
+                if body {
+                    add.extend([("413", "The body is too large"), ("415", "The body is not of a type this takes")]);
+                }
+                for (status, description) in add {
+                    op.responses.responses.entry(status.to_owned()).or_insert_with(|| error(description).into());
+                }
+            }
+        }
+    }
 }
 
 /// The actor of an API request.

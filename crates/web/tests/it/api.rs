@@ -148,6 +148,37 @@ async fn the_router_and_the_openapi_document_agree() {
             count += 1;
             assert!(op["summary"].is_string() || op["description"].is_string(), "{method} {path} is undocumented");
             assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()), "{method} {path} has no responses");
+            // Path parameters are exactly the template's; everything else
+            // (pages, filters, search words) is in the query (issue #7,
+            // finding 7: 35 query parameters were declared `in: path`).
+            let in_template: Vec<&str> =
+                path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let declared: Vec<&str> =
+                params.iter().filter(|p| p["in"] == "path").filter_map(|p| p["name"].as_str()).collect();
+            let mut want = in_template.clone();
+            want.sort_unstable();
+            let mut got = declared.clone();
+            got.sort_unstable();
+            assert_eq!(got, want, "{method} {path}: path parameters");
+            for p in &params {
+                assert!(matches!(p["in"].as_str(), Some("path" | "query")), "{method} {path}: {p}");
+            }
+            // The errors the API layer gives whatever the handler are documented.
+            let responses = op["responses"].as_object().expect("responses");
+            let mut expected = vec!["401", "403", "404", "429", "500"];
+            if method != "get" {
+                expected.extend(["409", "422", "507"]);
+            }
+            if op.get("requestBody").is_some() {
+                expected.extend(["400", "413", "415"]);
+            }
+            if params.iter().any(|p| p["in"] == "query") {
+                expected.push("400");
+            }
+            for status in expected {
+                assert!(responses.contains_key(status), "{method} {path} does not document {status}");
+            }
             // Fill the path parameters and call the route: the real router
             // must know it (anything but the fallback's "no route").
             let concrete =
@@ -168,7 +199,40 @@ async fn the_router_and_the_openapi_document_agree() {
         }
     }
     assert!(count >= 40, "only {count} operations documented");
+    // A picture is sent as its bytes, not as an array of numbers.
+    let avatar = &doc["paths"]["/me/avatar"]["put"]["requestBody"]["content"];
+    assert!(avatar["image/png"].is_object() && avatar["image/webp"].is_object(), "{avatar}");
+    assert_ne!(avatar["image/png"]["schema"]["type"], "array", "{avatar}");
     let (status, page) = v.text("/api/docs").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("/api/v1/spaces/{slug}/threads") && page.contains("CreateThread"));
+}
+
+/// Issue #7, finding 7: a 10 MB JSON body got 400 instead of 413.
+#[tokio::test]
+async fn a_body_past_the_limit_is_413_and_a_wrong_type_415() {
+    let app = spawn_app().await;
+    let ana = app.person("ana").await;
+    let huge = format!("{{\"name\": \"{}\"}}", "x".repeat(10 * 1024 * 1024));
+    let r = ana
+        .client
+        .post(ana.url("/api/v1/spaces"))
+        .header("x-csrf-token", ana.cookie("stoa_csrf").expect("csrf"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .expect("request");
+    let (status, body) = crate::json(r).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
+    let r = ana
+        .client
+        .post(ana.url("/api/v1/spaces"))
+        .header("x-csrf-token", ana.cookie("stoa_csrf").expect("csrf"))
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
