@@ -18,6 +18,9 @@
 //! - **B10**: pathological texts at the longest a field takes, sent while
 //!   people read a thread page, against the same readers alone (see `b10.rs`).
 //!
+//! Not a benchmark but run the same way: `ysync-fuzz --seconds 600` fuzzes
+//! the co-editing endpoint of the real binary (see `fuzz.rs`).
+//!
 //! B4 and B6 run the real `stoa` binary, built beside this one
 //! (`cargo build --release -p stoa-cli -p stoa-bench`), and B6 the Node
 //! server from `bench/node` (`npm ci --prefix bench/node`).
@@ -33,6 +36,7 @@ mod b10;
 mod b3;
 mod b4;
 mod b6;
+mod fuzz;
 mod procs;
 
 use std::net::SocketAddr;
@@ -74,6 +78,7 @@ fn main() -> Result<()> {
         "b4" => b4::b4(),
         "b6" => b6::b6(),
         "b10" => b10::b10(duration),
+        "ysync-fuzz" => fuzz::ysync_fuzz(duration),
         "serve-broadcast" => b4::serve_broadcast(args.get(1).map(String::as_str).unwrap_or("127.0.0.2:0")),
         "probe" => probe(),
         "all" => {

@@ -144,6 +144,25 @@ pub async fn stoa(ip: Ipv4Addr) -> Result<Server> {
     Ok(server)
 }
 
+/// `stoa serve` on SQLite in `dir` (which the caller keeps, so the server can
+/// be started again on the same data), its errors written to `log`.
+pub async fn stoa_in(dir: &std::path::Path, ip: Ipv4Addr, log: &std::path::Path) -> Result<Server> {
+    let addr = free_port(ip)?;
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(log)?;
+    let child = Command::new(sibling("stoa")?)
+        .args(["serve", "--listen", &addr.to_string(), "--data-dir"])
+        .arg(dir)
+        .env("RUST_LOG", "warn")
+        .env("STOA_SERVER__CONNECTIONS_PER_ADDRESS", "0")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .context("start stoa")?;
+    let server = Server { child, addr, _dir: None };
+    ready(&format!("{}/readyz", server.base())).await?;
+    Ok(server)
+}
+
 /// This benchmark binary again, as one of its reference servers
 /// (`stoa-bench serve-{which} ADDR`).
 pub async fn reference(which: &str, ip: Ipv4Addr) -> Result<Server> {

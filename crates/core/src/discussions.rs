@@ -445,6 +445,8 @@ pub struct ThreadInfo {
     pub post_first: bool,
     /// A scheduled prompt: when it opens.
     pub opens_at: Option<i64>,
+    /// Hidden by a moderator (then only its author and the moderators see it).
+    pub hidden: bool,
     pub accepted_post_id: Option<String>,
     /// Replies the viewer does not see yet (post-first mode, before they posted).
     pub hidden_replies: i64,
@@ -456,7 +458,8 @@ pub struct ThreadInfo {
 }
 
 /// Finds a thread as `actor` sees it, following merges to the thread that
-/// took its posts; a scheduled prompt is found only by its facilitators.
+/// took its posts; a scheduled prompt is found only by its facilitators,
+/// and a thread a moderator hid only by its author and the moderators.
 pub(crate) async fn find_thread<C: Reads + ?Sized>(
     conn: &mut C,
     actor: &Actor,
@@ -469,6 +472,13 @@ pub(crate) async fn find_thread<C: Reads + ?Sized>(
             Some(into) => id = into.clone(),
             None => {
                 if found.thread_opens_at.is_some() && !spaces::allowed(actor, &found.space, Action::Facilitate) {
+                    spaces::check(actor, &found.space, Action::ReadContent)?;
+                    return Err(CoreError::NotFound);
+                }
+                if found.thread_hidden_at.is_some()
+                    && actor.id() != Some(found.thread_author_id.as_str())
+                    && !spaces::allowed(actor, &found.space, Action::ModeratePosts)
+                {
                     spaces::check(actor, &found.space, Action::ReadContent)?;
                     return Err(CoreError::NotFound);
                 }
@@ -616,6 +626,7 @@ pub async fn thread_page(app: &Stoa, actor: &Actor, thread_id: &str, page: Optio
             space_slow_mode_secs: rules.slow_mode_secs,
             post_first: found.state.post_first != 0,
             opens_at: found.thread_opens_at,
+            hidden: found.thread_hidden_at.is_some(),
             accepted_post_id: found.thread_accepted_post_id,
             hidden_replies,
             can_reply: may.post && (open || may.facilitate) && found.thread_opens_at.is_none(),
@@ -1072,6 +1083,11 @@ pub async fn delete_post(app: &Stoa, actor: &Actor, post_id: &str) -> Result<()>
     stoa_store::social::set_content_tags(&mut tx, "post", &row.id, &[]).await?;
     // Nothing is left for the moderators to decide.
     stoa_store::moderation::resolve_flags(&mut tx, &row.id, &me.id, "deleted", app.now()).await?;
+    // A moderator deleting a thread's opening post deletes what the thread
+    // was about: its title goes with it, from every list and search.
+    if !own && row.number == 1 {
+        crate::moderation::hide_thread_in(&mut tx, &me.id, &row.space_id, &row.thread_id, "", app.now()).await?;
+    }
     events::append(
         &mut tx,
         NewEvent {

@@ -42,7 +42,7 @@ const MODERATION_KINDS: [&str; 5] =
 
 /// Every kind of event that is a moderator's, facilitator's, owner's or
 /// admin's action, for the audit log (with deletions of other people's posts).
-pub const AUDIT_KINDS: [&str; 19] = [
+pub const AUDIT_KINDS: [&str; 21] = [
     kind::POST_HIDDEN,
     kind::POST_RESTORED,
     kind::FLAGS_DISMISSED,
@@ -52,6 +52,8 @@ pub const AUDIT_KINDS: [&str; 19] = [
     kind::THREAD_MOVED,
     kind::THREAD_SPLIT,
     kind::THREAD_MERGED,
+    kind::THREAD_HIDDEN,
+    kind::THREAD_RESTORED,
     kind::SPACE_RULES_CHANGED,
     kind::SPACE_UPDATED,
     kind::MEMBER_REMOVED,
@@ -134,9 +136,19 @@ pub async fn decide(app: &Stoa, actor: &Actor, post_id: &str, decision: Decision
             }
             let hidden = store::hide_post(&mut tx, &row.id, &me.id, now).await?;
             let closed = store::resolve_flags(&mut tx, &row.id, &me.id, "hidden", now).await?;
+            // Hiding the opening post hides what the thread is about: its
+            // title too, from every list, feed and search.
+            if row.number == 1 {
+                hide_thread_in(&mut tx, &me.id, &found.space.space.id, &row.thread_id, &note, now).await?;
+            }
             (hidden || closed > 0, kind::POST_HIDDEN)
         }
-        Decision::Restore => (store::restore_post(&mut tx, &row.id).await?, kind::POST_RESTORED),
+        Decision::Restore => {
+            if row.number == 1 {
+                restore_thread_in(&mut tx, &me.id, &found.space.space.id, &row.thread_id, &note, now).await?;
+            }
+            (store::restore_post(&mut tx, &row.id).await?, kind::POST_RESTORED)
+        }
         Decision::Dismiss => {
             (store::resolve_flags(&mut tx, &row.id, &me.id, "dismissed", now).await? > 0, kind::FLAGS_DISMISSED)
         }
@@ -147,6 +159,63 @@ pub async fn decide(app: &Stoa, actor: &Actor, post_id: &str, decision: Decision
         stoa_store::commit(tx).await?;
     }
     Ok(())
+}
+
+/// Hides a whole thread, title included, or shows it again, as a moderator
+/// of its space: a hidden thread leaves every list, feed and search, and
+/// only its author and the moderators still find it. Doing what is already
+/// done writes nothing.
+pub async fn set_thread_hidden(app: &Stoa, actor: &Actor, thread_id: &str, hidden: bool, note: &str) -> Result<()> {
+    let me = actor.require()?;
+    let note = optional_text("note", note, NOTE_MAX)?;
+    let mut tx = app.store.begin().await?;
+    let found = crate::discussions::load_thread(&mut tx, actor, thread_id, Action::ReadContent).await?;
+    spaces::check(actor, &found.space, Action::ModeratePosts)?;
+    let now = app.now();
+    let space_id = found.space.space.id.clone();
+    let changed = if hidden {
+        hide_thread_in(&mut tx, &me.id, &space_id, &found.thread_id, &note, now).await?
+    } else {
+        restore_thread_in(&mut tx, &me.id, &space_id, &found.thread_id, &note, now).await?
+    };
+    if changed {
+        stoa_store::commit(tx).await?;
+    }
+    Ok(())
+}
+
+/// Hides a thread in `tx` and records it; false when it already was.
+pub(crate) async fn hide_thread_in(
+    tx: &mut Conn,
+    moderator_id: &str,
+    space_id: &str,
+    thread_id: &str,
+    note: &str,
+    now: i64,
+) -> Result<bool> {
+    if !store::hide_thread(tx, thread_id, moderator_id, now).await? {
+        return Ok(false);
+    }
+    let data = serde_json::json!({"note": note});
+    event(tx, kind::THREAD_HIDDEN, moderator_id, space_id, thread_id, data, now).await?;
+    Ok(true)
+}
+
+/// Shows a hidden thread again in `tx` and records it; false when it was not hidden.
+async fn restore_thread_in(
+    tx: &mut Conn,
+    moderator_id: &str,
+    space_id: &str,
+    thread_id: &str,
+    note: &str,
+    now: i64,
+) -> Result<bool> {
+    if !store::restore_thread(tx, thread_id).await? {
+        return Ok(false);
+    }
+    let data = serde_json::json!({"note": note});
+    event(tx, kind::THREAD_RESTORED, moderator_id, space_id, thread_id, data, now).await?;
+    Ok(true)
 }
 
 /// Warns a post's author, as a moderator of its space: they are notified
@@ -436,7 +505,15 @@ impl People {
 }
 
 fn thread_subject(kind: &str) -> bool {
-    matches!(kind, kind::THREAD_STATE_CHANGED | kind::THREAD_MOVED | kind::THREAD_SPLIT | kind::THREAD_MERGED)
+    matches!(
+        kind,
+        kind::THREAD_STATE_CHANGED
+            | kind::THREAD_MOVED
+            | kind::THREAD_SPLIT
+            | kind::THREAD_MERGED
+            | kind::THREAD_HIDDEN
+            | kind::THREAD_RESTORED
+    )
 }
 
 fn person_subject(kind: &str) -> bool {

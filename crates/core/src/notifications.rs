@@ -583,8 +583,20 @@ async fn candidates(tx: &mut Conn, e: &Event) -> Result<Option<(About, Vec<Candi
                 _ => "library",
             };
             let mut about = space_data(tx, Some(space)).await?;
+            // Named by the page, item or post, not by its space (issue #7,
+            // finding 9); the space's name goes along.
+            let subject = e.subject_id.clone().unwrap_or_default();
+            let title = match e.kind.as_str() {
+                kind::WIKI_PAGE_CREATED => stoa_store::wiki::page_by_id(tx, &subject).await?.map(|p| p.title),
+                kind::BLOG_PUBLISHED => stoa_store::blogs::by_id(tx, &subject).await?.map(|p| p.title),
+                _ => stoa_store::library::item(tx, &subject).await?.map(|i| i.title),
+            };
+            about["space"] = about["title"].clone();
+            if let Some(title) = title {
+                about["title"] = title.into();
+            }
             about["what"] = what.into();
-            about["subject_id"] = e.subject_id.clone().unwrap_or_default().into();
+            about["subject_id"] = subject.into();
             about["slug"] = str_of(&data, "slug").unwrap_or_default().into();
             About { space_id: space_id.clone(), data: about, ..About::default() }
         }

@@ -61,7 +61,11 @@ fn touched(event: &Event) -> Vec<Touched> {
     let field = |name: &str| data().get(name).and_then(|v| v.as_str()).map(str::to_owned);
     match event.kind.as_str() {
         kind::THREAD_CREATED => vec![Touched::Thread(subject)],
-        kind::THREAD_RENAMED | kind::THREAD_MOVED | kind::THREAD_STATE_CHANGED => vec![Touched::Replies(subject)],
+        kind::THREAD_RENAMED
+        | kind::THREAD_MOVED
+        | kind::THREAD_STATE_CHANGED
+        | kind::THREAD_HIDDEN
+        | kind::THREAD_RESTORED => vec![Touched::Replies(subject)],
         // The new thread's opening post was a reply until now.
         kind::THREAD_SPLIT => {
             let mut out = vec![Touched::Replies(subject)];

@@ -800,6 +800,75 @@ mod bounds {
         assert_eq!(events.last(), Some(&Event::Html(CowStr::from(CUT))));
     }
 
+    /// The deepest elements nest in `html` (void elements do not open).
+    fn depth(html: &str) -> usize {
+        let (mut depth, mut deepest) = (0usize, 0usize);
+        let mut rest = html;
+        while let Some(at) = rest.find('<') {
+            rest = &rest[at + 1..];
+            let end = rest.find('>').unwrap_or(rest.len());
+            let tag = &rest[..end];
+            let name: String = tag.trim_start_matches('/').chars().take_while(char::is_ascii_alphanumeric).collect();
+            let void = matches!(name.as_str(), "br" | "hr" | "img" | "input") || tag.ends_with('/');
+            if tag.starts_with('/') {
+                depth = depth.saturating_sub(1);
+            } else if !void && !name.is_empty() {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+        deepest
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+        /// Whatever mix of Markdown's punctuation (fuzzing that stays: run
+        /// longer with `PROPTEST_CASES=100000 cargo test -p stoa-domain`),
+        /// rendering ends quickly, output nests within the bound (raw HTML
+        /// aside), and its size stays a small multiple of the input's.
+        #[test]
+        fn any_markup_renders_within_its_bounds(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    ">", "> ", "- ", "* ", "1. ", "  ", "\n", "\n\n", "[", "]", "(", ")", "`", "```\n", "*", "_",
+                    "#", "|", "-", "[[", "]]", "![", "http://x.org/", "@ana ", "#tag ", "word ", "\\", "&amp;", "<", "~~",
+                ]),
+                0..3000,
+            ),
+        ) {
+            let source: String = pieces.concat();
+            let started = Instant::now();
+            let html = render(&source);
+            let wiki = render_wiki(&source, "/w/");
+            let _ = plain_text(&source, 300);
+            proptest::prop_assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+            proptest::prop_assert!(depth(&html) <= MAX_DEPTH + 2, "nested {} deep", depth(&html));
+            proptest::prop_assert!(html.len() <= 64 * source.len() + 4096 && wiki.html.len() <= 64 * source.len() + 4096);
+        }
+
+        /// Diffs of random texts end, and leave out nothing: the kept and
+        /// inserted lines of the hunks, read with the context, are the new text's.
+        #[test]
+        fn diffs_end_and_show_every_new_line(
+            old in proptest::collection::vec(proptest::sample::select(vec!["a", "b", "c", "d e", ""]), 0..300),
+            new in proptest::collection::vec(proptest::sample::select(vec!["a", "b", "c", "d e", "f"]), 0..300),
+        ) {
+            let (old, new) = (old.join("\n"), new.join("\n"));
+            let hunks = crate::wiki::diff(&old, &new, 1_000_000);
+            let shown: Vec<String> = hunks
+                .iter()
+                .flat_map(|h| h.lines.iter())
+                .filter(|l| l.tag != "delete")
+                .map(|l| l.segments.iter().map(|s| s.text.as_str()).collect::<String>())
+                .collect();
+            if old != new {
+                let expected: Vec<&str> = if new.is_empty() { vec![""] } else { new.lines().collect() };
+                proptest::prop_assert_eq!(shown, expected);
+            }
+        }
+    }
+
     #[test]
     fn missing_wiki_links_are_marked_in_one_pass() {
         let html = render_wiki(&(0..5_000).map(|i| format!("[[p{i}]] ")).collect::<String>(), "/w/").html;

@@ -95,6 +95,9 @@ pub mod kind {
     pub const FILE_UPLOADED: &str = "file.uploaded";
     pub const ADMIN_USER_CHANGED: &str = "admin.user_changed";
     pub const ADMIN_SETTINGS_CHANGED: &str = "admin.settings_changed";
+    /// A moderator hid a whole thread, or showed it again.
+    pub const THREAD_HIDDEN: &str = "thread.hidden";
+    pub const THREAD_RESTORED: &str = "thread.restored";
     /// An admin discarded a quarantined live document (`coedit`).
     pub const DOC_DISCARDED: &str = "doc.discarded";
 }

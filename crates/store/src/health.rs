@@ -33,7 +33,7 @@ pub async fn posts(conn: &mut AnyConnection, space_id: &str) -> Result<Vec<PostF
          FROM posts p
          JOIN threads t ON t.id = p.thread_id
          LEFT JOIN posts rp ON rp.id = p.reply_to_id
-         WHERE t.space_id = $1 AND t.merged_into IS NULL AND t.opens_at IS NULL
+         WHERE t.space_id = $1 AND t.merged_into IS NULL AND t.opens_at IS NULL AND t.hidden_at IS NULL
          ORDER BY p.created_at, p.id",
     )
     .bind(space_id)

@@ -28,15 +28,16 @@ pub struct Searchable {
     pub deleted_at: Option<i64>,
 }
 
-/// A thread with its opening post's text. A scheduled prompt, or a thread
-/// merged into another, reads as deleted.
+/// A thread with its opening post's text. A scheduled prompt, a thread
+/// merged into another or hidden by a moderator reads as deleted.
 pub async fn thread(conn: &mut AnyConnection, id: &str) -> Result<Option<Searchable>> {
     Ok(sqlx::query_as(
         "SELECT t.id, t.space_id, s.slug AS space_slug, s.name AS space_name, t.title,
                 COALESCE(CASE WHEN p.deleted_at IS NULL AND p.hidden_at IS NULL THEN p.body END, '') AS body, '' AS tags,
                 t.last_activity_at AS updated_at, CAST(NULL AS TEXT) AS thread_id, CAST(NULL AS BIGINT) AS number,
                 CAST(NULL AS TEXT) AS slug,
-                CASE WHEN t.opens_at IS NOT NULL OR t.merged_into IS NOT NULL THEN 0 END AS deleted_at
+                CASE WHEN t.opens_at IS NOT NULL OR t.merged_into IS NOT NULL OR t.hidden_at IS NOT NULL THEN 0 END
+                    AS deleted_at
          FROM threads t
          JOIN spaces s ON s.id = t.space_id
          LEFT JOIN posts p ON p.thread_id = t.id AND p.number = 1
@@ -49,13 +50,14 @@ pub async fn thread(conn: &mut AnyConnection, id: &str) -> Result<Option<Searcha
 
 /// A post with its thread's title. Replies in a post-first thread read as
 /// deleted: search must not show them to someone who has not posted yet; so
-/// does a post a moderator hid.
+/// does a post a moderator hid, and every post of a hidden thread.
 pub async fn post(conn: &mut AnyConnection, id: &str) -> Result<Option<Searchable>> {
     Ok(sqlx::query_as(
         "SELECT p.id, t.space_id, s.slug AS space_slug, s.name AS space_name, t.title, p.body, '' AS tags,
                 COALESCE(p.edited_at, p.created_at) AS updated_at, p.thread_id, p.number,
                 CAST(NULL AS TEXT) AS slug,
-                COALESCE(p.deleted_at, p.hidden_at, CASE WHEN t.opens_at IS NOT NULL OR t.post_first = 1 THEN 0 END) AS deleted_at
+                COALESCE(p.deleted_at, p.hidden_at, t.hidden_at,
+                         CASE WHEN t.opens_at IS NOT NULL OR t.post_first = 1 THEN 0 END) AS deleted_at
          FROM posts p
          JOIN threads t ON t.id = p.thread_id
          JOIN spaces s ON s.id = t.space_id

@@ -92,6 +92,31 @@ pub async fn restore_post(conn: &mut AnyConnection, post_id: &str) -> Result<boo
     Ok(true)
 }
 
+/// Hides a whole thread, title included; false when it already was hidden.
+pub async fn hide_thread(conn: &mut AnyConnection, thread_id: &str, by: &str, now: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE threads SET hidden_at = $2, hidden_by = $3, revision = revision + 1 WHERE id = $1 AND hidden_at IS NULL",
+    )
+    .bind(thread_id)
+    .bind(now)
+    .bind(by)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Shows a hidden thread again; false when it was not hidden.
+pub async fn restore_thread(conn: &mut AnyConnection, thread_id: &str) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE threads SET hidden_at = NULL, hidden_by = NULL, revision = revision + 1
+         WHERE id = $1 AND hidden_at IS NOT NULL",
+    )
+    .bind(thread_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// A post in the moderation queue or the list of hidden posts, with where
 /// it is.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -209,7 +209,7 @@ pub async fn tagged(
                   p.anonymous, p.created_at AS at
            FROM content_tags c JOIN posts p ON p.id = c.subject_id JOIN threads t ON t.id = p.thread_id
            WHERE c.tag = $1 AND c.subject_kind = 'post' AND p.deleted_at IS NULL AND p.hidden_at IS NULL
-             AND t.opens_at IS NULL
+             AND t.opens_at IS NULL AND t.hidden_at IS NULL
              AND t.merged_into IS NULL AND t.space_id IN ({spaces_a})
            UNION ALL
            SELECT 'wiki' AS kind, w.id, w.space_id, w.title, w.slug AS locator, w.revision AS number,
@@ -252,7 +252,8 @@ pub async fn experts(conn: &mut AnyConnection, tag: &str, space_ids: &[String], 
         "SELECT user_id, SUM(answers) AS accepted_answers, SUM(edits) AS wiki_edits FROM (
            SELECT a.author_id AS user_id, 1 AS answers, 0 AS edits
            FROM threads t JOIN posts a ON a.id = t.accepted_post_id
-           WHERE t.space_id IN ({spaces_a}) AND a.deleted_at IS NULL AND a.hidden_at IS NULL AND a.anonymous = 0
+           WHERE t.space_id IN ({spaces_a}) AND t.hidden_at IS NULL AND a.deleted_at IS NULL AND a.hidden_at IS NULL
+             AND a.anonymous = 0
              AND EXISTS (SELECT 1 FROM content_tags c JOIN posts p ON p.id = c.subject_id
                          WHERE c.tag = $1 AND c.subject_kind = 'post' AND p.thread_id = t.id)
            UNION ALL

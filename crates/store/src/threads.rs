@@ -237,6 +237,8 @@ pub struct ThreadInSpace {
     pub thread_revision: i64,
     pub thread_anonymous: i64,
     pub thread_opens_at: Option<i64>,
+    /// When a moderator hid the thread, if one did.
+    pub thread_hidden_at: Option<i64>,
     pub thread_accepted_post_id: Option<String>,
     pub thread_merged_into: Option<String>,
     pub state: ThreadState,
@@ -261,6 +263,7 @@ impl FromColumns for ThreadInSpace {
             thread_revision: row.int("thread_revision")?,
             thread_anonymous: row.int("thread_anonymous")?,
             thread_opens_at: row.opt_int("thread_opens_at")?,
+            thread_hidden_at: row.opt_int("thread_hidden_at")?,
             thread_accepted_post_id: row.opt_text("thread_accepted_post_id")?,
             thread_merged_into: row.opt_text("thread_merged_into")?,
             // Named apart from the space's own `slow_mode_secs` and `post_first`.
@@ -295,6 +298,7 @@ pub async fn thread_in_space<C: Reads + ?Sized>(
         "t.id AS thread_id, t.author_id AS thread_author_id, a.username AS thread_author_username, t.title AS thread_title,
          t.kind AS thread_kind, t.created_at AS thread_created_at, t.last_activity_at AS thread_last_activity_at, t.post_count AS thread_post_count,
          t.revision AS thread_revision, t.anonymous AS thread_anonymous, t.opens_at AS thread_opens_at,
+         t.hidden_at AS thread_hidden_at,
          t.accepted_post_id AS thread_accepted_post_id, t.merged_into AS thread_merged_into,
          t.pinned_at AS thread_pinned_at, t.locked_at AS thread_locked_at, t.closed_at AS thread_closed_at,
          t.close_reason AS thread_close_reason, t.slow_mode_secs AS thread_slow_mode_secs,
@@ -337,8 +341,8 @@ impl ThreadFilter {
 }
 
 /// A page of a space's threads: pinned ones first, then newest activity
-/// first. Merged threads are left out, and so are scheduled prompts unless
-/// `with_scheduled`.
+/// first. Merged and hidden threads are left out, and so are scheduled
+/// prompts unless `with_scheduled`.
 pub async fn threads_in_space(
     conn: &mut AnyConnection,
     space_id: &str,
@@ -348,7 +352,8 @@ pub async fn threads_in_space(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ThreadListItem>> {
-    let scheduled = if with_scheduled { "" } else { "AND t.opens_at IS NULL" };
+    let scheduled =
+        if with_scheduled { "AND t.hidden_at IS NULL" } else { "AND t.opens_at IS NULL AND t.hidden_at IS NULL" };
     let filter = filter.condition();
     let sql = format!(
         "SELECT {THREAD_COLUMNS}, a.username AS author_username, a.display_name AS author_display_name,
@@ -378,7 +383,8 @@ pub async fn threads_in_space(
 /// How many threads a list with `filter` holds (open, unmerged ones).
 pub async fn count_threads(conn: &mut AnyConnection, space_id: &str, filter: ThreadFilter) -> Result<i64> {
     let sql = format!(
-        "SELECT COUNT(*) FROM threads t WHERE t.space_id = $1 AND t.merged_into IS NULL AND t.opens_at IS NULL {}",
+        "SELECT COUNT(*) FROM threads t
+         WHERE t.space_id = $1 AND t.merged_into IS NULL AND t.opens_at IS NULL AND t.hidden_at IS NULL {}",
         filter.condition()
     );
     Ok(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(space_id).fetch_one(conn).await?)

@@ -358,8 +358,26 @@ async fn a_new_wiki_page_in_a_followed_space_notifies_and_leads_to_the_page() {
     notifications::catch_up(&app).await.expect("catch up");
     let page = notifications::list(&app, &boris, None, 10).await.expect("list");
     assert_eq!(kinds_of(&page), [("space".into(), "ana".into())]);
+    // Named by the page, not by its space (issue #7, finding 9).
+    assert_eq!(page.items[0].title, "Field notes");
     let path = notifications::open(&app, &boris, &page.items[0].id).await.expect("open");
     assert_eq!(path, format!("/s/{slug}/wiki/field-notes"));
+    // So is a library item.
+    let item = stoa_core::library::ItemInput {
+        kind: "article".into(),
+        title: "Reading list".into(),
+        body: "Books".into(),
+        ..Default::default()
+    };
+    stoa_core::library::create_item(&app, &ana, &slug, item).await.expect("item");
+    notifications::catch_up(&app).await.expect("catch up");
+    let page = notifications::list(&app, &boris, None, 10).await.expect("list");
+    assert!(
+        page.items.iter().any(|n| n.title == "Reading list"),
+        "{:?}",
+        page.items.iter().map(|n| &n.title).collect::<Vec<_>>()
+    );
+    assert!(page.items.iter().all(|n| n.title != "Circle"), "never the space's name");
 }
 
 #[tokio::test]

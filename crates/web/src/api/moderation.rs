@@ -17,6 +17,7 @@ pub fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(flag_post))
         .routes(routes!(decide))
         .routes(routes!(warn_author))
+        .routes(routes!(set_thread_hidden))
         .routes(routes!(queue))
         .routes(routes!(audit_log))
 }
@@ -51,6 +52,29 @@ async fn decide(
     };
     moderation::decide(&s.app, &actor, &id, decision, &body.note).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Hides a whole thread, title included, from every list, feed and search,
+/// or shows it again (moderators of its space). Its author and the
+/// moderators still find it.
+#[utoipa::path(put, path = "/threads/{id}/hidden", tag = "moderation", params(("id" = String, Path)), request_body = ThreadHiddenBody,
+    responses((status = 204)))]
+async fn set_thread_hidden(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<ThreadHiddenBody>,
+) -> ApiResult<StatusCode> {
+    moderation::set_thread_hidden(&s.app, &actor, &id, body.hidden, &body.note).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct ThreadHiddenBody {
+    pub hidden: bool,
+    /// For the audit log.
+    #[serde(default)]
+    pub note: String,
 }
 
 /// Warns a post's author (moderators of its space); the post's flags close.

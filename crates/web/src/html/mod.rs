@@ -92,6 +92,8 @@ const FLASH_MESSAGES: &[&str] = &[
     "flash-token-revoked",
     "flash-user-updated",
     "flash-doc-discarded",
+    "flash-thread-hidden",
+    "flash-thread-restored",
     "flash-user-created",
     "flash-wiki-merged",
     "flash-wiki-restored",

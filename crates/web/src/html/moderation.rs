@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/p/{id}/flag", get(flag_form).post(flag))
         .route("/p/{id}/moderate", post(decide))
         .route("/p/{id}/warn", post(warn))
+        .route("/t/{id}/hidden", post(thread_hidden))
         .route("/moderation", get(queue))
         .route("/admin/audit", get(audit))
 }
@@ -252,4 +253,28 @@ pub(crate) fn audit_detail(ctx: &PageCtx, key: &str, value: &str) -> (String, St
         value.to_owned()
     };
     (label, value)
+}
+
+#[derive(Deserialize)]
+struct ThreadHiddenForm {
+    #[serde(default)]
+    hidden: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Hides a whole thread (title included), or shows it again.
+async fn thread_hidden(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    Form(form): Form<ThreadHiddenForm>,
+) -> Response {
+    let hidden = form.hidden == "1";
+    match moderation::set_thread_hidden(&state.app, &ctx.actor(), &id, hidden, &form.note).await {
+        Ok(()) => {
+            redirect_with(&format!("/t/{id}"), if hidden { "flash-thread-hidden" } else { "flash-thread-restored" })
+        }
+        Err(e) => errors::render_error_keeping(&ctx, e, Some(form.note)),
+    }
 }

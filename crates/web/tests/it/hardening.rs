@@ -179,3 +179,86 @@ async fn many_readers_of_pathological_notes_share_one_rendering() {
     }
     assert_eq!(probe::seen(), 1, "fifty readers, one rendering");
 }
+
+/// What people other than the author and moderators may find of a thread
+/// titled `title`: its page, its API, the space's page, search and feed.
+async fn others_find(app: &crate::TestApp, v: &crate::Visitor, id: &str, title: &str) -> Vec<&'static str> {
+    stoa_core::search::catch_up(&app.app).await.expect("index");
+    let mut found = Vec::new();
+    if v.get(&format!("/s/guild/t/{id}")).await.status() == StatusCode::OK {
+        found.push("page");
+    }
+    if v.api_get(&format!("/threads/{id}")).await.0 == StatusCode::OK {
+        found.push("api");
+    }
+    if v.text("/s/guild").await.1.contains(title) {
+        found.push("space page");
+    }
+    if v.api_get("/search?q=zqxvortex").await.1["total"].as_i64().unwrap_or(0) > 0 {
+        found.push("search");
+    }
+    if v.text("/s/guild/feed.atom").await.1.contains(title) {
+        found.push("feed");
+    }
+    if v.api_get("/spaces/guild/threads").await.1.to_string().contains(title) {
+        found.push("thread list");
+    }
+    found
+}
+
+/// Issue #7, finding 8: after a moderator hid or deleted a spam thread's
+/// opening post, its title stayed on the space page, the thread page and
+/// in anonymous search; a whole thread could not be hidden.
+#[tokio::test]
+async fn a_hidden_thread_leaves_every_list_page_feed_and_search_for_all_but_its_author_and_moderators() {
+    let app = crate::spawn_app().await;
+    let ana = app.person("ana").await;
+    let spammer = app.person("spammer").await;
+    let reader = app.person("reader").await;
+    space(&ana, "guild", "public", "open").await;
+    for v in [&spammer, &reader] {
+        assert!(v.api_post("/spaces/guild/join", json!({})).await.0.is_success());
+    }
+    let title = "Cheap zqxvortex pills";
+    let everywhere = ["page", "api", "space page", "search", "feed", "thread list"];
+    let anonymous = app.visitor();
+
+    // Hiding the opening post hides the thread, title included.
+    let id = thread(&spammer, "guild", title, "zqxvortex for sale").await;
+    assert_eq!(others_find(&app, &anonymous, &id, title).await, everywhere);
+    let (_, t) = ana.api_get(&format!("/threads/{id}")).await;
+    let first = t["posts"][0]["id"].as_str().expect("first post").to_owned();
+    let (status, _) = ana.api_post(&format!("/posts/{first}/moderation"), json!({"decision": "hide"})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    for v in [&anonymous, &reader] {
+        assert!(others_find(&app, v, &id, title).await.is_empty(), "the hidden thread is still found");
+    }
+    // Its author and the moderators still read it, and are told why.
+    for v in [&spammer, &ana] {
+        let page = v.text(&format!("/s/guild/t/{id}")).await;
+        assert_eq!(page.0, StatusCode::OK);
+        assert!(page.1.contains("A moderator hid this thread"));
+    }
+    // Only a moderator may show it again.
+    let (status, _) =
+        reader.api_send(Method::PUT, &format!("/threads/{id}/hidden"), Some(json!({"hidden": false}))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a reader does not even learn it exists");
+    let (status, _) = ana.api_send(Method::PUT, &format!("/threads/{id}/hidden"), Some(json!({"hidden": false}))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(others_find(&app, &anonymous, &id, title).await.contains(&"space page"));
+
+    // A whole thread hidden from its page, through the form.
+    let r = ana.post_form(&format!("/t/{id}/hidden"), &[("hidden", "1")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(others_find(&app, &anonymous, &id, title).await.is_empty());
+
+    // A moderator deleting a thread's opening post takes its title away too.
+    let other = thread(&spammer, "guild", "Another zqxvortex offer", "more").await;
+    let (_, t) = ana.api_get(&format!("/threads/{other}")).await;
+    let first = t["posts"][0]["id"].as_str().expect("first post").to_owned();
+    assert_eq!(ana.api_send(Method::DELETE, &format!("/posts/{first}"), None).await.0, StatusCode::NO_CONTENT);
+    assert!(others_find(&app, &anonymous, &other, "Another zqxvortex offer").await.is_empty());
+    // All of it is in the audit log.
+    let audit = ana.text("/admin/audit").await.1;
+    assert!(audit.contains("hid a thread") && audit.contains("showed a hidden thread again"), "audit");
+}
