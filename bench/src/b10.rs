@@ -151,7 +151,7 @@ pub fn b10(duration: Duration) -> Result<()> {
                             let mut request = client
                                 .request(method.clone(), format!("{base}{path}"))
                                 .header("cookie", browser_cookies(&session))
-                                .header("x-csrf-token", "c".repeat(43));
+                                .header("x-csrf-token", stoa_core::accounts::csrf_for_session(&session));
                             if !body.is_null() {
                                 let text = body.to_string().replace("{n}", &n.to_string());
                                 request = request.header("content-type", "application/json").body(text);

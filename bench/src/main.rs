@@ -314,7 +314,7 @@ async fn space_and_thread(app: &Stoa, owner: &Actor, replies: &[(Actor, String)]
 
 /// The cookies a signed-in browser sends: its session and its CSRF token.
 fn browser_cookies(session: &str) -> String {
-    format!("stoa_session={session}; stoa_csrf={}", "c".repeat(43))
+    format!("stoa_session={session}; stoa_csrf={}", stoa_core::accounts::csrf_for_session(session))
 }
 
 fn b1(duration: Duration) -> Result<()> {
@@ -482,9 +482,10 @@ fn b2(duration: Duration) -> Result<()> {
         if std::env::var("STOA_BENCH_PROFILE").is_ok() {
             let (cookies, url) = (cookies.clone(), url.clone());
             let replies = load(16, duration, move |i, c| {
-                let csrf = "b".repeat(43);
+                let session = &cookies[i % cookies.len()];
+                let csrf = stoa_core::accounts::csrf_for_session(session);
                 c.post(&url)
-                    .header("cookie", format!("stoa_session={}; stoa_csrf={csrf}", cookies[i % cookies.len()]))
+                    .header("cookie", format!("stoa_session={session}; stoa_csrf={csrf}"))
                     .header("x-csrf-token", csrf)
                     .json(&json!({"body": "A profiled reply."}))
             });
@@ -501,11 +502,11 @@ fn b2(duration: Duration) -> Result<()> {
         for connections in [1usize, 16] {
             let (cookies, url) = (cookies.clone(), url.clone());
             let replies = load(connections, duration, move |i, c| {
-                // Each writer uses their own session; the CSRF token is any
-                // value they also hold as a cookie.
-                let csrf = "b".repeat(43);
+                // Each writer uses their own session, and its CSRF token.
+                let session = &cookies[i % cookies.len()];
+                let csrf = stoa_core::accounts::csrf_for_session(session);
                 c.post(&url)
-                    .header("cookie", format!("stoa_session={}; stoa_csrf={csrf}", cookies[i % cookies.len()]))
+                    .header("cookie", format!("stoa_session={session}; stoa_csrf={csrf}"))
                     .header("x-csrf-token", csrf)
                     .json(&json!({"body": format!("A benchmark reply from writer {i}, with **some** Markdown and a link to https://example.org.")}))
             });

@@ -226,6 +226,8 @@ pub async fn sign_up(base: &str, username: &str) -> Result<Person> {
         .await?;
     anyhow::ensure!(r.status() == 303, "sign-up of {username}: {}", r.status());
     let session = cookie_of(&r, "stoa_session").context("a session")?;
+    // Signed in, the session has a CSRF token of its own.
+    let csrf = cookie_of(&r, "stoa_csrf").context("the session's CSRF token")?;
     Ok(Person { http, session, csrf, base: base.to_owned() })
 }
 

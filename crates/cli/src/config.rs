@@ -25,6 +25,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Trust `X-Forwarded-For` for client addresses (only behind your own proxy).
     pub trust_proxy_headers: bool,
+    /// Send `Strict-Transport-Security` when `public_url` is https.
+    pub hsts: bool,
     /// The largest file an upload may carry, in megabytes.
     pub max_upload_mb: u64,
     pub database: DatabaseSettings,
@@ -191,6 +193,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("./stoa-data"),
             public_url: None,
             trust_proxy_headers: false,
+            hsts: true,
             max_upload_mb: 25,
             database: DatabaseSettings::default(),
             log: LogSettings::default(),

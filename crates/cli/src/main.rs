@@ -278,6 +278,8 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
             public_url: settings.public_url.clone(),
             trust_proxy_headers: settings.trust_proxy_headers,
             limits: settings.server.limits(),
+            hsts: settings.hsts,
+            listen: Some(settings.listen),
             ..WebConfig::default()
         },
     );
@@ -289,6 +291,13 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
         print_demo_accounts();
     }
     println!("\nStoa is running at http://{addr}  (press Ctrl+C to stop)");
+    if settings.public_url.is_none() && !addr.ip().is_loopback() {
+        let warning = "public_url is not set: links in feeds, calendars and email point at the listening \
+                       address, and WebSockets are accepted only from pages whose address is the one they reached; \
+                       set public_url to the address people use";
+        println!("Warning: {warning}");
+        tracing::warn!("{warning}");
+    }
     tracing::info!(%addr, database = dialect::redact_url(&settings.database_url()), "serving");
     server.run_until(shutdown_signal()).await.context("serving")?;
     tracing::info!("stopped accepting connections; requests in flight have finished");

@@ -132,6 +132,14 @@ pub async fn sign_up(app: &Stoa, input: SignUpInput, user_agent: &str) -> Result
     };
     let is_first = users::count(&mut tx).await? == 0;
     let locale = input.locale.as_deref().filter(|l| crate::accounts::is_plausible_locale(l));
+    // An address that has an account already: the new account is made
+    // without it, and its owner is told by mail. The answer is the same as
+    // for any address, so sign-up tells nobody which addresses have accounts.
+    let owner = match &email {
+        Some(email) => users::by_email(&mut tx, email.as_str()).await?,
+        None => None,
+    };
+    let email = if owner.is_some() { None } else { email };
     let inserted = users::insert(
         &mut tx,
         &NewUser {
@@ -163,6 +171,9 @@ pub async fn sign_up(app: &Stoa, input: SignUpInput, user_agent: &str) -> Result
     .await?;
     if let Some(invite) = invite {
         spaces::accept_link_in_tx(&mut tx, &invite, &id, now).await?;
+    }
+    if let Some(owner) = &owner {
+        crate::mail::queue_account_exists(app, &mut tx, &owner.id).await?;
     }
     let session = start_session(&mut tx, app, &id, user_agent, now).await?;
     stoa_store::commit(tx).await?;
@@ -284,6 +295,19 @@ pub async fn sign_in(app: &Stoa, login: &str, password: &str, address: &str, use
     let (secret, expires_at) = start_session(&mut tx, app, &row.id, user_agent, now).await?;
     stoa_store::commit(tx).await?;
     Ok(NewSession { secret, user: CurrentUser::from_row(&row), expires_at })
+}
+
+/// A person's username now, by their id (where a mention leads).
+pub async fn username_of(app: &Stoa, user_id: &str) -> Result<String> {
+    let mut conn = app.store.read().await?;
+    Ok(users::by_id(&mut conn, user_id).await?.ok_or(CoreError::NotFound)?.username)
+}
+
+/// The CSRF token of the browser holding the session `secret`: derived from
+/// it, so it changes with the session (at every sign-in), works for that
+/// session only, and cannot be worked out without the secret.
+pub fn csrf_for_session(secret: &str) -> String {
+    secrets::hash(&format!("stoa-csrf\u{0}{secret}"))
 }
 
 /// Ends the session with this secret.

@@ -667,21 +667,30 @@ pub(crate) async fn render_post(conn: &mut Conn, body: &str, author_id: &str) ->
 /// (see `render`).
 pub(crate) async fn render_post_unlocked(app: &Stoa, body: &str, author_id: &str) -> Result<String> {
     let candidates = markdown::mention_candidates(body);
-    let known: std::collections::HashSet<String> = if candidates.is_empty() {
+    let known: std::collections::HashMap<String, String> = if candidates.is_empty() {
         Default::default()
     } else {
         let mut conn = app.store.read().await?;
-        stoa_store::users::mentionable(&mut conn, &candidates, author_id).await?.into_iter().map(|(_, n)| n).collect()
+        stoa_store::users::mentionable(&mut conn, &candidates, author_id)
+            .await?
+            .into_iter()
+            .map(|(id, name)| (name, id))
+            .collect()
     };
     let body = body.to_owned();
-    crate::render::off_workers(app, body.len(), move || markdown::render_social(&body, &|name| known.contains(name)))
-        .await
+    crate::render::off_workers(app, body.len(), move || {
+        markdown::render_social(&body, &|name| known.get(name).cloned())
+    })
+    .await
 }
 
 async fn render_mentioning(conn: &mut Conn, body: &str, author_id: &str, candidates: &[String]) -> Result<String> {
-    let known: std::collections::HashSet<String> =
-        stoa_store::users::mentionable(conn, candidates, author_id).await?.into_iter().map(|(_, name)| name).collect();
-    Ok(markdown::render_social(body, &|name| known.contains(name)))
+    let known: std::collections::HashMap<String, String> = stoa_store::users::mentionable(conn, candidates, author_id)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (name, id))
+        .collect();
+    Ok(markdown::render_social(body, &|name| known.get(name).cloned()))
 }
 
 /// The result of a write: the thread and the post written.

@@ -57,7 +57,9 @@ impl FileInfo {
     pub(crate) fn of(row: &FileRow) -> Self {
         let inline = INLINE_TYPES.contains(&row.content_type.as_str());
         let url = format!("/files/{}/{}", row.id, percent_encode_path(&row.name));
-        let label: String = row.name.chars().filter(|c| !matches!(c, '[' | ']' | '\\')).collect();
+        // Names stored before bidirectional controls were stripped lose them here.
+        let name = clean_name(&row.name);
+        let label: String = name.chars().filter(|c| !matches!(c, '[' | ']' | '\\')).collect();
         let markdown = if row.content_type.starts_with("image/") && inline {
             format!("![{label}]({url})")
         } else {
@@ -65,7 +67,7 @@ impl FileInfo {
         };
         Self {
             id: row.id.clone(),
-            name: row.name.clone(),
+            name,
             content_type: row.content_type.clone(),
             size: row.size,
             url,
@@ -202,12 +204,23 @@ pub fn sniff(head: &[u8]) -> &'static str {
 }
 
 /// A file name fit to show and to send back: no directories, no control
-/// characters, at most 120 characters, never empty.
+/// characters, no bidirectional controls (a right-to-left override shows
+/// `gnp.exe` as `exe.png`), at most 120 characters, never empty.
 pub fn clean_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>')).take(120).collect();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !is_bidi_control(*c) && !matches!(c, '"' | '<' | '>'))
+        .take(120)
+        .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
     if cleaned.is_empty() { "file".to_owned() } else { cleaned }
+}
+
+/// The characters that reorder text around them: embeddings, overrides,
+/// isolates and the invisible direction marks.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -231,5 +244,8 @@ mod tests {
         assert_eq!(clean_name("a\u{0}b\"<c>.png"), "abc.png");
         assert_eq!(clean_name(".."), "file");
         assert_eq!(clean_name(""), "file");
+        // Issue #17, finding 8: a right-to-left override hid the real extension.
+        assert_eq!(clean_name("invoice\u{202E}gnp.exe"), "invoicegnp.exe");
+        assert_eq!(clean_name("a\u{2066}b\u{2069}\u{200F}.pdf"), "ab.pdf");
     }
 }

@@ -128,10 +128,23 @@ pub struct Letter {
     pub html: String,
 }
 
+/// Someone signed up with the address of an existing account: its owner is
+/// told (the sign-up itself answers as for any address, so nobody learns
+/// from it which addresses have accounts).
+#[derive(Debug, Clone)]
+pub struct AccountExists {
+    pub recipient_name: String,
+    pub locale: Option<String>,
+    /// The existing account's username.
+    pub username: String,
+    pub sign_in: String,
+}
+
 /// Puts notifications into words (provided by the web adapter).
 pub trait Letters: Send + Sync {
     fn notice(&self, notice: &Notice) -> Letter;
     fn digest(&self, digest: &DigestNotice) -> Letter;
+    fn account_exists(&self, notice: &AccountExists) -> Letter;
 }
 
 /// What sends mail: the settings, the words and the SMTP client.
@@ -170,6 +183,19 @@ impl std::fmt::Debug for Mailer {
 
 const NOTICE_JOB: &str = "mail.notice";
 const DIGEST_JOB: &str = "mail.digest";
+const ACCOUNT_EXISTS_JOB: &str = "mail.account_exists";
+
+/// Queues the message that tells the owner of `user_id`'s account that
+/// someone signed up with its address (see [`AccountExists`]).
+pub(crate) async fn queue_account_exists(app: &Stoa, tx: &mut Conn, user_id: &str) -> Result<()> {
+    if app.mail.is_none() {
+        return Ok(());
+    }
+    let payload = serde_json::json!({"user_id": user_id});
+    let now = app.now();
+    jobs::enqueue(tx, &new_id(), ACCOUNT_EXISTS_JOB, &payload.to_string(), now, now).await?;
+    Ok(())
+}
 
 /// Queues the email of a notification just written in `tx`, when mail is
 /// configured and the recipient has an address.
@@ -314,6 +340,16 @@ async fn compose(app: &Stoa, mailer: &Mailer, job: &jobs::JobRow) -> Result<Opti
                 settings: settings_link,
             };
             (mailer.letters.digest(&digest), digest.unsubscribe)
+        }
+        ACCOUNT_EXISTS_JOB => {
+            let notice = AccountExists {
+                recipient_name: user.display_name.clone(),
+                locale: user.locale.clone(),
+                username: user.username.clone(),
+                sign_in: format!("{base}/signin"),
+            };
+            // Not a notification: nothing to unsubscribe from but the settings.
+            (mailer.letters.account_exists(&notice), settings_link.clone())
         }
         _ => return Err(CoreError::Internal(format!("unknown job kind {}", job.kind))),
     };

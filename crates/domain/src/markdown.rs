@@ -278,24 +278,30 @@ pub fn render(source: &str) -> String {
 }
 
 /// Renders Markdown like [`render`], turning `@name` into a link to the
-/// person's profile when `is_person(name)` says they exist, and `#tag` into
-/// a link to the tag's page. Mentions and tags in code and inside links stay
+/// person's profile when `person(name)` gives their id, and `#tag` into a
+/// link to the tag's page. Mentions and tags in code and inside links stay
 /// text; so do an address like `a@b.org` and `issue#12`.
-pub fn render_social(source: &str, is_person: &dyn Fn(&str) -> bool) -> String {
+///
+/// A mention links to the person by id (`/people/{id}`, which leads to
+/// their profile under whatever name they have then): a name they give up
+/// may be taken by someone else, whom an old mention must not point at.
+pub fn render_social(source: &str, person: &dyn Fn(&str) -> Option<String>) -> String {
     probe::rendering(source);
     let source = prepare(source);
-    finish(social_links(linkify(Parser::new_ext(&source, options())), is_person), source.len())
+    finish(social_links(linkify(Parser::new_ext(&source, options())), person), source.len())
 }
 
 fn social_links<'a>(
     inner: impl Iterator<Item = Event<'a>>,
-    is_person: &dyn Fn(&str) -> bool,
+    person: &dyn Fn(&str) -> Option<String>,
 ) -> impl Iterator<Item = Event<'a>> {
     SplitText::new(inner, |text: &str, pending: &mut VecDeque<Event<'_>>| {
         let mut found: Vec<(usize, usize, String)> = mentions_in(text)
             .into_iter()
-            .filter(|(_, n)| is_person(n))
-            .map(|(at, name)| (at, at + 1 + name.len(), format!("/u/{name}")))
+            .filter_map(|(at, name)| {
+                let id = person(&name)?;
+                Some((at, at + 1 + name.len(), format!("/people/{}", percent_encode_path(&id))))
+            })
             .collect();
         found.extend(
             hashtags_in(text)
@@ -475,7 +481,7 @@ pub fn render_wiki(source: &str, base: &str) -> WikiRendered {
         }
         other => other,
     });
-    let html = finish(social_links(linkify(parser), &|_| false), prepared.len());
+    let html = finish(social_links(linkify(parser), &|_| None), prepared.len());
     WikiRendered { html, links, tags: hashtags(source) }
 }
 
@@ -960,15 +966,18 @@ mod tests {
 
     #[test]
     fn known_mentions_become_profile_links_and_nothing_else_does() {
-        let known = |n: &str| n == "ana" || n == "bo-b";
+        let known = |n: &str| (n == "ana" || n == "bo-b").then(|| format!("id-{n}"));
         let html = render_social(
             "Thanks @Ana and @bo-b, ask @nobody. Mail ana@example.org, see `@ana` and [@ana](https://x.org).",
             &known,
         );
-        assert!(html.contains(r#"<a href="/u/ana" rel="noopener noreferrer nofollow ugc">@Ana</a>"#), "{html}");
-        assert!(html.contains(r#"<a href="/u/bo-b" rel="noopener noreferrer nofollow ugc">@bo-b</a>"#), "{html}");
-        assert!(html.contains("@nobody") && !html.contains("/u/nobody"));
-        assert!(html.contains("ana@example.org") && html.matches("/u/ana").count() == 1, "{html}");
+        assert!(html.contains(r#"<a href="/people/id-ana" rel="noopener noreferrer nofollow ugc">@Ana</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="/people/id-bo-b" rel="noopener noreferrer nofollow ugc">@bo-b</a>"#),
+            "{html}"
+        );
+        assert!(html.contains("@nobody") && !html.contains("id-nobody"));
+        assert!(html.contains("ana@example.org") && html.matches("/people/id-ana").count() == 1, "{html}");
         assert!(html.contains("<code>@ana</code>"));
         assert_eq!(mention_candidates("@Ana @ana x@y.org @bo-b, @x @nobody-"), ["ana", "bo-b", "nobody"]);
     }
@@ -976,7 +985,7 @@ mod tests {
     #[test]
     fn hashtags_link_to_their_page_and_are_collected_once() {
         let src = "Learning #Rust and #rust-async, not issue#12, &#35; or #42.\n\n`#code` [#link](https://x.org) ##double #tail-";
-        let html = render_social(src, &|_| false);
+        let html = render_social(src, &|_| None);
         assert!(html.contains(r#"<a href="/tags/rust" rel="noopener noreferrer nofollow ugc">#Rust</a>"#), "{html}");
         assert!(html.contains(r#"<a href="/tags/rust-async""#), "{html}");
         assert!(html.contains(r#"<a href="/tags/tail" rel="noopener noreferrer nofollow ugc">#tail</a>-"#), "{html}");
@@ -984,8 +993,8 @@ mod tests {
         assert!(!html.contains("/tags/link") && !html.contains("/tags/double"), "{html}");
         assert_eq!(hashtags(src), ["rust", "rust-async", "tail"]);
         assert_eq!(hashtags("# Heading\n\n#Café #über"), ["café", "über"]);
-        let mixed = render_social("@ana likes #go", &|n| n == "ana");
-        assert!(mixed.contains(r#"href="/u/ana""#) && mixed.contains(r#"href="/tags/go""#), "{mixed}");
+        let mixed = render_social("@ana likes #go", &|n| (n == "ana").then(|| "7".to_owned()));
+        assert!(mixed.contains(r#"href="/people/7""#) && mixed.contains(r#"href="/tags/go""#), "{mixed}");
         assert_eq!(render_wiki("See #ops and [[Runbook]]", "/w/").tags, ["ops"]);
     }
 }

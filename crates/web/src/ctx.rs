@@ -151,7 +151,14 @@ pub async fn context(State(state): State<AppState>, request: Request, next: Next
     }
 
     let existing_csrf = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| v.len() >= 32);
-    let csrf = existing_csrf.clone().unwrap_or_else(random_token);
+    // Signed in, the token is the session's own (so a token known before
+    // the sign-in, or from another session, does not work); signed out, it
+    // is the cookie's, submitted twice.
+    let expected_csrf = match &session {
+        Some(secret) => Some(accounts::csrf_for_session(secret)),
+        None => existing_csrf.clone(),
+    };
+    let csrf = expected_csrf.clone().unwrap_or_else(random_token);
 
     // Check the CSRF token of state-changing requests that ride on the cookie.
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -160,7 +167,7 @@ pub async fn context(State(state): State<AppState>, request: Request, next: Next
     let unsubscribe = parts.uri.path().starts_with("/unsubscribe/");
     let needs_token = unsafe_method && !via_token && !unsubscribe && (!api || session.is_some() || session_expired);
     let body = if needs_token {
-        let (ok, body) = match check_csrf(&parts.headers, parts.uri.query(), body, existing_csrf.as_deref()).await {
+        let (ok, body) = match check_csrf(&parts.headers, parts.uri.query(), body, expected_csrf.as_deref()).await {
             Ok(result) => result,
             Err(response) => return response,
         };
@@ -200,14 +207,26 @@ pub async fn context(State(state): State<AppState>, request: Request, next: Next
         state.app.store.note_storage_full();
     }
 
+    let secure = state.config.secure_cookies();
+    // A new session (signing in or up) or none (signing out) comes with a
+    // new CSRF token: the old one stops working.
+    let new_session = response.headers().get_all(axum::http::header::SET_COOKIE).iter().find_map(|v| {
+        let value = v.to_str().ok()?.strip_prefix(SESSION_COOKIE)?.strip_prefix('=')?;
+        Some(value.split(';').next().unwrap_or_default().to_owned())
+    });
+    let csrf = match &new_session {
+        Some(secret) if !secret.is_empty() => accounts::csrf_for_session(secret),
+        Some(_) => random_token(),
+        None => csrf,
+    };
     let mut set = Vec::new();
-    if existing_csrf.is_none() && !api {
+    if existing_csrf.as_deref() != Some(csrf.as_str()) && (!api || new_session.is_some()) {
         set.push(
             Cookie::build((CSRF_COOKIE, csrf))
                 .path("/")
                 .http_only(true)
                 .same_site(SameSite::Lax)
-                .secure(state.config.secure_cookies())
+                .secure(secure)
                 .build(),
         );
     }
@@ -230,7 +249,33 @@ pub async fn context(State(state): State<AppState>, request: Request, next: Next
             response.headers_mut().append(axum::http::header::SET_COOKIE, value);
         }
     }
+    if secure {
+        secure_every_cookie(response.headers_mut());
+        if state.config.hsts {
+            response.headers_mut().insert(
+                axum::http::header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+            );
+        }
+    }
     response
+}
+
+/// Marks `Secure` every cookie a response sets (over https, a one-time
+/// notice is as private as the rest).
+fn secure_every_cookie(headers: &mut HeaderMap) {
+    let cookies: Vec<HeaderValue> = headers.get_all(axum::http::header::SET_COOKIE).iter().cloned().collect();
+    if cookies.iter().all(|v| v.to_str().is_ok_and(|s| s.contains("; Secure"))) {
+        return;
+    }
+    headers.remove(axum::http::header::SET_COOKIE);
+    for value in cookies {
+        let value = match value.to_str() {
+            Ok(s) if !s.contains("; Secure") => HeaderValue::from_str(&format!("{s}; Secure")).unwrap_or(value),
+            _ => value,
+        };
+        headers.append(axum::http::header::SET_COOKIE, value);
+    }
 }
 
 /// Compares the request's CSRF token with the cookie, reading a urlencoded

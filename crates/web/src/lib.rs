@@ -54,6 +54,11 @@ pub struct WebConfig {
     pub live_ping_every: Duration,
     /// How the server guards its connections.
     pub limits: ServerLimits,
+    /// Send `Strict-Transport-Security` when `public_url` is https.
+    pub hsts: bool,
+    /// The address the server listens on, for absolute links when there is
+    /// no `public_url` and a request's `Host` is not this machine.
+    pub listen: Option<SocketAddr>,
 }
 
 impl Default for WebConfig {
@@ -63,6 +68,8 @@ impl Default for WebConfig {
             trust_proxy_headers: false,
             live_ping_every: live::PING_EVERY,
             limits: ServerLimits::default(),
+            hsts: true,
+            listen: None,
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use fluent_templates::fluent_bundle::FluentValue;
-use stoa_core::mail::{DigestNotice, Letter, Letters, Notice};
+use stoa_core::mail::{AccountExists, DigestNotice, Letter, Letters, Notice};
 use unic_langid::LanguageIdentifier;
 
 use crate::html::escape;
@@ -125,6 +125,28 @@ impl Letters for CatalogLetters {
             escape(&t("mail-unsubscribe")),
             escape(&d.settings),
             escape(&t("mail-settings"))
+        );
+        Letter { subject, text, html: html_page(&html) }
+    }
+
+    fn account_exists(&self, n: &AccountExists) -> Letter {
+        let lang = lang_of(n.locale.as_deref());
+        let subject =
+            i18n::text_with(&lang, "mail-subject-account-exists", &[("site", FluentValue::from(self.site.clone()))]);
+        let greeting =
+            i18n::text_with(&lang, "mail-greeting", &[("name", FluentValue::from(n.recipient_name.clone()))]);
+        let body = i18n::text_with(
+            &lang,
+            "mail-account-exists",
+            &[("site", FluentValue::from(self.site.clone())), ("username", FluentValue::from(n.username.clone()))],
+        );
+        let text = format!("{greeting}\n\n{body}\n\n{}\n", n.sign_in);
+        let html = format!(
+            "<p>{}</p><p>{}</p><p><a href=\"{}\">{}</a></p>",
+            escape(&greeting),
+            escape(&body),
+            escape(&n.sign_in),
+            escape(&n.sign_in)
         );
         Letter { subject, text, html: html_page(&html) }
     }

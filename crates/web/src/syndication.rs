@@ -23,14 +23,33 @@ pub fn router() -> Router<AppState> {
         .route("/s/{slug}/blog/feed.rss", get(blog_rss))
 }
 
-/// The site's address for absolute links: the configured public URL, or
-/// the address the request came to.
+/// The site's address for absolute links: the configured public URL.
+/// Without one, the request's `Host` only when it names this machine
+/// (anyone can send any `Host`, and a feed or calendar would then carry
+/// their links), else the address the server listens on.
 pub(crate) fn base(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config.public_url {
         return url.trim_end_matches('/').to_owned();
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    format!("http://{host}")
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    if is_loopback_host(host) {
+        return format!("http://{host}");
+    }
+    match state.config.listen {
+        Some(addr) => format!("http://{addr}"),
+        None => "http://localhost".to_owned(),
+    }
+}
+
+/// Whether a `Host` value (with or without a port) names this machine.
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host
+            .rsplit_once(':')
+            .map_or(host, |(name, port)| if port.bytes().all(|b| b.is_ascii_digit()) { name } else { host }),
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// An entry's permanent id: a `tag:` URI (RFC 4151) naming the site and the

@@ -68,6 +68,8 @@ async fn an_acknowledged_reply_survives_kill_9() {
         .await
         .expect("sign up");
     assert_eq!(r.status(), 303);
+    // Signed in, the session has a CSRF token of its own.
+    let csrf = csrf_from(&r).expect("a new CSRF token with the session");
     let api = |path: &str| format!("{base}/api/v1{path}");
     let r = http
         .post(api("/spaces"))
@@ -258,6 +260,8 @@ async fn sign_up(base: &str, username: &str) -> (reqwest::Client, String) {
         .await
         .expect("sign up");
     assert_eq!(r.status(), 303);
+    // Signed in, the session has a CSRF token of its own.
+    let csrf = csrf_from(&r).expect("a new CSRF token with the session");
     (http, csrf)
 }
 
@@ -478,6 +482,8 @@ async fn person(base: &str, username: &str) -> (reqwest::Client, String, String)
         .await
         .expect("sign up");
     assert_eq!(r.status(), 303);
+    // Signed in, the session has a CSRF token of its own.
+    let csrf = csrf_from(&r).expect("a new CSRF token with the session");
     let cookies = jar.cookies(&base.parse().expect("url")).expect("cookies");
     let session = cookies
         .to_str()

@@ -262,6 +262,34 @@ impl Letters for PlainLetters {
         let lines: Vec<String> = d.items.iter().map(|n| format!("- {} ({})", n.title, n.space_name)).collect();
         Letter { subject: format!("Your {} digest", d.every), text: lines.join("\n"), html: lines.join("<br>") }
     }
+
+    fn account_exists(&self, n: &stoa_core::mail::AccountExists) -> Letter {
+        let text = format!("You already have an account, @{}: {}", n.username, n.sign_in);
+        Letter { subject: "Someone signed up with your address".into(), text: text.clone(), html: text }
+    }
+}
+
+/// Issue #17, finding 3: sign-up said whether an address had an account.
+#[tokio::test]
+async fn signing_up_with_a_known_address_answers_as_any_and_tells_its_owner() {
+    let sink = SmtpSink::start().await.expect("smtp");
+    let app = with_mail(app().await, &sink).await;
+    person(&app, "ana").await;
+    let input = stoa_core::accounts::SignUpInput {
+        username: "mallory".into(),
+        email: "ana@example.org".into(),
+        password: crate::PASSWORD.into(),
+        ..Default::default()
+    };
+    let session = stoa_core::accounts::sign_up(&app, input, "t").await.expect("answered as for any address");
+    assert_eq!(session.user.username, "mallory");
+    let me = stoa_core::accounts::account(&app, &stoa_core::Actor::signed_in(session.user)).await.expect("me");
+    assert_eq!(me.email, None, "the new account does not get the address");
+    assert_eq!(mail::deliver_due(&app).await.expect("deliver"), 1);
+    let got = sink.wait_for(1, Duration::from_secs(5)).await;
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].to, ["ana@example.org"]);
+    assert!(got[0].data.contains("already have an account, @ana"), "{}", got[0].data);
 }
 
 async fn with_mail(app: TestApp, sink: &SmtpSink) -> TestApp {

@@ -76,8 +76,9 @@ async fn mentions_of_people_who_exist_link_to_their_profiles() {
     )
     .await
     .expect("thread");
-    assert!(written.post.body_html.contains(r#"<a href="/u/boris""#), "{}", written.post.body_html);
-    assert!(written.post.body_html.contains("@ghost") && !written.post.body_html.contains("/u/ghost"));
+    let link = |who: &stoa_core::Actor| format!(r#"<a href="/people/{}""#, who.id().expect("signed in"));
+    assert!(written.post.body_html.contains(&link(&boris)), "{}", written.post.body_html);
+    assert!(written.post.body_html.contains("@ghost") && !written.post.body_html.contains("ghost\""));
     let reply = discussions::reply(
         &app,
         &boris,
@@ -86,11 +87,11 @@ async fn mentions_of_people_who_exist_link_to_their_profiles() {
     )
     .await
     .expect("reply");
-    assert!(reply.post.body_html.contains(r#"<a href="/u/ana""#));
-    assert!(!reply.post.body_html.contains("/u/example"));
+    assert!(reply.post.body_html.contains(&link(&ana)));
+    assert_eq!(reply.post.body_html.matches("/people/").count(), 1, "not the address");
     let edited =
         discussions::edit_post(&app, &boris, &reply.post.id, "Now with @ghost and @ana", None).await.expect("edit");
-    assert!(edited.body_html.contains(r#"<a href="/u/ana""#) && !edited.body_html.contains("/u/ghost"));
+    assert!(edited.body_html.contains(&link(&ana)) && edited.body_html.matches("/people/").count() == 1);
 }
 
 #[tokio::test]

@@ -1313,3 +1313,5 @@ thread-hide = Hide this thread
 thread-show = Show this thread again
 audit-thread-hidden = { $actor } hid a thread
 audit-thread-restored = { $actor } showed a hidden thread again
+mail-subject-account-exists = Someone signed up to { $site } with your address
+mail-account-exists = Someone signed up to { $site } with this email address, which your account @{ $username } already has. If it was you: you have an account already, and can sign in with it below; the new account was made without this address. If it was not you, you need do nothing.

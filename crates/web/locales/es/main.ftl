@@ -1220,3 +1220,5 @@ thread-hide = Ocultar este hilo
 thread-show = Volver a mostrar este hilo
 audit-thread-hidden = { $actor } ocultó un hilo
 audit-thread-restored = { $actor } volvió a mostrar un hilo oculto
+mail-subject-account-exists = Alguien se registró en { $site } con tu dirección
+mail-account-exists = Alguien se registró en { $site } con esta dirección de correo, que ya tiene tu cuenta @{ $username }. Si fuiste tú: ya tienes una cuenta y puedes entrar con ella abajo; la cuenta nueva se creó sin esta dirección. Si no fuiste tú, no hace falta que hagas nada.

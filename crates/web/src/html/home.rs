@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/signup", get(sign_up_form).post(sign_up))
         .route("/signout", axum::routing::post(sign_out))
         .route("/u/{username}", get(profile))
+        .route("/people/{id}", get(person_by_id))
 }
 
 impl PageCtx {
@@ -297,6 +298,15 @@ struct ProfilePage {
     ctx: PageCtx,
     profile: Profile,
     is_me: bool,
+}
+
+/// Where a mention leads: the person's profile under the name they have
+/// now (a name they gave up may be someone else's since).
+async fn person_by_id(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<String>) -> Response {
+    match accounts::username_of(&state.app, &id).await {
+        Ok(username) => Redirect::to(&format!("/u/{username}")).into_response(),
+        Err(e) => errors::for_get(&ctx, e),
+    }
 }
 
 async fn profile(State(state): State<AppState>, ctx: PageCtx, Path(username): Path<String>) -> Response {

@@ -118,7 +118,7 @@ async fn members_chat_live_with_history_edits_deletes_presence_and_typing() {
     let live = expect_type(&mut bs, "chat").await;
     assert_eq!((live["action"].as_str(), live["message"]["id"].as_str()), (Some("posted"), Some(id.as_str())));
     let html = live["message"]["body_html"].as_str().expect("html");
-    assert!(html.contains("<strong>this</strong>") && html.contains("href=\"/u/boris\""), "{html}");
+    assert!(html.contains("<strong>this</strong>") && html.contains("href=\"/people/"), "{html}");
     assert_eq!(live["message"]["author"]["display_name"], "Ana");
     let seen = live["seq"].as_i64().expect("seq");
     // The mention notifies Boris, and opening it leads to the message.

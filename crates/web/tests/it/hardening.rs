@@ -262,3 +262,125 @@ async fn a_hidden_thread_leaves_every_list_page_feed_and_search_for_all_but_its_
     let audit = ana.text("/admin/audit").await.1;
     assert!(audit.contains("hid a thread") && audit.contains("showed a hidden thread again"), "audit");
 }
+
+/// Issue #17, finding 4: an old `@mention` linked to whoever took the
+/// mentioned person's name after them.
+#[tokio::test]
+async fn an_old_mention_leads_to_the_person_it_meant_after_a_rename() {
+    let app = crate::spawn_app().await;
+    let ana = app.person("ana").await;
+    let boris = app.person("boris").await;
+    space(&ana, "guild", "public", "open").await;
+    let id = thread(&ana, "guild", "Thanks", "Thanks @boris for the review.").await;
+    let (status, _) = boris.api_send(Method::PATCH, "/me", Some(json!({"username": "boris2"}))).await;
+    assert_eq!(status, StatusCode::OK);
+    let impostor = app.visitor();
+    let r = impostor
+        .post_form(
+            "/signup",
+            &[("username", "boris"), ("email", "someone.else@example.org"), ("password", crate::PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "someone else takes the name");
+    let (_, t) = ana.api_get(&format!("/threads/{id}")).await;
+    let html = t["posts"][0]["body_html"].as_str().expect("html").to_owned();
+    let to = html.split("href=\"").nth(1).and_then(|s| s.split('"').next()).expect("a mention link").to_owned();
+    let r = app.visitor().get(&to).await;
+    assert_eq!(r.headers()["location"], "/u/boris2", "the mention still means the person who was mentioned");
+}
+
+/// Issue #17, finding 5: without `public_url`, absolute links in feeds and
+/// calendars followed the request's `Host`, whatever it said.
+#[tokio::test]
+async fn absolute_links_do_not_follow_a_foreign_host_header() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = crate::spawn_app().await;
+    let ana = app.person("ana").await;
+    space(&ana, "guild", "public", "open").await;
+    thread(&ana, "guild", "Hello", "A [relative link](/s/guild).").await;
+    for path in ["/s/guild/feed.atom", "/s/guild/events.ics"] {
+        let mut tcp = tokio::net::TcpStream::connect(app.addr).await.expect("connect");
+        let request = format!("GET {path} HTTP/1.1\r\nhost: evil.example\r\nconnection: close\r\n\r\n");
+        tcp.write_all(request.as_bytes()).await.expect("write");
+        let mut answer = String::new();
+        tcp.read_to_string(&mut answer).await.expect("read");
+        assert!(answer.starts_with("HTTP/1.1 200"), "{path}: {}", &answer[..answer.len().min(200)]);
+        assert!(!answer.contains("evil.example"), "{path} carries a link to the Host it was sent");
+    }
+    // From this machine, as before.
+    let (_, feed) = app.visitor().text("/s/guild/feed.atom").await;
+    assert!(feed.contains(&format!("http://{}/s/guild", app.addr)), "{feed}");
+}
+
+/// Issue #17, finding 6: no HSTS with an https `public_url`, a notice
+/// cookie without `Secure`, and a CSRF token neither bound to the session
+/// nor changed at sign-in.
+#[tokio::test]
+async fn over_https_every_cookie_is_secure_and_the_csrf_token_belongs_to_the_session() {
+    let web = stoa_web::WebConfig { public_url: Some("https://learn.example.org".into()), ..Default::default() };
+    let app = crate::spawn(stoa_core::CoreConfig::default(), web).await;
+    let v = app.visitor();
+    let r = v.get("/signin").await;
+    assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+    let before = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .find_map(|c| c.strip_prefix("stoa_csrf=").map(|c| c.split(';').next().unwrap_or("").to_owned()))
+        .expect("a CSRF cookie");
+    // Sign up (the first account), then a notice: every cookie is Secure.
+    let r = v
+        .client
+        .post(v.url("/signup"))
+        .header("cookie", format!("stoa_csrf={before}"))
+        .form(&[("_csrf", before.as_str()), ("username", "ana"), ("password", crate::PASSWORD)])
+        .send()
+        .await
+        .expect("sign up");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cookies: Vec<String> =
+        r.headers().get_all("set-cookie").iter().filter_map(|c| c.to_str().ok()).map(str::to_owned).collect();
+    assert!(cookies.iter().any(|c| c.starts_with("stoa_flash=")), "{cookies:?}");
+    assert!(cookies.iter().all(|c| c.contains("; Secure")), "{cookies:?}");
+    let session = cookies
+        .iter()
+        .find_map(|c| c.strip_prefix("stoa_session=").map(|c| c.split(';').next().unwrap_or("").to_owned()))
+        .expect("a session");
+    let after = cookies
+        .iter()
+        .find_map(|c| c.strip_prefix("stoa_csrf=").map(|c| c.split(';').next().unwrap_or("").to_owned()))
+        .expect("a new CSRF token with the session");
+    assert_ne!(after, before, "signing in changes the token");
+    // The token from before signing in no longer works, even sent as both
+    // cookie and field; the session's own does.
+    let post = |token: String| {
+        v.client
+            .post(v.url("/settings/profile"))
+            .header("cookie", format!("stoa_session={session}; stoa_csrf={token}"))
+            .form(&[("_csrf", token.as_str()), ("display_name", "Ana")])
+            .send()
+    };
+    assert_eq!(post(before).await.expect("post").status(), StatusCode::FORBIDDEN);
+    assert_ne!(post(after).await.expect("post").status(), StatusCode::FORBIDDEN);
+}
+
+/// Issue #17, finding 9: the wiki index indented its tree with style
+/// attributes, which its own CSP blocks.
+#[tokio::test]
+async fn pages_carry_no_style_attributes_for_the_csp_to_block() {
+    let app = crate::spawn_app().await;
+    let ana = app.person("ana").await;
+    space(&ana, "guild", "public", "open").await;
+    let (status, _) = ana.api_post("/spaces/guild/wiki", json!({"title": "Parent", "body": "p"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) =
+        ana.api_post("/spaces/guild/wiki", json!({"title": "Child", "body": "c", "parent": "parent"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, html) = ana.text("/s/guild/wiki").await;
+    assert!(html.contains(r#"class="depth-1""#), "the child is indented by a class");
+    for path in ["/s/guild/wiki", "/s/guild", "/", "/s/guild/wiki/child"] {
+        let (_, html) = ana.text(path).await;
+        assert!(!html.contains(" style=\""), "{path} has a style attribute");
+    }
+}

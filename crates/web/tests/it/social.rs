@@ -21,7 +21,11 @@ async fn reactions_by_role_in_the_api_and_the_page() {
     let t = thread(&ana, "open-circle", "Hello", "Say hi to @boris").await;
     let (_, page) = ana.api_get(&format!("/threads/{t}")).await;
     let post = page["posts"][0]["id"].as_str().expect("post").to_owned();
-    assert!(page["posts"][0]["body_html"].as_str().expect("html").contains("href=\"/u/boris\""));
+    let html = page["posts"][0]["body_html"].as_str().expect("html").to_owned();
+    let to = html.split("href=\"").nth(1).and_then(|s| s.split('"').next()).expect("a mention link").to_owned();
+    assert!(to.starts_with("/people/"), "{html}");
+    let r = anonymous.get(&to).await;
+    assert_eq!(r.headers()["location"], "/u/boris", "the mention leads to the person");
     let secret = thread(&ana, "closed-circle", "Quiet", "x").await;
     let (_, page) = ana.api_get(&format!("/threads/{secret}")).await;
     let secret_post = page["posts"][0]["id"].as_str().expect("post").to_owned();
