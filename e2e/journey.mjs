@@ -394,6 +394,73 @@ try {
   expect(await ana.locator('.audit-entry', { hasText: 'dismissed the flags' }).count() === 1, 'the audit log has the dismissal');
   await check(ana, 'audit log');
 
+  // The same pages under their real Content-Security-Policy (everything
+  // above bypasses it, for the sanitizer's sake): not one violation, the
+  // live editors included, with someone else's cursor in the text.
+  const strict = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await strict.addCookies(await ana.context().cookies());
+  await strict.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  const strictPage = await strict.newPage();
+  strictPage.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) failures.push(`CSP on ${strictPage.url()}: ${m.text()}`);
+  });
+  let strictPages = 0;
+  const strictVisit = async (url, ready) => {
+    await strictPage.goto(url);
+    if (ready) await ready();
+    await strictPage.waitForTimeout(200);
+    for (const v of await strictPage.evaluate(() => window.__csp)) failures.push(`CSP violation on ${url}: ${v}`);
+    strictPages += 1;
+  };
+  const cursorSession = (await ana.context().cookies()).find((c) => c.name === 'stoa_session').value;
+  const collaborator = (room) => {
+    const doc = new Y.Doc();
+    const text = doc.getText('body');
+    const p = new WebsocketProvider(base.replace(/^http/, 'ws') + '/yjs', room, doc, {
+      WebSocketPolyfill: class extends WebSocket {
+        constructor(url, protocols) { super(url, protocols, { headers: { cookie: `stoa_session=${cursorSession}`, origin: base } }); }
+      },
+      disableBc: true,
+    });
+    p.awareness.setLocalStateField('user', { name: 'Cursor in Node', color: '#7c3aed' });
+    p.on('sync', () => {
+      p.awareness.setLocalStateField('cursor', {
+        anchor: Y.createRelativePositionFromTypeIndex(text, 0),
+        head: Y.createRelativePositionFromTypeIndex(text, Math.min(4, text.length)),
+      });
+    });
+    return p;
+  };
+  for (const url of [base, `${base}/spaces`, `${base}/s/rust-guild`, threadUrl, questionUrl, `${base}/s/rust-guild/wiki`,
+    `${base}/s/rust-guild/wiki/getting-started`, `${base}/s/rust-guild/wiki/getting-started/diff?from=1&to=2`,
+    `${base}/s/rust-guild/chat`, eventUrl, `${base}/calendar`, `${base}/search?q=start`, `${base}/settings`,
+    `${base}/moderation?space=rust-guild`, `${base}/admin/audit`, `${base}/admin`, `${base}/u/ana`]) {
+    await strictVisit(url);
+  }
+  const pageCursor = collaborator(`wiki-${pageId}`);
+  await strictVisit(`${base}/s/rust-guild/wiki/getting-started/live`, async () => {
+    await strictPage.waitForSelector('.cm-content', { timeout: 10000 });
+    expect(await waitFor(async () => (await strictPage.locator('.cm-ySelectionCaret').count()) > 0),
+      'a collaborator\'s cursor shows in the live editor under its real CSP');
+    await strictPage.click('.cm-content');
+    await strictPage.keyboard.type(' Typed under the strict policy.');
+    await strictPage.screenshot({ path: path.join(artifacts, 'strict-csp-live-editor.png') });
+  });
+  pageCursor.destroy();
+  const notesCursor = collaborator(`event-${eventId}`);
+  await strictVisit(`${eventUrl}/live`, async () => {
+    await strictPage.waitForSelector('.coedit-editor.is-live .cm-content', { timeout: 10000 });
+    expect(await waitFor(async () => (await strictPage.locator('.cm-ySelectionCaret').count()) > 0),
+      'a collaborator\'s cursor shows in the live room under its real CSP');
+  });
+  notesCursor.destroy();
+  expect(strictPages >= 19, `only ${strictPages} pages were visited under the real CSP`);
+
   // The same pages on a phone.
   const phone = await newPerson({ width: 390, height: 844 });
   await phone.goto(threadUrl);
@@ -414,6 +481,6 @@ if (failures.length) {
   console.error(failures.join('\n'));
   process.exit(1);
 }
-console.log(`journey passed; axe found no serious or critical violations on ${checked.size} pages`);
+console.log(`journey passed; axe found no serious or critical violations on ${checked.size} pages, and no page broke its CSP`);
 // A closed Yjs connection may leave a socket lingering; nothing is left to wait for.
 process.exit(0);

@@ -168,14 +168,26 @@ impl AppState {
     }
 }
 
-/// The live editor's page only: as [`CONTENT_SECURITY_POLICY`], but the
-/// editor (CodeMirror) writes its own `<style>` element and colours each
-/// collaborator's cursor with a `style` attribute. Scripts stay our own, and
-/// the page shows no HTML anyone wrote (the text is in the editor as text,
-/// titles and names are escaped), so nobody else can put a style there.
-pub const LIVE_EDITOR_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-     img-src 'self' https: data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-     frame-ancestors 'none'; form-action 'self'";
+/// The live editors' pages (a wiki page's, an event's live room): as
+/// [`CONTENT_SECURITY_POLICY`], and a style element carrying `nonce` (a
+/// fresh one per response) may be CodeMirror's, where a browser cannot
+/// take its styles as a constructed stylesheet. Collaborators' cursors are
+/// coloured by classes, so no style attribute is needed.
+pub fn live_editor_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; \
+         img-src 'self' https: data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+/// A fresh nonce for a response's CSP.
+pub(crate) fn csp_nonce() -> String {
+    use rand::TryRngCore as _;
+    let mut bytes = [0u8; 18];
+    let _ = rand::rngs::OsRng.try_fill_bytes(&mut bytes);
+    base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes)
+}
 
 /// The Content-Security-Policy of every response: our own scripts, styles
 /// and fonts only; images may come from https (Markdown embeds them).

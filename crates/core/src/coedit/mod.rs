@@ -42,7 +42,7 @@ use stoa_store::wiki::PageRow;
 use stoa_store::{Conn, spaces as store_spaces};
 use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore, broadcast, oneshot};
 use yrs::sync::protocol::SyncMessage;
-use yrs::sync::{Awareness, AwarenessUpdate, DefaultProtocol, Message, Protocol};
+use yrs::sync::{Awareness, AwarenessUpdate, Message};
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::{Encode, Encoder, EncoderV1};
 use yrs::{GetString, ReadTxn, StateVector, Text, Transact, Update};
@@ -284,10 +284,16 @@ pub async fn join(app: &Stoa, actor: &Actor, subject: &Subject) -> Result<Joined
     };
     let frames = room.frames.subscribe();
     let state = room.state.lock().await;
-    let mut encoder = EncoderV1::new();
-    DefaultProtocol.start(&state.awareness, &mut encoder).map_err(internal)?;
+    let sv = state.awareness.doc().transact().state_vector();
+    let present = state.awareness.update().map_err(internal)?;
     drop(state);
-    Ok(Joined { room, frames, greeting: vec![Arc::from(encoder.to_vec())] })
+    // One message a frame: the JavaScript client reads only the first
+    // message of a frame, and would miss who is already here.
+    let mut greeting = vec![encode(&Message::Sync(SyncMessage::SyncStep1(sv)))];
+    if !present.clients.is_empty() {
+        greeting.push(encode(&Message::Awareness(present)));
+    }
+    Ok(Joined { room, frames, greeting })
 }
 
 fn internal(e: impl std::fmt::Display) -> CoreError {

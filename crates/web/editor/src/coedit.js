@@ -5,6 +5,7 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { yCollab } from 'y-codemirror.next';
+import { remoteSelections } from './selections.js';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, drawSelection, highlightActiveLine, lineNumbers } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
@@ -15,6 +16,12 @@ function colorFor(name) {
   let h = 0;
   for (const c of name) h = (h * 31 + c.codePointAt(0)) >>> 0;
   return COLORS[h % COLORS.length];
+}
+
+// The class of a colour of the palette (see stoa.css), or of any other.
+function colorClass(color) {
+  const i = COLORS.indexOf(color);
+  return i < 0 ? 'coedit-cx' : 'coedit-c' + i;
 }
 
 function start(mount) {
@@ -51,8 +58,7 @@ function start(mount) {
       seen.add(state.user.name);
       const li = document.createElement('li');
       const dot = document.createElement('span');
-      dot.className = 'coedit-dot';
-      dot.style.backgroundColor = state.user.color || '#666';
+      dot.className = 'coedit-dot ' + colorClass(state.user.color);
       li.appendChild(dot);
       li.appendChild(document.createTextNode(state.user.name));
       people.appendChild(li);
@@ -77,8 +83,14 @@ function start(mount) {
           highlightActiveLine(),
           EditorView.lineWrapping,
           EditorView.contentAttributes.of({ 'aria-label': say('label') }),
+          // CodeMirror's own styles, where a browser needs a style element
+          // for them, carry the page's nonce (its CSP allows no other).
+          EditorView.cspNonce.of(say('nonce')),
           keymap.of([...defaultKeymap, ...historyKeymap]),
-          yCollab(text, provider.awareness),
+          // Without the awareness, yCollab leaves the cursors out: ours
+          // draws them with classes (see selections.js).
+          yCollab(text, null),
+          remoteSelections(text, provider.awareness, colorClass),
         ],
       }),
     });

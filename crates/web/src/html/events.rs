@@ -396,6 +396,8 @@ struct LivePage {
     notes_text: String,
     notes_conflict: bool,
     errors: FormErrors,
+    /// This response's CSP nonce, for the notes editor's styles.
+    nonce: String,
 }
 
 impl LivePage {
@@ -434,6 +436,8 @@ async fn live_again(
     };
     let status = if kept.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let (notes_base, notes_text, notes_conflict) = kept.unwrap_or_else(|| (e.notes.clone(), e.notes.clone(), false));
+    let nonce = crate::csp_nonce();
+    let csp = crate::live_editor_csp(&nonce);
     let mut response = render(
         status,
         &LivePage {
@@ -447,13 +451,13 @@ async fn live_again(
             notes_text,
             notes_conflict,
             errors,
+            nonce,
         },
     );
-    // The notes editor writes its own styles (see `LIVE_EDITOR_CSP`).
-    response.headers_mut().insert(
-        axum::http::header::CONTENT_SECURITY_POLICY,
-        axum::http::HeaderValue::from_static(crate::LIVE_EDITOR_CSP),
-    );
+    // The notes editor's styles may need the nonce (see `live_editor_csp`).
+    if let Ok(value) = axum::http::HeaderValue::from_str(&csp) {
+        response.headers_mut().insert(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
     response
 }
 

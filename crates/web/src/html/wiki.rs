@@ -543,6 +543,26 @@ struct LivePage {
     /// The live text as stored, for the page without JavaScript.
     text: String,
     outcome: Option<String>,
+    /// This response's CSP nonce, for the editor's styles.
+    nonce: String,
+}
+
+/// The live editor's page, with the CSP of live editors.
+fn render_live(
+    status: StatusCode,
+    ctx: PageCtx,
+    space: SpaceSummary,
+    page: stoa_core::wiki::Page,
+    text: String,
+    outcome: Option<String>,
+) -> Response {
+    let nonce = crate::csp_nonce();
+    let csp = crate::live_editor_csp(&nonce);
+    let mut response = render(status, &LivePage { ctx, space, page, text, outcome, nonce });
+    if let Ok(value) = axum::http::HeaderValue::from_str(&csp) {
+        response.headers_mut().insert(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
 }
 
 /// Editing a page together: the live editor (with JavaScript), the live
@@ -553,14 +573,7 @@ async fn live_form(
     Path((slug, address)): Path<(String, String)>,
 ) -> Response {
     match live_view(&state, &ctx, &slug, &address).await {
-        Ok((space, found, text)) => {
-            let mut response = page(&LivePage { ctx, space, page: found, text, outcome: None });
-            response.headers_mut().insert(
-                axum::http::header::CONTENT_SECURITY_POLICY,
-                axum::http::HeaderValue::from_static(crate::LIVE_EDITOR_CSP),
-            );
-            response
-        }
+        Ok((space, found, text)) => render_live(StatusCode::OK, ctx, space, found, text, None),
         Err(e) => errors::for_get(&ctx, e),
     }
 }
@@ -603,7 +616,7 @@ async fn live_save(
         Ok(Saved::Conflict(_)) => match live_view(&state, &ctx, &slug, &page).await {
             Ok((space, page, text)) => {
                 let outcome = Some(ctx.t("wiki-live-conflict").to_string());
-                render(StatusCode::CONFLICT, &LivePage { ctx, space, page, text, outcome })
+                render_live(StatusCode::CONFLICT, ctx, space, page, text, outcome)
             }
             Err(e) => errors::render_error(&ctx, e),
         },

@@ -212,7 +212,11 @@ async fn the_live_editor_page_works_without_javascript() {
     assert_eq!(r.status(), StatusCode::OK);
     let csp = r.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     assert!(csp.contains("script-src 'self';"), "scripts stay our own: {csp}");
+    // Issue #17, finding 7: the live editors allowed inline styles.
+    assert!(!csp.contains("unsafe-inline") && csp.contains("'nonce-"), "styles by nonce only: {csp}");
     let html = r.text().await.expect("html");
+    let nonce = csp.split("'nonce-").nth(1).and_then(|n| n.split('\'').next()).expect("a nonce");
+    assert!(html.contains(&format!("data-nonce=\"{nonce}\"")), "the editor is given the nonce");
     assert!(
         html.contains(&format!("data-page-id=\"{page}\"")) && html.contains("Start here."),
         "the live text, readable"
@@ -225,7 +229,7 @@ async fn the_live_editor_page_works_without_javascript() {
     let cleo = app.person("cleo").await;
     assert_eq!(cleo.get("/s/circle/wiki/plan/live").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(cleo.post_form("/s/circle/wiki/plan/live", &[("summary", "x")]).await.status(), StatusCode::FORBIDDEN);
-    // Every other page keeps inline styles out.
+    // No page lets inline styles in.
     let r = boris.get("/s/circle/wiki/plan").await;
     let csp = r.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     assert!(!csp.contains("unsafe-inline"), "{csp}");
