@@ -63,7 +63,7 @@ const TOP: usize = 10;
 /// The throwaway PostgreSQL database (dropped before and after).
 const PG_DATABASE: &str = "stoa_bench_b3";
 
-fn pg_admin_url() -> String {
+pub(crate) fn pg_admin_url() -> String {
     std::env::var("STOA_BENCH_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 

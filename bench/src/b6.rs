@@ -180,6 +180,7 @@ impl Step {
 
 /// One writer: types its trace at `rate`, and times the others' inserts
 /// as they arrive. Returns the latencies it saw.
+#[allow(clippy::too_many_arguments)]
 async fn writer(
     room: Room,
     i: usize,

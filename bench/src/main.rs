@@ -15,6 +15,9 @@
 //!   server's memory per idle connection (see `b4.rs`).
 //! - **B6**: writers co-editing one text through the y-websocket protocol,
 //!   against the npm `@y/websocket-server` (see `b6.rs`).
+//! - **B9**: a community's mixed load: people with open tabs reading,
+//!   searching, replying and chatting, ramped until past Mattermost's SLO,
+//!   on SQLite and PostgreSQL (see `b9.rs`).
 //! - **B10**: pathological texts at the longest a field takes, sent while
 //!   people read a thread page, against the same readers alone (see `b10.rs`).
 //!
@@ -36,6 +39,7 @@ mod b10;
 mod b3;
 mod b4;
 mod b6;
+mod b9;
 mod fuzz;
 mod procs;
 
@@ -77,6 +81,7 @@ fn main() -> Result<()> {
         "b3" => b3::b3(duration),
         "b4" => b4::b4(),
         "b6" => b6::b6(),
+        "b9" => b9::b9(if args.iter().any(|a| a == "--seconds") { duration } else { Duration::from_secs(60) }, &args),
         "b10" => b10::b10(duration),
         "ysync-fuzz" => fuzz::ysync_fuzz(duration),
         "serve-broadcast" => b4::serve_broadcast(args.get(1).map(String::as_str).unwrap_or("127.0.0.2:0")),
@@ -87,9 +92,10 @@ fn main() -> Result<()> {
             b3::b3(duration)?;
             b4::b4()?;
             b6::b6()?;
+            b9::b9(Duration::from_secs(60), &args)?;
             b10::b10(duration)
         }
-        other => anyhow::bail!("unknown benchmark {other:?}: use b1, b2, b3, b4, b6, b10 or all"),
+        other => anyhow::bail!("unknown benchmark {other:?}: use b1, b2, b3, b4, b6, b9, b10 or all"),
     }
 }
 

@@ -147,9 +147,23 @@ pub async fn stoa(ip: Ipv4Addr) -> Result<Server> {
 /// `stoa serve` on SQLite in `dir` (which the caller keeps, so the server can
 /// be started again on the same data), its errors written to `log`.
 pub async fn stoa_in(dir: &std::path::Path, ip: Ipv4Addr, log: &std::path::Path) -> Result<Server> {
+    stoa_on(dir, ip, log, None).await
+}
+
+/// [`stoa_in`], on the database at `database_url` when one is given.
+pub async fn stoa_on(
+    dir: &std::path::Path,
+    ip: Ipv4Addr,
+    log: &std::path::Path,
+    database_url: Option<&str>,
+) -> Result<Server> {
     let addr = free_port(ip)?;
     let log = std::fs::OpenOptions::new().create(true).append(true).open(log)?;
-    let child = Command::new(sibling("stoa")?)
+    let mut command = Command::new(sibling("stoa")?);
+    if let Some(url) = database_url {
+        command.args(["--database-url", url]);
+    }
+    let child = command
         .args(["serve", "--listen", &addr.to_string(), "--data-dir"])
         .arg(dir)
         .env("RUST_LOG", "warn")
