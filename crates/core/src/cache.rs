@@ -14,8 +14,10 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
 
 use crate::discussions::{SharedPost, ThreadReactions};
 
@@ -67,15 +69,36 @@ pub(crate) type ReactionsCache = RevisionCache<String, ThreadReactions>;
 /// How many unread notifications each person has, as the bell shows it.
 ///
 /// An entry is trusted for [`UnreadCache::TTL`]. A new notification or one
-/// marked read forgets the person's entry on this node once it is committed;
-/// on other nodes of a cluster the bell may lag by at most the TTL (the live
-/// connection reads the count afresh, so an open tab does not lag).
+/// marked read forgets the person's entry once it is committed, on this
+/// node at once and on the others by a signal (when signals may have been
+/// lost, every entry is forgotten). Forgetting rings the person's *bell*:
+/// each open live connection of theirs holds one and reads the count again
+/// only then, so an open tab costs nothing while nothing changes.
 #[derive(Debug, Default)]
 pub(crate) struct UnreadCache {
     entries: Mutex<HashMap<String, (i64, Instant)>>,
     /// Bumped by every `forget`: a count read before a forget must not be
     /// put back after it.
     epoch: AtomicU64,
+    /// The bells of people with a live connection on this node.
+    bells: Mutex<HashMap<String, Weak<watch::Sender<u64>>>>,
+}
+
+/// What a live connection holds to hear that its person's unread count
+/// may have changed.
+#[derive(Debug)]
+pub struct Bell {
+    _held: Arc<watch::Sender<u64>>,
+    rings: watch::Receiver<u64>,
+}
+
+impl Bell {
+    /// Waits until the bell rings (at once if it rang since the last call).
+    pub async fn rung(&mut self) {
+        if self.rings.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
 }
 
 impl UnreadCache {
@@ -108,18 +131,70 @@ impl UnreadCache {
     }
 
     pub(crate) fn forget<'a>(&self, user_ids: impl IntoIterator<Item = &'a str>) {
+        let mut forgotten = Vec::new();
         if let Ok(mut entries) = self.entries.lock() {
             self.epoch.fetch_add(1, Ordering::SeqCst);
             for id in user_ids {
                 entries.remove(id);
+                forgotten.push(id);
             }
         }
+        let bells = self.bells.lock().unwrap_or_else(|e| e.into_inner());
+        for id in forgotten {
+            if let Some(bell) = bells.get(id).and_then(Weak::upgrade) {
+                bell.send_modify(|n| *n += 1);
+            }
+        }
+    }
+
+    /// Forgets every count and rings every bell.
+    pub(crate) fn forget_all(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            self.epoch.fetch_add(1, Ordering::SeqCst);
+            entries.clear();
+        }
+        for bell in self.bells.lock().unwrap_or_else(|e| e.into_inner()).values().filter_map(Weak::upgrade) {
+            bell.send_modify(|n| *n += 1);
+        }
+    }
+
+    /// A bell that rings when `user_id`'s count is forgotten.
+    pub(crate) fn bell(&self, user_id: &str) -> Bell {
+        let mut bells = self.bells.lock().unwrap_or_else(|e| e.into_inner());
+        let sender = match bells.get(user_id).and_then(Weak::upgrade) {
+            Some(sender) => sender,
+            None => {
+                bells.retain(|_, b| b.strong_count() > 0);
+                let sender = Arc::new(watch::Sender::new(0));
+                bells.insert(user_id.to_owned(), Arc::downgrade(&sender));
+                sender
+            }
+        };
+        let rings = sender.subscribe();
+        Bell { _held: sender, rings }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn forgetting_a_count_rings_the_bells_of_that_person_only() {
+        let cache = UnreadCache::default();
+        let (mut ana, mut ana2, mut ben) = (cache.bell("ana"), cache.bell("ana"), cache.bell("ben"));
+        cache.forget(["ana"]);
+        let soon = std::time::Duration::from_millis(50);
+        assert!(tokio::time::timeout(soon, ana.rung()).await.is_ok(), "ana's first tab");
+        assert!(tokio::time::timeout(soon, ana2.rung()).await.is_ok(), "and her second");
+        assert!(tokio::time::timeout(soon, ben.rung()).await.is_err(), "not ben's");
+        assert!(tokio::time::timeout(soon, ana.rung()).await.is_err(), "a ring is heard once");
+        cache.forget_all();
+        assert!(tokio::time::timeout(soon, ben.rung()).await.is_ok(), "forgetting all rings all");
+        drop((ana, ana2, ben));
+        cache.forget(["ana"]);
+        assert!(cache.bells.lock().expect("lock").values().all(|b| b.strong_count() == 0), "no bell outlives its tabs");
+    }
 
     #[test]
     fn a_revision_cache_answers_only_at_the_revision_it_was_given() {

@@ -1003,6 +1003,30 @@ pub(crate) async fn visible_post(
     Ok((row, found))
 }
 
+/// The space a thread is in now, if it exists.
+pub(crate) async fn store_thread(conn: &mut Conn, thread_id: &str) -> Result<Option<String>> {
+    Ok(store::thread_in_space(conn, thread_id, None).await?.map(|t| t.space.space.id))
+}
+
+/// Whether everyone who may read a post's space may see it: its thread is
+/// not hidden, not a scheduled prompt, not merged away, and not in
+/// post-first mode. `None` when the post is gone. The live feeds decide
+/// this once per event instead of once per follower.
+pub(crate) async fn open_to_readers(conn: &mut Conn, post_id: &str) -> Result<Option<bool>> {
+    let Some(post) = store::post(conn, post_id).await? else {
+        return Ok(None);
+    };
+    let Some(t) = store::thread_in_space(conn, &post.thread_id, None).await? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        t.thread_merged_into.is_none()
+            && t.thread_opens_at.is_none()
+            && t.thread_hidden_at.is_none()
+            && t.state.post_first == 0,
+    ))
+}
+
 /// One post, for those who may read it.
 pub async fn post(app: &Stoa, actor: &Actor, post_id: &str) -> Result<Post> {
     let mut conn = app.store.read().await?;

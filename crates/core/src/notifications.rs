@@ -162,6 +162,7 @@ pub async fn catch_up(app: &Stoa) -> Result<usize> {
         stoa_store::commit(tx).await?;
         written += notified.len();
         app.unread.forget(notified.iter().map(String::as_str));
+        tell_other_nodes(app, &notified).await;
         if (count as i64) < BATCH {
             return Ok(written);
         }
@@ -746,7 +747,66 @@ pub async fn mark_read(app: &Stoa, actor: &Actor, ids: Option<&[String]>) -> Res
     let n = store::mark_read(&mut tx, &me.id, ids, app.now()).await?;
     stoa_store::commit(tx).await?;
     app.unread.forget([me.id.as_str()]);
+    tell_other_nodes(app, std::slice::from_ref(&me.id)).await;
     Ok(n)
+}
+
+/// The signal that tells other nodes whose unread counts changed:
+/// `unread:{node}:{id} {id}...`.
+const UNREAD_SIGNAL: &str = "unread:";
+
+/// Tells the other nodes sharing the database that these people's unread
+/// counts changed (this node forgot them already). One process on SQLite
+/// has nobody to tell.
+async fn tell_other_nodes(app: &Stoa, user_ids: &[String]) {
+    if user_ids.is_empty() || app.store.backend() == stoa_store::Backend::Sqlite {
+        return;
+    }
+    let head = format!("{UNREAD_SIGNAL}{}:", app.node_id);
+    let mut payload = head.clone();
+    for id in user_ids {
+        if payload.len() + id.len() + 1 > stoa_store::signals::MAX_BYTES {
+            send_signal(app, &std::mem::replace(&mut payload, head.clone())).await;
+        }
+        if payload.len() > head.len() {
+            payload.push(' ');
+        }
+        payload.push_str(id);
+    }
+    send_signal(app, &payload).await;
+}
+
+async fn send_signal(app: &Stoa, payload: &str) {
+    if let Err(e) = app.store.signal(payload).await {
+        tracing::warn!(error = %e, "could not tell other nodes of new notifications");
+    }
+}
+
+/// Acts on another node's word that some unread counts changed; false when
+/// the signal is not about them.
+pub(crate) fn on_signal(app: &Stoa, payload: &str) -> bool {
+    let Some(rest) = payload.strip_prefix(UNREAD_SIGNAL) else {
+        return false;
+    };
+    if let Some((node, ids)) = rest.split_once(':')
+        && node != &*app.node_id
+    {
+        app.unread.forget(ids.split(' '));
+    }
+    true
+}
+
+/// Signals may have been lost: every count is read afresh.
+pub(crate) fn on_missed(app: &Stoa) {
+    app.unread.forget_all();
+}
+
+pub use crate::cache::Bell;
+
+/// A bell that rings when the actor's unread count may have changed (see
+/// [`unread_count`]); `None` for anonymous people.
+pub fn bell(app: &Stoa, actor: &Actor) -> Option<Bell> {
+    actor.id().map(|me| app.unread.bell(me))
 }
 
 /// Opens a notification: marks it read and says where what it is about

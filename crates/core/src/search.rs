@@ -175,6 +175,10 @@ async fn changes_for(conn: &mut Conn, t: &Touched, out: &mut Vec<Change>) -> Res
     Ok(())
 }
 
+/// How long the background indexer waits after a catch-up that found
+/// something, before it looks again (half a second passes besides).
+pub const COMMIT_PAUSE: std::time::Duration = std::time::Duration::from_millis(1500);
+
 /// Brings the index up to the newest event; returns how many events it read.
 /// Only one catch-up runs at a time per application.
 pub async fn catch_up(app: &Stoa) -> Result<u64> {

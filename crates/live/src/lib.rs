@@ -1,17 +1,22 @@
-//! Realtime: the hub that tells every open connection the event log has
-//! grown, and the messages spoken on the `/live` WebSocket.
+//! Realtime: the hub that tells the node the event log has grown, the
+//! feeds and rooms through which each new event reaches the connections
+//! following it, and the messages spoken on the `/live` WebSocket.
 //!
 //! Nothing is queued per connection here. The hub holds one number, the
-//! newest event's `seq`; each connection wakes when it changes, reads what
-//! it is subscribed to from the event log after its own cursor, and sends
-//! it. A connection that falls behind costs a cursor, not a queue, and a
-//! reconnecting client resumes from the last `seq` it saw.
+//! newest event's `seq`; one reader per node wakes when it changes, reads
+//! the new events once and publishes each to the feeds or rooms that follow
+//! it, already serialized, through bounded channels shared by their
+//! connections. A connection that falls behind costs a cursor, not a
+//! queue: it reads on from the log itself, and a reconnecting client
+//! resumes from the last `seq` it saw.
 
+mod feeds;
 mod rooms;
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
+pub use feeds::{Feed, FeedKind, Feeds};
 pub use rooms::{CAPACITY as ROOM_CAPACITY, Frame, Room, Rooms};
 
 /// The newest `seq` of the event log, as far as this node knows.

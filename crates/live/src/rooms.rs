@@ -26,6 +26,10 @@ pub enum Frame {
     /// removed, a role or the space's visibility changed): each connection
     /// asks the policy again before it sends anything more.
     Recheck { seq: i64 },
+    /// A message only for those who may see the post it is about (the
+    /// thread is hidden, scheduled, or in post-first mode): each connection
+    /// asks the policy before it sends it.
+    Guarded { seq: i64, post: Arc<str>, json: Arc<str> },
 }
 
 /// One space's room on this node.

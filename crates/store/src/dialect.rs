@@ -83,6 +83,12 @@ pub(crate) fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     (!memory).then(|| options.get_filename().to_path_buf())
 }
 
+/// How much of a SQLite file each connection reads through a memory map
+/// rather than `read` calls into a page cache of its own: every reader
+/// shares the kernel's pages, without a copy. Writes still go through
+/// `write` (SQLite never writes through the map).
+pub(crate) const MMAP_BYTES: u64 = 1 << 30;
+
 /// Runs once on every new connection.
 pub(crate) async fn prepare_connection(
     conn: &mut AnyConnection,
@@ -98,6 +104,7 @@ pub(crate) async fn prepare_connection(
          PRAGMA synchronous = {}; \
          PRAGMA foreign_keys = ON; \
          PRAGMA busy_timeout = 10000; \
+         PRAGMA mmap_size = {MMAP_BYTES}; \
          PRAGMA query_only = {};",
         synchronous.as_str().to_uppercase(),
         if read_only { "ON" } else { "OFF" },

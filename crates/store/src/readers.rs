@@ -119,7 +119,10 @@ impl Readers {
                 file,
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
-            conn.execute_batch("PRAGMA query_only = ON; PRAGMA busy_timeout = 0;")?;
+            conn.execute_batch(&format!(
+                "PRAGMA query_only = ON; PRAGMA busy_timeout = 0; PRAGMA mmap_size = {};",
+                dialect::MMAP_BYTES
+            ))?;
             Ok::<_, rusqlite::Error>(conn)
         };
         match open() {

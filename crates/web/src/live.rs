@@ -6,10 +6,14 @@
 //! so another site cannot ride a visitor's cookie. Every buffer is bounded:
 //! small socket buffers, a cap on message size, topics and messages per
 //! second, and a send that does not finish in time closes the connection.
-//! Nothing waits in a queue for a slow client: each subscription keeps a
-//! cursor into the event log and reads on from it when the log grows.
+//! Nothing waits in a queue for a slow client: each subscription follows a
+//! feed shared by every connection on the node that follows the same topic
+//! (one read of the log per event, not per connection) and keeps a cursor
+//! into the log, from which it reads on itself when it resumes or falls
+//! too far behind. The unread count is read again only when the person's
+//! bell rings (a notification came or was read).
 
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -22,7 +26,7 @@ use futures::{SinkExt, StreamExt};
 use stoa_core::chat::{self, Ticket};
 use stoa_core::live::{self, Topic};
 use stoa_core::{Actor, CoreError, notifications};
-use stoa_live::{ClientMessage, Frame, ServerMessage};
+use stoa_live::{ClientMessage, Feed, Frame, ServerMessage};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::AppState;
@@ -93,11 +97,25 @@ struct Connection {
     state: AppState,
     actor: Actor,
     socket: futures::stream::SplitSink<WebSocket, Message>,
-    /// Each topic's cursor in the event log.
-    topics: HashMap<String, (Topic, i64)>,
+    /// The threads and spaces it follows.
+    topics: Vec<Following>,
+    /// Rung when the person's unread count may have changed, while it
+    /// follows `notifications`.
+    bell: Option<notifications::Bell>,
     unread: Option<i64>,
     /// The chat rooms it is in.
     rooms: Vec<InRoom>,
+}
+
+/// A thread or space followed through its feed.
+struct Following {
+    name: String,
+    topic: Topic,
+    /// Held so the feed lives while followed.
+    _feed: Arc<Feed>,
+    frames: tokio::sync::broadcast::Receiver<Frame>,
+    /// The last event sent or passed over.
+    cursor: i64,
 }
 
 /// A connection's place in a chat room.
@@ -116,6 +134,23 @@ async fn next_frame(rooms: &mut [InRoom]) -> (usize, Result<Frame, RecvError>) {
     }
     let waits = rooms.iter_mut().enumerate().map(|(i, r)| Box::pin(async move { (i, r.ticket.frames.recv().await) }));
     futures::future::select_all(waits).await.0
+}
+
+/// The next frame from any of the feeds, with the topic's index.
+async fn next_feed_frame(topics: &mut [Following]) -> (usize, Result<Frame, RecvError>) {
+    if topics.is_empty() {
+        return std::future::pending().await;
+    }
+    let waits = topics.iter_mut().enumerate().map(|(i, t)| Box::pin(async move { (i, t.frames.recv().await) }));
+    futures::future::select_all(waits).await.0
+}
+
+/// Waits for the bell, if there is one.
+async fn ring(bell: &mut Option<notifications::Bell>) {
+    match bell {
+        Some(bell) => bell.rung().await,
+        None => std::future::pending().await,
+    }
 }
 
 impl Connection {
@@ -138,8 +173,10 @@ impl Connection {
 
     async fn subscribe(&mut self, raw: &str, since: Option<i64>) -> Result<(), End> {
         let refused = |error: &str| ServerMessage::Refused { topic: raw.to_owned(), error: error.to_owned() };
-        let following = self.topics.contains_key(raw) || self.rooms.iter().any(|r| r.name == raw);
-        if !following && self.topics.len() + self.rooms.len() >= MAX_TOPICS {
+        let following = self.topics.iter().any(|t| t.name == raw)
+            || self.rooms.iter().any(|r| r.name == raw)
+            || (raw == "notifications" && self.bell.is_some());
+        if !following && self.topics.len() + self.rooms.len() + usize::from(self.bell.is_some()) >= MAX_TOPICS {
             return self.send(&refused("too_many_topics")).await;
         }
         if let Some(slug) = raw.strip_prefix("chat:") {
@@ -149,70 +186,120 @@ impl Connection {
             Ok(t) => t,
             Err(_) => return self.send(&refused("unknown_topic")).await,
         };
-        if let Err(e) = live::check(&self.state.app, &self.actor, &topic).await {
-            return self.send(&refused(code(&e))).await;
+        if topic == Topic::Notifications {
+            if let Err(e) = live::check(&self.state.app, &self.actor, &topic).await {
+                return self.send(&refused(code(&e))).await;
+            }
+            self.bell = notifications::bell(&self.state.app, &self.actor);
+            let latest = self.state.app.live.latest();
+            self.send(&ServerMessage::Subscribed { topic: raw.to_owned(), seq: since.unwrap_or(latest).max(0) })
+                .await?;
+            self.unread = None;
+            return self.read_unread().await;
         }
-        let latest = self.state.app.live.latest();
-        let cursor = since.unwrap_or(latest).clamp(0, latest.max(since.unwrap_or(0)));
-        self.topics.insert(raw.to_owned(), (topic, cursor));
+        self.topics.retain(|t| t.name != raw);
+        let follow = match live::follow(&self.state.app, &self.actor, raw, &topic).await {
+            Ok(f) => f,
+            Err(e) => return self.send(&refused(code(&e))).await,
+        };
+        // From now on, or from `since` (read from the log up to where the feed takes over).
+        let cursor = since.map_or(follow.cursor, |s| s.max(0));
+        let behind = cursor < follow.cursor;
+        self.topics.push(Following { name: raw.to_owned(), topic, _feed: follow.feed, frames: follow.frames, cursor });
         self.send(&ServerMessage::Subscribed { topic: raw.to_owned(), seq: cursor }).await?;
-        self.deliver().await
+        if behind {
+            return self.read_on(raw).await;
+        }
+        Ok(())
     }
 
-    /// Sends what each topic has had since its cursor.
-    async fn deliver(&mut self) -> Result<(), End> {
-        let names: Vec<String> = self.topics.keys().cloned().collect();
-        for name in names {
-            let Some((topic, cursor)) = self.topics.get(&name).cloned() else { continue };
-            match topic {
-                Topic::Thread(_) | Topic::Space(_) => {
-                    let mut cursor = cursor;
-                    loop {
-                        let read = match &topic {
-                            Topic::Thread(id) => live::thread_events(&self.state.app, &self.actor, id, cursor).await,
-                            Topic::Space(slug) => live::space_events(&self.state.app, &self.actor, slug, cursor).await,
-                            Topic::Notifications => break,
+    /// Reads a topic's events from the log after its cursor, up to the
+    /// log's end, and sends them: for a client resuming from an earlier
+    /// `seq`, and for a connection that fell too far behind its feed.
+    async fn read_on(&mut self, name: &str) -> Result<(), End> {
+        loop {
+            let Some(t) = self.topics.iter().find(|t| t.name == name) else { return Ok(()) };
+            let (topic, cursor) = (t.topic.clone(), t.cursor);
+            let read = match &topic {
+                Topic::Thread(id) => live::thread_events(&self.state.app, &self.actor, id, cursor).await,
+                Topic::Space(slug) => live::space_events(&self.state.app, &self.actor, slug, cursor).await,
+                Topic::Notifications => return Ok(()),
+            };
+            match read {
+                Ok((events, next)) => {
+                    for e in events {
+                        let message = ServerMessage::Event {
+                            topic: name.to_owned(),
+                            seq: e.seq,
+                            kind: e.kind,
+                            subject_id: e.subject_id,
+                            at: e.at,
                         };
-                        match read {
-                            Ok((events, next)) => {
-                                for e in events {
-                                    let message = ServerMessage::Event {
-                                        topic: name.clone(),
-                                        seq: e.seq,
-                                        kind: e.kind,
-                                        subject_id: e.subject_id,
-                                        at: e.at,
-                                    };
-                                    self.send(&message).await?;
-                                }
-                                let done = next == cursor || next - cursor < live::BATCH;
-                                cursor = next;
-                                if let Some(entry) = self.topics.get_mut(&name) {
-                                    entry.1 = cursor;
-                                }
-                                if done {
-                                    break;
-                                }
-                            }
-                            Err(e) => {
-                                // No longer readable (removed, moved away): stop at once.
-                                self.topics.remove(&name);
-                                let message =
-                                    ServerMessage::Refused { topic: name.clone(), error: code(&e).to_owned() };
-                                self.send(&message).await?;
-                                break;
-                            }
-                        }
+                        self.send(&message).await?;
+                    }
+                    if let Some(t) = self.topics.iter_mut().find(|t| t.name == name) {
+                        t.cursor = t.cursor.max(next);
+                    }
+                    if next == cursor || next - cursor < live::BATCH {
+                        return Ok(());
                     }
                 }
-                Topic::Notifications => {
-                    let count = notifications::unread_count_now(&self.state.app, &self.actor).await.unwrap_or(0);
-                    if self.unread != Some(count) {
-                        self.unread = Some(count);
-                        self.send(&ServerMessage::Unread { count }).await?;
+                Err(e) => return self.unfollow(name, &e).await,
+            }
+        }
+    }
+
+    /// Stops following a topic the policy no longer allows, and says why.
+    async fn unfollow(&mut self, name: &str, e: &CoreError) -> Result<(), End> {
+        self.topics.retain(|t| t.name != name);
+        self.send(&ServerMessage::Refused { topic: name.to_owned(), error: code(e).to_owned() }).await
+    }
+
+    /// Takes what a feed gave: an event to send (once, and only if a
+    /// guarded post may be seen), word to ask the policy again, or word
+    /// that the connection fell behind (it then reads on from the log).
+    async fn on_feed(&mut self, index: usize, frame: Result<Frame, RecvError>) -> Result<(), End> {
+        let Some(t) = self.topics.get_mut(index) else { return Ok(()) };
+        let name = t.name.clone();
+        match frame {
+            Ok(Frame::Text { seq, json }) if seq > t.cursor => {
+                t.cursor = seq;
+                self.send_text(&json).await
+            }
+            Ok(Frame::Guarded { seq, post, json }) if seq > t.cursor => {
+                t.cursor = seq;
+                match live::may_see_post(&self.state.app, &self.actor, &post).await {
+                    Ok(true) => self.send_text(&json).await,
+                    Ok(false) => Ok(()),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not check a post for a live connection");
+                        Ok(())
                     }
                 }
             }
+            Ok(Frame::Recheck { seq }) if seq > t.cursor => {
+                t.cursor = seq;
+                let topic = t.topic.clone();
+                match live::check(&self.state.app, &self.actor, &topic).await {
+                    Ok(()) => Ok(()),
+                    Err(e) => self.unfollow(&name, &e).await,
+                }
+            }
+            Ok(_) => Ok(()),
+            Err(RecvError::Lagged(_)) => self.read_on(&name).await,
+            Err(RecvError::Closed) => {
+                self.topics.retain(|t| t.name != name);
+                Ok(())
+            }
+        }
+    }
+
+    /// Reads the unread count and sends it if it changed.
+    async fn read_unread(&mut self) -> Result<(), End> {
+        let count = notifications::unread_count(&self.state.app, &self.actor).await.unwrap_or(0);
+        if self.unread != Some(count) {
+            self.unread = Some(count);
+            self.send(&ServerMessage::Unread { count }).await?;
         }
         Ok(())
     }
@@ -317,6 +404,7 @@ impl Connection {
                 }
                 Ok(())
             }
+            Frame::Guarded { .. } => Ok(()),
             Frame::Recheck { seq } => {
                 if seq <= room.cursor {
                     return Ok(());
@@ -360,24 +448,32 @@ fn code(e: &CoreError) -> &'static str {
 /// What woke a connection.
 enum Next {
     Incoming(Option<Result<Message, axum::Error>>),
-    Log(bool),
+    Feed(usize, Result<Frame, RecvError>),
     Room(usize, Result<Frame, RecvError>),
+    Bell,
     Ping,
 }
 
 async fn serve(state: AppState, actor: Actor, socket: WebSocket) {
-    let mut wake = state.app.live.watch();
     let (sink, mut incoming) = socket.split();
-    let mut conn = Connection { state, actor, socket: sink, topics: HashMap::new(), unread: None, rooms: Vec::new() };
+    let mut conn =
+        Connection { state, actor, socket: sink, topics: Vec::new(), bell: None, unread: None, rooms: Vec::new() };
     let mut window = (Instant::now(), 0u32);
     let every = conn.state.config.live_ping_every;
     let mut pings = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    // A server too busy to tick on time must not take two ticks in a row for
+    // a ping that went unanswered.
+    pings.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut unanswered = false;
     let end = loop {
+        // What the client sent comes first: a pong waiting to be read is
+        // never taken for silence.
         let next = tokio::select! {
+            biased;
             message = incoming.next() => Next::Incoming(message),
-            changed = wake.changed() => Next::Log(changed.is_ok()),
+            (index, frame) = next_feed_frame(&mut conn.topics) => Next::Feed(index, frame),
             (index, frame) = next_frame(&mut conn.rooms) => Next::Room(index, frame),
+            () = ring(&mut conn.bell) => Next::Bell,
             _ = pings.tick() => Next::Ping,
         };
         let result = match next {
@@ -402,8 +498,11 @@ async fn serve(state: AppState, actor: Actor, socket: WebSocket) {
                 match serde_json::from_str::<ClientMessage>(&text) {
                     Ok(ClientMessage::Subscribe { topic, since }) => conn.subscribe(&topic, since).await,
                     Ok(ClientMessage::Unsubscribe { topic }) => {
-                        conn.topics.remove(&topic);
+                        conn.topics.retain(|t| t.name != topic);
                         conn.rooms.retain(|r| r.name != topic);
+                        if topic == "notifications" {
+                            conn.bell = None;
+                        }
                         Ok(())
                     }
                     Ok(ClientMessage::Typing { topic }) => conn.typing(&topic).await,
@@ -413,9 +512,9 @@ async fn serve(state: AppState, actor: Actor, socket: WebSocket) {
                     }
                 }
             }
-            Next::Log(false) => break End::Closed,
-            Next::Log(true) => conn.deliver().await,
+            Next::Feed(index, frame) => conn.on_feed(index, frame).await,
             Next::Room(index, frame) => conn.forward(index, frame).await,
+            Next::Bell => conn.read_unread().await,
             Next::Ping if unanswered => break End::Misbehaved,
             Next::Ping => {
                 unanswered = true;

@@ -302,3 +302,77 @@ async fn a_space_is_as_recently_active_as_its_busiest_thread() {
     })
     .await;
 }
+
+/// A space's thread list reads its page through indexes whatever the
+/// space's size: at 100,000 threads, the plan of each of its two queries
+/// (pinned threads, then the others by activity) follows an index in order,
+/// with no sort of the whole space, on SQLite and PostgreSQL; and the pages
+/// are the right ones (pinned first, then newest activity, across pages).
+#[tokio::test]
+async fn a_thread_list_follows_its_indexes_at_100_000_threads() {
+    each_backend(|store| async move {
+        let author = person(&store, "ana").await;
+        let (space, first) = thread(&store, &author).await;
+        let mut tx = store.begin().await.expect("begin");
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+             INSERT INTO threads (id, space_id, author_id, title, created_at, last_activity_at, post_count)
+             SELECT 'g' || CAST(i AS TEXT), $1, $2, 'Generated', i, 1000 + i, 1 FROM n",
+        )
+        .bind(&space)
+        .bind(&author)
+        .execute(&mut *tx)
+        .await
+        .expect("generate threads");
+        sqlx::query("UPDATE threads SET pinned_at = CASE id WHEN 'g5' THEN 2 ELSE 1 END WHERE id IN ('g5', 'g7')")
+            .execute(&mut *tx)
+            .await
+            .expect("pin two");
+        if store.backend() == stoa_store::Backend::Postgres {
+            // As autovacuum would after so many rows (Stoa never analyzes a SQLite file).
+            sqlx::query("ANALYZE threads").execute(&mut *tx).await.expect("analyze");
+        }
+        tx.commit().await.expect("commit");
+        let mut conn = store.read().await.expect("read");
+
+        let plans = threads::explain_thread_list(&mut conn, store.backend(), &space).await.expect("explain");
+        let (pinned, rest) = (&plans[0], &plans[1]);
+        match store.backend() {
+            stoa_store::Backend::Sqlite => {
+                assert!(pinned.contains("threads_pinned"), "pinned threads by their index: {pinned}");
+                assert!(rest.contains("threads_by_activity"), "the others by activity: {rest}");
+                for plan in [pinned, rest] {
+                    assert!(!plan.contains("TEMP B-TREE"), "no sort of the whole space: {plan}");
+                }
+            }
+            stoa_store::Backend::Postgres => {
+                assert!(pinned.contains("threads_pinned"), "pinned threads by their index: {pinned}");
+                assert!(
+                    rest.contains("Index Scan Backward using threads_by_activity"),
+                    "the others by activity: {rest}"
+                );
+                let top = rest.lines().take(2).collect::<Vec<_>>().join("\n");
+                assert!(!top.contains("Sort"), "no sort of the whole space: {rest}");
+            }
+        }
+
+        let ids = |page: &[threads::ThreadListItem]| page.iter().map(|t| t.thread.id.clone()).collect::<Vec<_>>();
+        let page = |limit, offset| {
+            let (store, space) = (store.clone(), space.clone());
+            async move {
+                let mut conn = store.read().await.expect("read");
+                threads::threads_in_space(&mut conn, &space, None, threads::ThreadFilter::All, false, limit, offset)
+                    .await
+                    .expect("page")
+            }
+        };
+        let one = ids(&page(4, 0).await);
+        assert_eq!(&one[..2], ["g5", "g7"], "pinned first, last pinned first");
+        assert_eq!(&one[2..], ["g100000", "g99999"], "then newest activity");
+        assert_eq!(ids(&page(3, 1).await), ["g7", "g100000", "g99999"], "a page starting among the pinned");
+        assert_eq!(ids(&page(2, 4).await), ["g99998", "g99997"], "a page past them");
+        let last = ids(&page(3, 99_999).await);
+        assert_eq!(last, ["g1", first.as_str()].map(String::from).to_vec(), "the oldest at the end");
+    })
+    .await;
+}

@@ -176,3 +176,90 @@ async fn a_client_that_floods_the_server_is_disconnected() {
     let _ = socket.send(Message::Text(big.into())).await;
     assert!(closed_by_server(&mut socket).await);
 }
+
+/// Everyone following a thread on a node shares one feed, so a new reply is
+/// read from the log once, however many follow it; a reply only some may
+/// see (a post-first thread hides others' replies from those who have not
+/// answered yet) reaches exactly those; the unread count goes out when it
+/// changes, and only then.
+#[tokio::test]
+async fn followers_share_a_feed_and_each_hears_only_what_they_may_see() {
+    let app = crate::spawn_app().await;
+    let ana = app.person("ana").await;
+    let boris = app.person("boris").await;
+    let cleo = app.person("cleo").await;
+    space(&ana, "circle", "members", "invite").await;
+    enrol(&ana, &boris, "circle", false).await;
+    enrol(&ana, &cleo, "circle", false).await;
+    let (status, json) = ana
+        .api_post(
+            "/spaces/circle/threads",
+            serde_json::json!({"title": "Your first answer", "body": "Answer before you read the others.", "post_first": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    let t = json["thread_id"].as_str().expect("thread").to_owned();
+    let answered = reply(&boris, &t, "Boris answers first").await;
+    stoa_core::live::watch_log(&app.app).await.expect("watch");
+
+    let topic = format!("thread:{t}");
+    let mut sockets = Vec::new();
+    for who in [&boris, &cleo, &boris] {
+        let mut socket = open(&app, who).await;
+        send(&mut socket, serde_json::json!({"type": "subscribe", "topic": topic})).await;
+        assert_eq!(expect(&mut socket).await["type"], "subscribed");
+        sockets.push(socket);
+    }
+    let feeds = app.app.feeds.all();
+    assert_eq!(feeds.len(), 1, "three tabs, one feed");
+    assert_eq!(feeds[0].topic, topic);
+    drop(feeds);
+
+    // Cleo has not answered: she is told of neither Boris's reply (written
+    // before she followed) nor Ana's; Boris's two tabs hear Ana's.
+    let from_ana = reply(&ana, &t, "Ana's view").await;
+    stoa_core::live::watch_log(&app.app).await.expect("watch");
+    for i in [0, 2] {
+        let event = expect(&mut sockets[i]).await;
+        assert_eq!(
+            (event["kind"].as_str(), event["subject_id"].as_str()),
+            (Some("post.created"), Some(from_ana.as_str()))
+        );
+    }
+    assert!(next(&mut sockets[1], Duration::from_millis(300)).await.is_none(), "Cleo may not see it yet");
+
+    // Once Cleo answers, what comes next reaches her too.
+    let hers = reply(&cleo, &t, "Cleo answers").await;
+    stoa_core::live::watch_log(&app.app).await.expect("watch");
+    assert_eq!(expect(&mut sockets[1]).await["subject_id"].as_str(), Some(hers.as_str()));
+    assert_eq!(expect(&mut sockets[0]).await["subject_id"].as_str(), Some(hers.as_str()));
+    assert_ne!(answered, hers);
+
+    // The bell: the count is sent when it changes, not at every event.
+    let mut bell = open(&app, &boris).await;
+    send(&mut bell, serde_json::json!({"type": "subscribe", "topic": "notifications"})).await;
+    assert_eq!(expect(&mut bell).await["type"], "subscribed");
+    assert_eq!(expect(&mut bell).await, serde_json::json!({"type": "unread", "count": 0}));
+    reply(&cleo, &t, "replying to the thread Boris posted in").await;
+    stoa_core::live::watch_log(&app.app).await.expect("watch");
+    assert!(next(&mut bell, Duration::from_millis(300)).await.is_none(), "no notification written yet: nothing to say");
+    stoa_core::notifications::catch_up(&app.app).await.expect("notifications");
+    let rung = expect(&mut bell).await;
+    assert_eq!(rung["type"], "unread");
+    let count = rung["count"].as_i64().expect("count");
+    assert!(count >= 1, "{rung}");
+    let (status, _) = boris.api_post("/notifications/read", serde_json::json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(expect(&mut bell).await, serde_json::json!({"type": "unread", "count": 0}));
+    assert!(next(&mut bell, Duration::from_millis(300)).await.is_none());
+
+    // When the last tab goes, so does the feed.
+    drop(sockets);
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while !app.app.feeds.is_empty() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the feed closes with its last follower");
+}
