@@ -248,3 +248,36 @@ mod tests {
         assert!(message.contains("sqlite://"), "{message}");
     }
 }
+
+/// A value bound to a query that [`explain`] explains.
+#[derive(Debug, Clone, Copy)]
+pub enum Param<'a> {
+    Text(Option<&'a str>),
+    Int(i64),
+}
+
+/// How the database would run `sql` with `params` bound, as text: SQLite's
+/// `EXPLAIN QUERY PLAN` details one per line, or PostgreSQL's `EXPLAIN`.
+/// For tests that check a query follows an index however big its tables.
+pub(crate) async fn explain(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    sql: &str,
+    params: &[Param<'_>],
+) -> std::result::Result<String, sqlx::Error> {
+    use sqlx::Row;
+    let (prefix, column) = match backend {
+        Backend::Sqlite => ("EXPLAIN QUERY PLAN ", 3),
+        Backend::Postgres => ("EXPLAIN ", 0),
+    };
+    let text = format!("{prefix}{sql}");
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(text));
+    for p in params {
+        query = match *p {
+            Param::Text(t) => query.bind(t),
+            Param::Int(i) => query.bind(i),
+        };
+    }
+    let rows = query.fetch_all(conn).await?;
+    Ok(rows.iter().map(|r| r.try_get::<String, _>(column).unwrap_or_default()).collect::<Vec<_>>().join("\n"))
+}

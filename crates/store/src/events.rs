@@ -177,6 +177,10 @@ pub async fn latest_by_actor(
     newest(conn, Some(actor_id), space_ids, kinds, None, limit).await
 }
 
+/// Up to this many spaces are read each through `events_by_space` and the
+/// pages merged; more are read in the log's own order (see [`newest_sql`]).
+const FEW_SPACES: usize = 8;
+
 async fn newest(
     conn: &mut AnyConnection,
     actor_id: Option<&str>,
@@ -188,18 +192,32 @@ async fn newest(
     if space_ids.is_empty() || kinds.is_empty() {
         return Ok(Vec::new());
     }
-    let spaces = placeholders(3, space_ids.len());
-    let kinds_in = placeholders(3 + space_ids.len(), kinds.len());
-    let by_actor = match actor_id {
-        Some(_) => format!("AND actor_id = ${}", 3 + space_ids.len() + kinds.len()),
-        None => String::new(),
-    };
-    let sql = format!(
-        "SELECT {COLUMNS} FROM events
-         WHERE seq < $1 AND space_id IN ({spaces}) AND kind IN ({kinds_in}) {by_actor}
-         ORDER BY seq DESC LIMIT $2"
-    );
-    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(before_seq.unwrap_or(i64::MAX)).bind(limit);
+    let backend = dialect::Backend::of(conn);
+    let before = before_seq.unwrap_or(i64::MAX);
+    if space_ids.len() > FEW_SPACES {
+        let sql = newest_sql(backend, actor_id.is_some(), space_ids.len(), kinds.len());
+        return newest_page(conn, &sql, before, limit, space_ids, kinds, actor_id).await;
+    }
+    let sql = newest_sql(backend, actor_id.is_some(), 1, kinds.len());
+    let mut merged = Vec::new();
+    for space in space_ids {
+        merged.extend(newest_page(conn, &sql, before, limit, std::slice::from_ref(space), kinds, actor_id).await?);
+    }
+    merged.sort_unstable_by_key(|e: &Event| std::cmp::Reverse(e.seq));
+    merged.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(merged)
+}
+
+async fn newest_page(
+    conn: &mut AnyConnection,
+    sql: &str,
+    before: i64,
+    limit: i64,
+    space_ids: &[String],
+    kinds: &[&str],
+    actor_id: Option<&str>,
+) -> Result<Vec<Event>> {
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_owned())).bind(before).bind(limit);
     for id in space_ids {
         query = query.bind(id.as_str());
     }
@@ -210,6 +228,47 @@ async fn newest(
         query = query.bind(actor);
     }
     Ok(query.fetch_all(conn).await?)
+}
+
+/// The query of [`newest`]: the events before `$1` of the spaces and kinds
+/// asked for, newest first, `$2` of them. Of one space it follows
+/// `events_by_space` backwards; of many, it reads the log backwards in its
+/// own order until `$2` are found, so a page costs what it skips, not what
+/// the spaces hold (through `events_by_space` or `events_by_kind`, every
+/// event of those spaces would be sorted for every page). SQLite is told
+/// so: a unary `+` keeps it from choosing an index on a filtered column.
+fn newest_sql(backend: dialect::Backend, by_actor: bool, spaces: usize, kinds: usize) -> String {
+    let hint = if spaces > 1 && backend == dialect::Backend::Sqlite { "+" } else { "" };
+    let spaces_in = placeholders(3, spaces);
+    let kinds_in = placeholders(3 + spaces, kinds);
+    let by_actor = if by_actor { format!("AND actor_id = ${}", 3 + spaces + kinds) } else { String::new() };
+    format!(
+        "SELECT {COLUMNS} FROM events
+         WHERE seq < $1 AND {hint}space_id IN ({spaces_in}) AND {hint}kind IN ({kinds_in}) {by_actor}
+         ORDER BY seq DESC LIMIT $2"
+    )
+}
+
+/// How the database would read a page of [`latest_in_spaces`] of these
+/// spaces, as it explains its plans (see `dialect::explain`): one plan per
+/// space when they are few, else one for them all.
+pub async fn explain_latest_in_spaces(
+    conn: &mut AnyConnection,
+    backend: dialect::Backend,
+    space_ids: &[String],
+    kinds: &[&str],
+) -> Result<Vec<String>> {
+    let groups: Vec<&[String]> =
+        if space_ids.len() > FEW_SPACES { vec![space_ids] } else { space_ids.chunks(1).collect() };
+    let mut plans = Vec::new();
+    for spaces in groups {
+        let sql = newest_sql(backend, false, spaces.len(), kinds.len());
+        let mut params = vec![dialect::Param::Int(i64::MAX), dialect::Param::Int(200)];
+        params.extend(spaces.iter().map(|s| dialect::Param::Text(Some(s))));
+        params.extend(kinds.iter().map(|k| dialect::Param::Text(Some(k))));
+        plans.push(dialect::explain(conn, backend, &sql, &params).await?);
+    }
+    Ok(plans)
 }
 
 /// The highest `seq` in the log, 0 when it is empty.

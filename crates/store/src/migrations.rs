@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (16, "health_probe", include_str!("../migrations/0016_health_probe.sql")),
     (17, "hidden_threads", include_str!("../migrations/0017_hidden_threads.sql")),
     (18, "pinned_threads", include_str!("../migrations/0018_pinned_threads.sql")),
+    (19, "unread_notifications", include_str!("../migrations/0019_unread_notifications.sql")),
 ];
 
 /// Applies what has not been applied and returns how many migrations ran.

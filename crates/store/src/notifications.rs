@@ -100,11 +100,25 @@ pub async fn of_user(
 /// Unread notifications of a person, newest first (for counting what may
 /// still be shown).
 pub async fn unread(conn: &mut AnyConnection, user_id: &str, limit: i64) -> Result<Vec<NotificationRow>> {
-    let sql = format!(
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(unread_sql())).bind(user_id).bind(limit).fetch_all(conn).await?)
+}
+
+/// The query of [`unread`], through `notifications_unread`: what was read
+/// is never visited, however much a person was notified. (`read_at` leads
+/// the order, though it is NULL throughout, so that PostgreSQL sees the
+/// index's order is the one asked for; SQLite sees it either way.)
+fn unread_sql() -> String {
+    format!(
         "SELECT {COLUMNS} FROM notifications WHERE user_id = $1 AND read_at IS NULL
-         ORDER BY event_seq DESC LIMIT $2"
-    );
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id).bind(limit).fetch_all(conn).await?)
+         ORDER BY read_at DESC NULLS FIRST, event_seq DESC LIMIT $2"
+    )
+}
+
+/// How the database would read a person's unread notifications, as it
+/// explains its plan (see `dialect::explain`).
+pub async fn explain_unread(conn: &mut AnyConnection, backend: crate::Backend, user_id: &str) -> Result<String> {
+    let params = [crate::dialect::Param::Text(Some(user_id)), crate::dialect::Param::Int(100)];
+    Ok(crate::dialect::explain(conn, backend, &unread_sql(), &params).await?)
 }
 
 /// One notification of a person.

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+use crate::dialect::{self, Param};
 use crate::direct::{Arg, Columns, FromColumns, Reads, from_row_by_columns};
 use crate::{Result, StoreError};
 
@@ -441,28 +442,10 @@ pub async fn explain_thread_list(
     let mut plans = Vec::new();
     for pinned in [Pinned::Only, Pinned::Not] {
         let sql = thread_list_sql(ThreadFilter::All, false, pinned);
-        plans.push(explain(conn, backend, &sql, space_id).await?);
+        let params = [Param::Text(Some(space_id)), Param::Text(None), Param::Int(26), Param::Int(0)];
+        plans.push(dialect::explain(conn, backend, &sql, &params).await?);
     }
     Ok(plans)
-}
-
-/// A thread list query's plan as text (its parameters a space, no viewer,
-/// a page of 26): SQLite's `EXPLAIN QUERY PLAN` details one per line, or
-/// PostgreSQL's `EXPLAIN`.
-async fn explain(conn: &mut AnyConnection, backend: crate::Backend, sql: &str, space_id: &str) -> Result<String> {
-    use sqlx::Row;
-    let (prefix, column) = match backend {
-        crate::Backend::Sqlite => ("EXPLAIN QUERY PLAN ", 3),
-        crate::Backend::Postgres => ("EXPLAIN ", 0),
-    };
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{prefix}{sql}")))
-        .bind(space_id)
-        .bind(None::<String>)
-        .bind(26i64)
-        .bind(0i64)
-        .fetch_all(conn)
-        .await?;
-    Ok(rows.iter().map(|r| r.try_get::<String, _>(column).unwrap_or_default()).collect::<Vec<_>>().join("\n"))
 }
 
 /// How many threads a list with `filter` holds (open, unmerged ones).

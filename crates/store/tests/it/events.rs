@@ -125,3 +125,61 @@ async fn a_consumer_never_skips_an_event_that_commits_late() {
     })
     .await;
 }
+
+/// A page of the newest events of some spaces (the home feed's and the
+/// space pages' query) never sorts a space's history: at 100,000 events,
+/// many spaces are read in the log's own order and a few each through
+/// `events_by_space`, on SQLite and PostgreSQL; both find the same page.
+#[tokio::test]
+async fn the_newest_events_of_spaces_follow_the_log_at_100_000_events() {
+    stoa_store::testing::each_backend(|store| async move {
+        let mut tx = store.begin().await.expect("begin");
+        // Space 0 is busy (nine events in ten), the others share the rest.
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+             INSERT INTO events (seq, occurred_at, kind, space_id, subject_id, data)
+             SELECT i, i,
+                    CASE WHEN i % 10 = 0 THEN 'thread.created' WHEN i % 7 = 0 THEN 'chat.posted' ELSE 'post.created' END,
+                    CASE WHEN i % 10 = 3 THEN 'space-' || CAST(1 + i / 10 % 19 AS TEXT) ELSE 'space-0' END,
+                    'p' || CAST(i AS TEXT), '{}'
+             FROM n",
+        )
+        .execute(&mut *tx)
+        .await
+        .expect("generate events");
+        if store.backend() == stoa_store::Backend::Postgres {
+            sqlx::query("ANALYZE events").execute(&mut *tx).await.expect("analyze");
+        }
+        tx.commit().await.expect("commit");
+        let mut conn = store.read().await.expect("read");
+        let all: Vec<String> = (0..20).map(|i| format!("space-{i}")).collect();
+        let few = ["space-0".to_owned(), "space-5".to_owned()];
+        let kinds = ["thread.created", "post.created"];
+        for (spaces, plans) in [(&all[..], 1), (&few[..], 2)] {
+            let explained = stoa_store::events::explain_latest_in_spaces(&mut conn, store.backend(), spaces, &kinds)
+                .await
+                .expect("explain");
+            assert_eq!(explained.len(), plans, "{explained:?}");
+            for plan in explained {
+                match store.backend() {
+                    stoa_store::Backend::Sqlite => {
+                        assert!(!plan.contains("TEMP B-TREE"), "no sort of the history: {plan}");
+                        let by_space = plan.contains("events_by_space");
+                        assert_eq!(by_space, plans > 1, "many spaces in the log's order, few by space: {plan}");
+                    }
+                    stoa_store::Backend::Postgres => {
+                        let top = plan.lines().take(2).collect::<Vec<_>>().join("\n");
+                        assert!(!top.contains("Sort"), "no sort of the history: {plan}");
+                    }
+                }
+            }
+        }
+        let seqs = |page: Vec<stoa_store::events::Event>| page.iter().map(|e| e.seq).collect::<Vec<_>>();
+        let page = stoa_store::events::latest_in_spaces(&mut conn, &all, &kinds, Some(99_990), 3).await.expect("page");
+        assert_eq!(seqs(page), [99_989, 99_987, 99_986], "newest first, before the cursor, of those kinds");
+        // 99,983 is in space-5 (1 + 9,998 % 19); the rest of the page in space-0.
+        let page = stoa_store::events::latest_in_spaces(&mut conn, &few, &kinds, Some(99_985), 3).await.expect("page");
+        assert_eq!(seqs(page), [99_984, 99_983, 99_982], "the spaces' pages merged in order");
+    })
+    .await;
+}

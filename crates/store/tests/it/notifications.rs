@@ -77,3 +77,40 @@ async fn many_notifications_are_written_at_once_and_a_repeat_for_the_same_event_
     })
     .await;
 }
+
+/// The bell's query (a person's unread notifications, newest first) never
+/// visits what was read: at 100,000 read notifications it follows
+/// `notifications_unread` in order, on SQLite and PostgreSQL, and finds
+/// the few unread ones.
+#[tokio::test]
+async fn unread_notifications_are_found_without_reading_100_000_read_ones() {
+    each_backend(|store| async move {
+        let ana = person(&store, "ana").await;
+        let mut tx = store.begin().await.expect("begin");
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+             INSERT INTO notifications (id, user_id, event_seq, kind, data, created_at, read_at, delivery)
+             SELECT 'n' || CAST(i AS TEXT), $1, i, 'reply', '{}', i,
+                    CASE WHEN i IN (500, 70000) THEN NULL ELSE i + 1 END, 'app'
+             FROM n",
+        )
+        .bind(&ana)
+        .execute(&mut *tx)
+        .await
+        .expect("generate notifications");
+        if store.backend() == stoa_store::Backend::Postgres {
+            sqlx::query("ANALYZE notifications").execute(&mut *tx).await.expect("analyze");
+        }
+        tx.commit().await.expect("commit");
+        let mut conn = store.read().await.expect("read");
+        let plan = stoa_store::notifications::explain_unread(&mut conn, store.backend(), &ana).await.expect("explain");
+        assert!(plan.contains("notifications_unread"), "{plan}");
+        match store.backend() {
+            stoa_store::Backend::Sqlite => assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}"),
+            stoa_store::Backend::Postgres => assert!(!plan.contains("Sort"), "no sort: {plan}"),
+        }
+        let unread = stoa_store::notifications::unread(&mut conn, &ana, 10).await.expect("unread");
+        assert_eq!(unread.iter().map(|n| n.event_seq).collect::<Vec<_>>(), [70000, 500]);
+    })
+    .await;
+}
