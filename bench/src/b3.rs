@@ -566,7 +566,7 @@ fn cpu_time() -> Option<Duration> {
 
 /// Waits until the process has been nearly idle for a second (tantivy merges
 /// segments in the background after commits), at most `limit`.
-fn wait_until_idle(limit: Duration) -> Duration {
+pub(crate) fn wait_until_idle(limit: Duration) -> Duration {
     let started = Instant::now();
     while started.elapsed() < limit {
         let Some(before) = cpu_time() else { break };

@@ -15,6 +15,8 @@
 //!   server's memory per idle connection (see `b4.rs`).
 //! - **B6**: writers co-editing one text through the y-websocket protocol,
 //!   against the npm `@y/websocket-server` (see `b6.rs`).
+//! - **B8**: a space's thread list and a member's home feed at 100,000
+//!   threads in the space, against the same pages on the demo (see `b8.rs`).
 //! - **B9**: a community's mixed load: people with open tabs reading,
 //!   searching, replying and chatting, ramped until past Mattermost's SLO,
 //!   on SQLite and PostgreSQL (see `b9.rs`).
@@ -39,6 +41,7 @@ mod b10;
 mod b3;
 mod b4;
 mod b6;
+mod b8;
 mod b9;
 mod fuzz;
 mod procs;
@@ -81,6 +84,7 @@ fn main() -> Result<()> {
         "b3" => b3::b3(duration),
         "b4" => b4::b4(),
         "b6" => b6::b6(),
+        "b8" => b8::b8(duration),
         "b9" => b9::b9(if args.iter().any(|a| a == "--seconds") { duration } else { Duration::from_secs(60) }, &args),
         "b10" => b10::b10(duration),
         "ysync-fuzz" => fuzz::ysync_fuzz(duration),
@@ -92,10 +96,11 @@ fn main() -> Result<()> {
             b3::b3(duration)?;
             b4::b4()?;
             b6::b6()?;
+            b8::b8(duration)?;
             b9::b9(Duration::from_secs(60), &args)?;
             b10::b10(duration)
         }
-        other => anyhow::bail!("unknown benchmark {other:?}: use b1, b2, b3, b4, b6, b9, b10 or all"),
+        other => anyhow::bail!("unknown benchmark {other:?}: use b1, b2, b3, b4, b6, b8, b9, b10 or all"),
     }
 }
 

@@ -190,16 +190,22 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
         Command::Reindex => {
             let app = open(&settings, Index::Open).await?;
             let bar = indicatif::ProgressBar::new(0).with_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} events ({eta} left)")
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows ({per_sec}, {eta} left)")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
+            let started = std::time::Instant::now();
             let events = stoa_core::search::rebuild(&app, &|done, total| {
                 bar.set_length(total);
                 bar.set_position(done);
             })
             .await?;
             bar.finish_and_clear();
-            println!("Rebuilt the search index from {events} events: {} documents.", app.search.num_docs());
+            let docs = app.search.num_docs();
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "Rebuilt the search index: {docs} documents in {seconds:.1} s ({:.0} a second), up to event {events}.",
+                docs as f64 / seconds.max(0.001)
+            );
             Ok(())
         }
         Command::Demo => {

@@ -221,6 +221,9 @@ pub struct Stoa {
     /// The full-text index, fed from the event log ([`search`]).
     pub search: stoa_search::SearchIndex,
     indexing: Arc<tokio::sync::Mutex<()>>,
+    /// Set while the index is filled from the tables (see [`search`]):
+    /// searches meanwhile find only part of what there is.
+    filling: Arc<std::sync::atomic::AtomicBool>,
     /// Searches running at once, at most one per core (see [`search`]).
     searching: Arc<tokio::sync::Semaphore>,
     /// A directory that lives as long as the application, when blobs were
@@ -269,6 +272,7 @@ impl Stoa {
             _scratch: scratch,
             search: stoa_search::SearchIndex::in_memory().expect("an in-memory index always opens"),
             indexing: Arc::default(),
+            filling: Arc::default(),
             searching: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(2),
             )),

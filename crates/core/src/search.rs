@@ -25,7 +25,7 @@ use stoa_domain::markdown::{self, percent_encode_path};
 use stoa_search::{Change, Doc, Hit, Kind, Query, Results};
 use stoa_store::Conn;
 use stoa_store::events::{self, Event, kind};
-use stoa_store::indexing::{self, Searchable};
+use stoa_store::indexing::{self, Searchable, Table};
 
 use crate::spaces::{self, allowed};
 use crate::{Actor, CoreError, Result, Stoa};
@@ -107,58 +107,76 @@ fn doc(kind: Kind, row: Searchable, url: String) -> Doc {
     }
 }
 
+/// The document a row of `table` is in the index, `None` when it is not
+/// searched (deleted, hidden, not open yet; and an opening post, which is
+/// searched as part of its thread).
+fn document(table: Table, row: Searchable) -> Option<Doc> {
+    match table {
+        Table::Threads if row.deleted_at.is_none() => {
+            let url = format!("/s/{}/t/{}", row.space_slug, row.id);
+            Some(doc(Kind::Thread, row, url))
+        }
+        Table::Posts if row.deleted_at.is_none() && row.number != Some(1) => {
+            let url = format!("/p/{}", row.id);
+            Some(doc(Kind::Post, row, url))
+        }
+        Table::WikiPages => {
+            let url = format!("/s/{}/wiki/{}", row.space_slug, percent_encode_path(row.slug.as_deref().unwrap_or("")));
+            Some(doc(Kind::WikiPage, row, url))
+        }
+        Table::LibraryItems if row.deleted_at.is_none() => {
+            let url = format!("/library/{}", row.id);
+            Some(doc(Kind::LibraryItem, row, url))
+        }
+        Table::Collections if row.deleted_at.is_none() => {
+            let url = format!("/collections/{}", row.id);
+            Some(doc(Kind::Collection, row, url))
+        }
+        _ => None,
+    }
+}
+
+/// The kind of document a row of `table` becomes.
+fn kind_of(table: Table) -> Kind {
+    match table {
+        Table::Threads => Kind::Thread,
+        Table::Posts => Kind::Post,
+        Table::WikiPages => Kind::WikiPage,
+        Table::LibraryItems => Kind::LibraryItem,
+        Table::Collections => Kind::Collection,
+    }
+}
+
+/// The index changes that bring one thing of `table` up to date.
+async fn refresh(conn: &mut Conn, table: Table, id: &str, out: &mut Vec<Change>) -> Result<()> {
+    let row = indexing::one(conn, table, id).await?;
+    // The opening post is searched as part of its thread.
+    let opening = table == Table::Posts && row.as_ref().is_some_and(|r| r.number == Some(1));
+    let thread = row.as_ref().and_then(|r| r.thread_id.clone());
+    match row.and_then(|row| document(table, row)) {
+        Some(doc) => out.push(Change::Upsert(doc)),
+        None => out.push(Change::Delete { kind: kind_of(table), id: id.to_owned() }),
+    }
+    if opening && let Some(thread) = thread {
+        Box::pin(refresh(conn, Table::Threads, &thread, out)).await?;
+    }
+    Ok(())
+}
+
 /// The index changes that bring one touched thing up to date.
 async fn changes_for(conn: &mut Conn, t: &Touched, out: &mut Vec<Change>) -> Result<()> {
-    let gone = |kind, id: &str| Change::Delete { kind, id: id.to_owned() };
     match t {
-        Touched::Thread(id) => match indexing::thread(conn, id).await? {
-            Some(row) if row.deleted_at.is_none() => {
-                let url = format!("/s/{}/t/{}", row.space_slug, row.id);
-                out.push(Change::Upsert(doc(Kind::Thread, row, url)));
-            }
-            _ => out.push(gone(Kind::Thread, id)),
-        },
-        Touched::Post(id) => match indexing::post(conn, id).await? {
-            // The opening post is searched as part of its thread.
-            Some(row) if row.number == Some(1) => {
-                out.push(gone(Kind::Post, id));
-                let thread = row.thread_id.clone().unwrap_or_default();
-                Box::pin(changes_for(conn, &Touched::Thread(thread), out)).await?;
-            }
-            Some(row) if row.deleted_at.is_none() => {
-                let url = format!("/p/{}", row.id);
-                out.push(Change::Upsert(doc(Kind::Post, row, url)));
-            }
-            _ => out.push(gone(Kind::Post, id)),
-        },
+        Touched::Thread(id) => refresh(conn, Table::Threads, id, out).await?,
+        Touched::Post(id) => refresh(conn, Table::Posts, id, out).await?,
         Touched::Replies(thread_id) => {
-            Box::pin(changes_for(conn, &Touched::Thread(thread_id.clone()), out)).await?;
+            refresh(conn, Table::Threads, thread_id, out).await?;
             for post in indexing::replies_of(conn, thread_id).await? {
-                Box::pin(changes_for(conn, &Touched::Post(post), out)).await?;
+                refresh(conn, Table::Posts, &post, out).await?;
             }
         }
-        Touched::Wiki(id) => match indexing::wiki_page(conn, id).await? {
-            Some(row) => {
-                let url =
-                    format!("/s/{}/wiki/{}", row.space_slug, percent_encode_path(row.slug.as_deref().unwrap_or("")));
-                out.push(Change::Upsert(doc(Kind::WikiPage, row, url)));
-            }
-            None => out.push(gone(Kind::WikiPage, id)),
-        },
-        Touched::Item(id) => match indexing::library_item(conn, id).await? {
-            Some(row) if row.deleted_at.is_none() => {
-                let url = format!("/library/{}", row.id);
-                out.push(Change::Upsert(doc(Kind::LibraryItem, row, url)));
-            }
-            _ => out.push(gone(Kind::LibraryItem, id)),
-        },
-        Touched::Collection(id) => match indexing::collection(conn, id).await? {
-            Some(row) if row.deleted_at.is_none() => {
-                let url = format!("/collections/{}", row.id);
-                out.push(Change::Upsert(doc(Kind::Collection, row, url)));
-            }
-            _ => out.push(gone(Kind::Collection, id)),
-        },
+        Touched::Wiki(id) => refresh(conn, Table::WikiPages, id, out).await?,
+        Touched::Item(id) => refresh(conn, Table::LibraryItems, id, out).await?,
+        Touched::Collection(id) => refresh(conn, Table::Collections, id, out).await?,
         Touched::Space(id) => {
             for (kind, thing) in indexing::things_in_space(conn, id).await? {
                 let touched = match kind.as_str() {
@@ -179,11 +197,14 @@ async fn changes_for(conn: &mut Conn, t: &Touched, out: &mut Vec<Change>) -> Res
 /// something, before it looks again (half a second passes besides).
 pub const COMMIT_PAUSE: std::time::Duration = std::time::Duration::from_millis(1500);
 
-/// Brings the index up to the newest event; returns how many events it read.
-/// Only one catch-up runs at a time per application.
+/// Brings the index up to the newest event; returns how many events it
+/// covered. An index without a cursor (new, lost, cleared or cut short
+/// while filling) is first filled from the tables ([`fill`]); then the
+/// events after are read. Only one catch-up runs at a time per application.
 pub async fn catch_up(app: &Stoa) -> Result<u64> {
     let _one_at_a_time = app.indexing.lock().await;
-    feed(app, &|_, _| {}).await
+    let filled = if app.search.cursor().is_none() { fill(app, &|_, _| {}).await? } else { 0 };
+    Ok(filled + feed(app, &|_, _| {}).await?)
 }
 
 async fn feed(app: &Stoa, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<u64> {
@@ -210,14 +231,102 @@ async fn feed(app: &Stoa, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<u64> {
     Ok((cursor - start).max(0) as u64)
 }
 
-/// Empties the index and feeds it again from the first event, reporting
-/// `(events done, events in all)` as it goes. Searches made meanwhile see a
-/// partial index.
+/// Rows read per page while filling the index.
+const FILL_PAGE: i64 = 2_000;
+/// How often a fill commits what it has, so searches meanwhile find more.
+const FILL_COMMIT_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Fills an empty index from the tables themselves rather than by
+/// replaying the log (one query per thing an event touched): each table is
+/// read a page at a time, in id order, while a blocking thread turns the
+/// previous page into documents and hands them to the index, which indexes
+/// on a thread of its own. The cursor is the log's end as it was before the
+/// first page was read, so what changed meanwhile is read again from the
+/// log after (changes are idempotent). Until the final commit, searches
+/// find part of what there is, and say so ([`SearchPage::partial`]); a fill
+/// cut short leaves no cursor and starts again. Reports `(rows read, rows
+/// in all)`; returns how many events the index now covers.
+async fn fill(app: &Stoa, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<u64> {
+    use std::sync::atomic::Ordering;
+    struct Filling<'a>(&'a std::sync::atomic::AtomicBool);
+    impl Drop for Filling<'_> {
+        fn drop(&mut self) {
+            self.0.store(false, Ordering::Relaxed);
+        }
+    }
+    app.filling.store(true, Ordering::Relaxed);
+    let _filling = Filling(&app.filling);
+    let index = app.search.clone();
+    let mut conn = app.store.read().await?;
+    let last = events::last_seq(&mut conn).await?;
+    let total = u64::try_from(indexing::count_all(&mut conn).await?).unwrap_or(0);
+    let cleared = index.clone();
+    tokio::task::spawn_blocking(move || cleared.clear()).await.map_err(internal)?.map_err(internal)?;
+
+    let (pages, mut incoming) = tokio::sync::mpsc::channel::<(Table, Vec<Searchable>)>(2);
+    let adder = index.clone();
+    let indexer = tokio::task::spawn_blocking(move || -> std::result::Result<(), stoa_search::SearchError> {
+        let mut committed = std::time::Instant::now();
+        while let Some((table, rows)) = incoming.blocking_recv() {
+            adder.add(rows.into_iter().filter_map(|row| document(table, row)).collect())?;
+            if committed.elapsed() >= FILL_COMMIT_EVERY {
+                adder.commit(None)?;
+                committed = std::time::Instant::now();
+            }
+        }
+        Ok(())
+    });
+    let read = async {
+        let mut done = 0u64;
+        for table in Table::ALL {
+            let mut after = String::new();
+            loop {
+                let rows = indexing::page(&mut conn, table, &after, FILL_PAGE).await?;
+                let Some(row) = rows.last() else { break };
+                after = row.id.clone();
+                let full = rows.len() as i64 == FILL_PAGE;
+                done += rows.len() as u64;
+                // The indexer stopped: its error is the one to report.
+                if pages.send((table, rows)).await.is_err() || !full {
+                    break;
+                }
+                progress(done, total.max(done));
+            }
+        }
+        progress(done, total.max(done));
+        Ok::<_, CoreError>(())
+    };
+    let read = read.await;
+    drop(pages);
+    let indexed = indexer.await.map_err(internal)?;
+    let done = match read.and_then(|()| indexed.map_err(internal)) {
+        Ok(()) => {
+            let index = index.clone();
+            tokio::task::spawn_blocking(move || index.commit(Some(last))).await.map_err(internal)?.map_err(internal)
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = done {
+        tokio::task::spawn_blocking(move || index.rollback()).await.map_err(internal)?;
+        return Err(e);
+    }
+    Ok(u64::try_from(last).unwrap_or(0))
+}
+
+/// Empties the index and fills it again from the tables, then reads the
+/// events since, reporting `(rows read, rows in all)` as it fills.
+/// Searches made meanwhile see a partial index and say so. Returns how
+/// many events the index covers.
 pub async fn rebuild(app: &Stoa, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<u64> {
     let _one_at_a_time = app.indexing.lock().await;
-    let index = app.search.clone();
-    tokio::task::spawn_blocking(move || index.clear()).await.map_err(internal)?.map_err(internal)?;
-    feed(app, progress).await
+    let filled = fill(app, progress).await?;
+    Ok(filled + feed(app, &|_, _| {}).await?)
+}
+
+/// Whether searches now find only part of what there is: the index is
+/// being filled, or has not started to be (no cursor yet).
+pub fn partial(app: &Stoa) -> bool {
+    app.filling.load(std::sync::atomic::Ordering::Relaxed) || app.search.cursor().is_none()
 }
 
 /// The ids of every space `actor` may read.
@@ -234,6 +343,9 @@ pub struct SearchPage {
     pub results: Results,
     pub page: usize,
     pub pages: usize,
+    /// The index is being filled (it was lost, or is being rebuilt): these
+    /// results are some of what there is, not all.
+    pub partial: bool,
 }
 
 /// Searches everything `actor` may read. See [`stoa_search::ParsedQuery`]
@@ -246,7 +358,7 @@ pub async fn search(app: &Stoa, actor: &Actor, text: &str, page: usize) -> Resul
     let results =
         tokio::task::spawn_blocking(move || index.search(&query)).await.map_err(internal)?.map_err(internal)?;
     let pages = results.total.div_ceil(PER_PAGE).max(1);
-    Ok(SearchPage { query: text.to_owned(), results, page, pages })
+    Ok(SearchPage { query: text.to_owned(), results, page, pages, partial: partial(app) })
 }
 
 /// Threads and wiki pages that may already answer a question being written:

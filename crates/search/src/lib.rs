@@ -378,6 +378,39 @@ impl SearchIndex {
         result
     }
 
+    /// Adds documents to an index being filled from nothing (after
+    /// [`clear`](SearchIndex::clear)), without committing them: a fill adds
+    /// many batches and commits now and then with [`commit`](SearchIndex::commit).
+    /// Nothing is deleted first, so a document must not be there already.
+    pub fn add(&self, docs: Vec<Doc>) -> Result<(), SearchError> {
+        let inner = &*self.inner;
+        let writer = inner.lock_writer();
+        for doc in docs {
+            writer.add_document(schema::Boxed(Box::new(schema::to_document(&inner.fields, &doc))))?;
+        }
+        Ok(())
+    }
+
+    /// Commits what was [`add`](SearchIndex::add)ed with `cursor` (`None`
+    /// while a fill is under way, so that a fill cut short starts again)
+    /// and reloads, so searches see it.
+    pub fn commit(&self, cursor: Option<i64>) -> Result<(), SearchError> {
+        let inner = &*self.inner;
+        let mut writer = inner.lock_writer();
+        let result = inner.commit(&mut writer, cursor);
+        if result.is_err() {
+            inner.discard(&mut writer);
+        }
+        result
+    }
+
+    /// Forgets what was added since the last commit.
+    pub fn rollback(&self) {
+        let inner = &*self.inner;
+        let mut writer = inner.lock_writer();
+        inner.discard(&mut writer);
+    }
+
     /// Deletes every document and commits with no cursor, so that
     /// [`cursor`](SearchIndex::cursor) returns `None` and the feeder rebuilds.
     pub fn clear(&self) -> Result<(), SearchError> {

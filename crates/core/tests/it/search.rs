@@ -154,3 +154,74 @@ async fn the_index_follows_edits_and_deletes_and_a_rebuild_equals_it() {
         assert_eq!(seen(&app, &ana, q).await, expected, "after a rebuild, {q} finds the same");
     }
 }
+
+/// An index that was lost is filled from the tables, not by replaying the
+/// log, and finds what the log-fed one found: replies, a post-first
+/// thread's hidden replies, deleted and opening posts, wiki pages and
+/// library items alike. Until it has been filled, searches say their
+/// results are partial.
+#[tokio::test]
+async fn a_lost_index_is_filled_from_the_tables_and_says_it_is_partial_meanwhile() {
+    let app = app().await;
+    // Fed from the log: filled while the site is empty, then every change is read from the log.
+    let fed = Stoa::new(app.store.clone(), stoa_core::CoreConfig::default());
+    search::catch_up(&fed).await.expect("index");
+    let ana = person(&app, "ana").await;
+    let open = community(&app, &ana, "Commons", "public", "invite").await;
+    let mut replies = Vec::new();
+    for n in 0..5 {
+        let t = thread(&app, &ana, &open, &format!("Kestrel topic {n}"), &format!("Opening kestrel text {n}")).await;
+        let reply = ReplyInput { body: format!("A kestrel reply {n}"), reply_to: None, ..Default::default() };
+        replies.push(discussions::reply(&app, &ana, &t, reply).await.expect("reply").post.id);
+    }
+    let quiet = discussions::create_thread(
+        &app,
+        &ana,
+        &open,
+        NewThreadInput {
+            title: "Kestrel round".into(),
+            body: "Answer first".into(),
+            post_first: Some(true),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("post-first thread")
+    .thread_id;
+    let hidden = ReplyInput { body: "A kestrel answer not yet shown".into(), reply_to: None, ..Default::default() };
+    discussions::reply(&app, &ana, &quiet, hidden).await.expect("answer");
+    discussions::delete_post(&app, &ana, &replies[0]).await.expect("delete");
+    wiki::create(
+        &app,
+        &ana,
+        &open,
+        PageInput { title: "Kestrel wiki".into(), body: "kestrel".into(), ..Default::default() },
+    )
+    .await
+    .expect("page");
+
+    assert!(!search::search(&fed, &ana, "kestrel", 1).await.expect("search").partial);
+    assert!(search::catch_up(&fed).await.expect("index") > 10, "read from the log");
+    let queries = ["kestrel", "kestrel kind:post", "kestrel kind:thread", "opening", "kind:wiki", "answer"];
+    let mut expected = Vec::new();
+    for q in queries {
+        expected.push(seen(&fed, &ana, q).await);
+    }
+    assert_eq!(expected[1].0, 4, "four replies: one deleted, one not yet shown");
+
+    // The same site, its index lost: filled from the tables.
+    let lost = Stoa::new(app.store.clone(), stoa_core::CoreConfig::default());
+    let page = search::search(&lost, &ana, "kestrel", 1).await.expect("search");
+    assert!(page.partial && page.results.total == 0, "an empty index says its results are partial");
+    search::catch_up(&lost).await.expect("fill");
+    assert_eq!(lost.search.num_docs(), fed.search.num_docs());
+    for (q, expected) in queries.iter().zip(expected) {
+        assert_eq!(seen(&lost, &ana, q).await, expected, "filled from the tables, {q} finds the same");
+    }
+    assert!(!search::search(&lost, &ana, "kestrel", 1).await.expect("search").partial);
+
+    // Events after the fill are read from the log as before.
+    thread(&app, &ana, &open, "Kestrel afterwards", "later").await;
+    search::catch_up(&lost).await.expect("index");
+    assert_eq!(seen(&lost, &ana, "afterwards").await.0, 1);
+}

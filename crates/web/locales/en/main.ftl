@@ -531,6 +531,7 @@ flash-collection-deleted = The collection was deleted.
 ## Search
 search-placeholder = Words, "a phrase", tag:rust, space:guild, kind:wiki
 search-help = Use quotes for a phrase, -word to leave a word out, and tag:, space: or kind: (thread, post, wiki, library, collection) to narrow the results.
+search-partial = The search index is being rebuilt: these results are some of what there is. Try again in a minute for all of them.
 search-count = { $n ->
     [0] Nothing found.
     [one] One result.

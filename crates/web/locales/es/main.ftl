@@ -537,6 +537,7 @@ flash-collection-deleted = Se eliminó la colección.
 
 search-placeholder = Palabras, "una frase", tag:rust, space:guild, kind:wiki
 search-help = Usa comillas para buscar una frase, -palabra para excluir una palabra, y tag:, space: o kind: (thread, post, wiki, library, collection) para acotar los resultados.
+search-partial = Se está reconstruyendo el índice de búsqueda: estos resultados son solo una parte. Vuelve a intentarlo en un minuto para verlos todos.
 search-count = { $n ->
     [0] No se encontró nada.
     [one] Un resultado.

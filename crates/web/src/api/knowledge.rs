@@ -943,6 +943,9 @@ pub struct SearchDto {
     pub tags: Vec<FacetCount>,
     /// Parts of the query that were not understood and left out.
     pub ignored: Vec<String>,
+    /// The search index is being filled (it was lost or is being rebuilt):
+    /// these results are some of what there is, not all.
+    pub partial: bool,
 }
 
 /// Searches threads, posts, wiki pages, library items and collections in
@@ -971,6 +974,7 @@ async fn search(
             .collect(),
         tags: r.facets.tags.into_iter().map(count).collect(),
         ignored: r.parsed.ignored,
+        partial: sp.partial,
     }))
 }
 
