@@ -90,7 +90,14 @@ fn measure(large: bool, duration: Duration) -> Result<Vec<Cost>> {
             }
             // The search index and the other consumers catch up before
             // anything is measured.
+            let filling = Instant::now();
             stoa_core::search::catch_up(&app).await?;
+            let docs = app.search.num_docs();
+            let seconds = filling.elapsed().as_secs_f64();
+            println!(
+                "  the search index filled from the tables: {docs} documents in {seconds:.1} s ({:.0} a second)",
+                docs as f64 / seconds
+            );
             let session =
                 stoa_core::accounts::sign_in(&app, READER, stoa_core::demo::DEMO_PASSWORD, "10.1.0.1", "bench").await?;
             tx.send(session.secret)?;

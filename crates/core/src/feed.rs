@@ -65,9 +65,12 @@ pub async fn home(app: &Stoa, actor: &Actor, before: Option<i64>, limit: i64) ->
     let mut chosen = Vec::new();
     let mut cursor = before;
     let mut exhausted = false;
-    for _ in 0..SCAN_BATCHES {
-        let batch = events::latest_in_spaces(&mut conn, &ids, &kinds, cursor, BATCH).await?;
-        exhausted = (batch.len() as i64) < BATCH;
+    for scan in 0..SCAN_BATCHES {
+        // The first batch is a page and one more (most events of a busy
+        // feed are wanted), the rest larger: a feed page costs what it shows.
+        let size = if scan == 0 { limit + 1 } else { BATCH };
+        let batch = events::latest_in_spaces(&mut conn, &ids, &kinds, cursor, size).await?;
+        exhausted = (batch.len() as i64) < size;
         cursor = batch.last().map(|e| e.seq).or(cursor);
         // Each event with its data and the post it is about (for its tags).
         let parsed: Vec<(events::Event, serde_json::Value, Option<String>)> = batch
