@@ -1,4 +1,4 @@
-//! B3: search at 100,000 posts.
+//! B3: search at 100,000 posts (and, with `--posts 1000000`, at a million).
 //!
 //! A corpus of 10,000 threads of 10 posts (an opening post and 9 replies) is
 //! generated with a fixed seed: words drawn from a Zipf distribution over
@@ -46,8 +46,10 @@ use crate::{Load, load, machine, people, results_dir, round, start_server_with};
 /// The corpus' seed; the query list has its own.
 const CORPUS_SEED: u64 = 0x5704_0b03;
 const QUERY_SEED: u64 = 0xb3;
-const THREADS: usize = 10_000;
-const POSTS_PER_THREAD: usize = 10;
+/// Threads in the corpus unless `--posts` asks for another size (B3 also
+/// runs at 1,000,000 posts, and B7 starts a server on such a corpus).
+pub(crate) const DEFAULT_THREADS: usize = 10_000;
+pub(crate) const POSTS_PER_THREAD: usize = 10;
 /// Generated technical terms, after the common words.
 const TERMS: usize = 5_000;
 /// The Zipf exponent of word ranks.
@@ -212,7 +214,7 @@ struct ThreadText {
     posts: Vec<String>,
 }
 
-struct Corpus {
+pub(crate) struct Corpus {
     vocabulary: Vec<String>,
     threads: Vec<ThreadText>,
     words: usize,
@@ -330,7 +332,7 @@ impl Writer<'_> {
     }
 }
 
-fn corpus() -> Corpus {
+pub(crate) fn corpus(threads: usize) -> Corpus {
     let mut rng = StdRng::seed_from_u64(CORPUS_SEED);
     let vocabulary = vocabulary(&mut rng);
     let mut writer = Writer {
@@ -341,7 +343,7 @@ fn corpus() -> Corpus {
         count: 0,
         codes: Vec::new(),
     };
-    let threads = (0..THREADS)
+    let threads = (0..threads)
         .map(|_| {
             let title = writer.title();
             let posts = (0..POSTS_PER_THREAD).map(|_| writer.body()).collect();
@@ -466,7 +468,23 @@ async fn seed(app: Stoa, corpus: Arc<Corpus>) -> Result<Seeded> {
     stoa_core::search::catch_up(&app).await?;
 
     let started = Instant::now();
-    let base = events::now_ms() - (THREADS * POSTS_PER_THREAD) as i64 * 60_000;
+    write_corpus(&app, &space.id, &author_id, &corpus).await?;
+    let seed_seconds = started.elapsed().as_secs_f64();
+    println!("  seeded through the store in {seed_seconds:.1} s; building the index…");
+
+    let started = Instant::now();
+    let events = stoa_core::search::catch_up(&app).await?;
+    let index_seconds = started.elapsed().as_secs_f64();
+    let docs = app.search.num_docs();
+    Ok(Seeded { space_id: space.id, seed_seconds, events, docs, index_seconds })
+}
+
+/// Writes the corpus into `space_id` through Stoa's store, as the
+/// application writes threads and replies (rows and their events), many
+/// threads per transaction, a minute apart ending now.
+pub(crate) async fn write_corpus(app: &Stoa, space_id: &str, author_id: &str, corpus: &Corpus) -> Result<()> {
+    let posts = corpus.threads.iter().map(|t| t.posts.len()).sum::<usize>();
+    let base = events::now_ms() - posts as i64 * 60_000;
     let mut at = base;
     for chunk in corpus.threads.chunks(THREADS_PER_TX) {
         let mut tx = app.store.begin().await?;
@@ -476,8 +494,8 @@ async fn seed(app: Stoa, corpus: Arc<Corpus>) -> Result<Seeded> {
                 &mut tx,
                 &NewThread {
                     id: &thread_id,
-                    space_id: &space.id,
-                    author_id: &author_id,
+                    space_id,
+                    author_id,
                     kind: "discussion",
                     title: &thread.title,
                     created_at: at,
@@ -496,7 +514,7 @@ async fn seed(app: Stoa, corpus: Arc<Corpus>) -> Result<Seeded> {
                     &NewPost {
                         id: &post_id,
                         thread_id: &thread_id,
-                        author_id: &author_id,
+                        author_id,
                         reply_to_id: None,
                         body,
                         body_html: &body_html,
@@ -518,8 +536,8 @@ async fn seed(app: Stoa, corpus: Arc<Corpus>) -> Result<Seeded> {
                     &mut tx,
                     NewEvent {
                         kind,
-                        actor_id: Some(&author_id),
-                        space_id: Some(&space.id),
+                        actor_id: Some(author_id),
+                        space_id: Some(space_id),
                         subject_id: Some(subject),
                         data,
                     },
@@ -530,14 +548,7 @@ async fn seed(app: Stoa, corpus: Arc<Corpus>) -> Result<Seeded> {
         }
         stoa_store::commit(tx).await?;
     }
-    let seed_seconds = started.elapsed().as_secs_f64();
-    println!("  seeded through the store in {seed_seconds:.1} s; building the index…");
-
-    let started = Instant::now();
-    let events = stoa_core::search::catch_up(&app).await?;
-    let index_seconds = started.elapsed().as_secs_f64();
-    let docs = app.search.num_docs();
-    Ok(Seeded { space_id: space.id, seed_seconds, events, docs, index_seconds })
+    Ok(())
 }
 
 /// The documents as the search index searches them: a thread (its title and
@@ -545,7 +556,7 @@ async fn seed(app: Stoa, corpus: Arc<Corpus>) -> Result<Seeded> {
 /// not found by it), the text reduced from Markdown as the indexer does. The
 /// other engines get exactly these.
 fn documents(corpus: &Corpus) -> Vec<(String, String)> {
-    let mut docs = Vec::with_capacity(THREADS * POSTS_PER_THREAD);
+    let mut docs = Vec::with_capacity(corpus.threads.len() * POSTS_PER_THREAD);
     for thread in &corpus.threads {
         for (i, body) in thread.posts.iter().enumerate() {
             let title = if i == 0 { thread.title.clone() } else { String::new() };
@@ -999,16 +1010,19 @@ fn line(name: &str, l: &Load) -> String {
     )
 }
 
-pub fn b3(duration: Duration) -> Result<()> {
-    println!("B3: search at 100,000 posts: over HTTP vs in-process, and tantivy vs SQLite FTS5 vs PostgreSQL");
+/// B3 on a corpus of `posts` posts (100,000 unless asked; its results go
+/// to `b3.json`, other sizes to `b3-{posts}.json`).
+pub fn b3(duration: Duration, posts: usize) -> Result<()> {
+    let threads = (posts / POSTS_PER_THREAD).max(1);
+    let posts = threads * POSTS_PER_THREAD;
+    println!("B3: search at {posts} posts: over HTTP vs in-process, and tantivy vs SQLite FTS5 vs PostgreSQL");
     let started = Instant::now();
-    let corpus = Arc::new(corpus());
+    let corpus = Arc::new(corpus(threads));
     let queries = queries(&corpus.vocabulary, &corpus.codes);
     println!(
-        "  corpus: {THREADS} threads, {} posts, {} words ({:.0} per post), vocabulary {} ({} common + {TERMS} generated), Zipf s = {ZIPF_EXPONENT} ({:.1} s)",
-        THREADS * POSTS_PER_THREAD,
+        "  corpus: {threads} threads, {posts} posts, {} words ({:.0} per post), vocabulary {} ({} common + {TERMS} generated), Zipf s = {ZIPF_EXPONENT} ({:.1} s)",
         corpus.words,
-        corpus.words as f64 / (THREADS * POSTS_PER_THREAD) as f64,
+        corpus.words as f64 / posts as f64,
         corpus.vocabulary.len(),
         corpus.vocabulary.len() - TERMS,
         started.elapsed().as_secs_f64()
@@ -1040,7 +1054,7 @@ pub fn b3(duration: Duration) -> Result<()> {
         tantivy_build.rate(),
         segments_after_build.map_or("?".into(), |n| n.to_string()),
     );
-    anyhow::ensure!(seeded.docs as usize == THREADS * POSTS_PER_THREAD, "the index holds {} documents", seeded.docs);
+    anyhow::ensure!(seeded.docs as usize == posts, "the index holds {} documents", seeded.docs);
     let (settle_seconds, segments_searched) = settle(&running)?;
     println!(
         "  background merges settled after {settle_seconds:.1} s; searches see {} segments",
@@ -1180,10 +1194,12 @@ pub fn b3(duration: Duration) -> Result<()> {
         }));
     }
 
-    let http_ok = ms(over_http.percentile(0.99)) < 30.0;
+    // Issue #8: under 20 ms at 100,000 posts, under 50 ms at 1,000,000.
+    let http_limit_ms = if posts <= DEFAULT_THREADS * POSTS_PER_THREAD { 20.0 } else { 50.0 };
+    let http_ok = ms(over_http.percentile(0.99)) < http_limit_ms;
     let engines_ok = p50_ratio <= 0.5 && p99_ratio <= 0.5;
     println!(
-        "  targets: HTTP p99 < 30 ms at {CONNECTIONS} connections: {}; tantivy p50 and p99 ≤ half the better engine's: {}",
+        "  targets: HTTP p99 < {http_limit_ms} ms at {CONNECTIONS} connections: {}; tantivy p50 and p99 ≤ half the better engine's: {}",
         if http_ok { "met" } else { "MISSED" },
         if engines_ok { "met" } else { "MISSED" }
     );
@@ -1194,7 +1210,7 @@ pub fn b3(duration: Duration) -> Result<()> {
         "machine": machine(),
         "seconds_per_measurement": duration.as_secs(),
         "corpus": {
-            "threads": THREADS, "posts": THREADS * POSTS_PER_THREAD, "words": corpus.words,
+            "threads": threads, "posts": posts, "words": corpus.words,
             "vocabulary": corpus.vocabulary.len(), "generated_terms": TERMS, "zipf_exponent": ZIPF_EXPONENT,
             "seed": CORPUS_SEED, "query_seed": QUERY_SEED, "collocations": COLLOCATIONS,
         },
@@ -1214,10 +1230,13 @@ pub fn b3(duration: Duration) -> Result<()> {
         },
         "queries": per_query,
         "targets": {
-            "http_p99_under_30_ms": http_ok,
+            "http_p99_limit_ms": http_limit_ms,
+            "http_p99_within_limit": http_ok,
             "tantivy_p50_and_p99_at_most_half_of_better": engines_ok,
         },
     });
-    std::fs::write(results_dir().join("b3.json"), serde_json::to_string_pretty(&result)?)?;
+    let file =
+        if posts == DEFAULT_THREADS * POSTS_PER_THREAD { "b3.json".to_owned() } else { format!("b3-{posts}.json") };
+    std::fs::write(results_dir().join(file), serde_json::to_string_pretty(&result)?)?;
     Ok(())
 }

@@ -15,6 +15,10 @@
 //!   server's memory per idle connection (see `b4.rs`).
 //! - **B6**: writers co-editing one text through the y-websocket protocol,
 //!   against the npm `@y/websocket-server` (see `b6.rs`).
+//! - **B7**: the `stoa` binary's time from spawn to ready on an empty data
+//!   directory, the demo and 1,000,000 posts, against a bare axum server's,
+//!   and `stoa reindex`'s documents a second (see `b7.rs`). `--posts N`
+//!   sets the size of the large directory, and of B3's corpus.
 //! - **B8**: a space's thread list and a member's home feed at 100,000
 //!   threads in the space, against the same pages on the demo (see `b8.rs`).
 //! - **B9**: a community's mixed load: people with open tabs reading,
@@ -41,6 +45,7 @@ mod b10;
 mod b3;
 mod b4;
 mod b6;
+mod b7;
 mod b8;
 mod b9;
 mod fuzz;
@@ -77,13 +82,21 @@ fn main() -> Result<()> {
         .and_then(|s| s.parse().ok())
         .unwrap_or(10u64);
     let duration = Duration::from_secs(seconds);
+    let posts = |default: usize| -> usize {
+        args.iter()
+            .position(|a| a == "--posts")
+            .and_then(|i| args.get(i + 1))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default)
+    };
     std::fs::create_dir_all(results_dir())?;
     match which {
         "b1" => b1(duration),
         "b2" => b2(duration),
-        "b3" => b3::b3(duration),
+        "b3" => b3::b3(duration, posts(100_000)),
         "b4" => b4::b4(),
         "b6" => b6::b6(),
+        "b7" => b7::b7(posts(1_000_000)),
         "b8" => b8::b8(duration),
         "b9" => b9::b9(if args.iter().any(|a| a == "--seconds") { duration } else { Duration::from_secs(60) }, &args),
         "b10" => b10::b10(duration),
@@ -93,14 +106,15 @@ fn main() -> Result<()> {
         "all" => {
             b1(duration)?;
             b2(duration)?;
-            b3::b3(duration)?;
+            b3::b3(duration, 100_000)?;
             b4::b4()?;
             b6::b6()?;
+            b7::b7(1_000_000)?;
             b8::b8(duration)?;
             b9::b9(Duration::from_secs(60), &args)?;
             b10::b10(duration)
         }
-        other => anyhow::bail!("unknown benchmark {other:?}: use b1, b2, b3, b4, b6, b8, b9, b10 or all"),
+        other => anyhow::bail!("unknown benchmark {other:?}: use b1, b2, b3, b4, b6, b7, b8, b9, b10 or all"),
     }
 }
 

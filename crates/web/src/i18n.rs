@@ -104,6 +104,37 @@ pub fn shared_text(lang: &LanguageIdentifier, id: &str) -> Arc<str> {
     text
 }
 
+/// A message whose one argument is the number `n` ("3 replies", "5 minutes
+/// ago"), formatted once per process, language and number: a thread page
+/// asks for an age under each of its fifty posts. Only messages the catalogs
+/// define are kept, and at most [`NUMBERS_KEPT`] numbers of each (counts
+/// can be any number; ages are a few dozen).
+pub fn shared_numbered(lang: &LanguageIdentifier, id: &str, n: i64) -> Arc<str> {
+    type Numbered = rustc_hash::FxHashMap<i64, Arc<str>>;
+    type Texts = rustc_hash::FxHashMap<LanguageIdentifier, rustc_hash::FxHashMap<Box<str>, Numbered>>;
+    static SHARED: LazyLock<RwLock<Texts>> = LazyLock::new(RwLock::default);
+    if let Ok(texts) = SHARED.read()
+        && let Some(text) = texts.get(lang).and_then(|of_lang| of_lang.get(id)).and_then(|of_id| of_id.get(&n))
+    {
+        return text.clone();
+    }
+    let args = HashMap::from([(Cow::Borrowed("n"), FluentValue::from(n))]);
+    let Some(text) = LOCALES.try_lookup_with_args(lang, id, &args) else {
+        return Arc::from(id);
+    };
+    let text: Arc<str> = Arc::from(text);
+    if let Ok(mut texts) = SHARED.write() {
+        let of_id = texts.entry(lang.clone()).or_default().entry(Box::from(id)).or_default();
+        if of_id.len() < NUMBERS_KEPT {
+            of_id.insert(n, text.clone());
+        }
+    }
+    text
+}
+
+/// Numbers kept per message by [`shared_numbered`].
+pub const NUMBERS_KEPT: usize = 1_000;
+
 /// Looks a message up with named arguments.
 pub fn text_with(lang: &LanguageIdentifier, id: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
     let args: HashMap<Cow<'static, str>, FluentValue<'static>> =
@@ -151,5 +182,22 @@ mod tests {
         let en = english();
         assert_eq!(text_with(&en, "replies-count", &[("n", 1.into())]), "1 reply");
         assert_eq!(text_with(&en, "replies-count", &[("n", 3.into())]), "3 replies");
+    }
+
+    #[test]
+    fn numbered_messages_kept_for_the_process_read_as_made_afresh() {
+        let (en, es) = (english(), negotiate(Some("es"), None));
+        for lang in [&en, &es] {
+            // Twice each, the second from what was kept, and past what is kept.
+            for n in (0..3).chain([59, 1_234]).chain(0..(NUMBERS_KEPT as i64 + 5)).chain([1, 1_234]) {
+                for id in ["time-minutes-ago", "replies-count"] {
+                    let fresh = text_with(lang, id, &[("n", n.into())]);
+                    assert_eq!(&*shared_numbered(lang, id, n), fresh.as_str(), "{lang} {id} {n}");
+                }
+            }
+        }
+        assert_eq!(&*shared_numbered(&en, "time-minutes-ago", 1), "a minute ago");
+        assert_ne!(shared_numbered(&en, "replies-count", 2), shared_numbered(&es, "replies-count", 2));
+        assert_eq!(&*shared_numbered(&en, "no-such-message", 2), "no-such-message");
     }
 }

@@ -90,7 +90,6 @@ pub fn simple_page(lang: &LanguageIdentifier, status: StatusCode, title: &str, m
         path: "/".into(),
         flash: None,
         session_expired: false,
-        memo: Default::default(),
         unread: 0,
     };
     let page = ErrorPage {

@@ -120,37 +120,6 @@ pub fn is_flash_message(id: &str) -> bool {
     FLASH_MESSAGES.contains(&id)
 }
 
-/// Messages with a number already formatted while rendering one page, by id
-/// and number ("3 hours ago" under every post of a thread). Messages without
-/// one are kept for the whole process ([`i18n::shared_text`]).
-#[derive(Debug, Default)]
-pub struct Memo(std::sync::Mutex<rustc_hash::FxHashMap<Box<str>, Numbered>>);
-
-/// One message's texts, by number.
-type Numbered = Vec<(i64, Arc<str>)>;
-
-impl Clone for Memo {
-    fn clone(&self) -> Self {
-        Self::default()
-    }
-}
-
-impl Memo {
-    /// The message `id` with number `n`, made once.
-    fn get_or(&self, id: &str, n: i64, make: impl FnOnce() -> String) -> Arc<str> {
-        if let Ok(memo) = self.0.lock()
-            && let Some((_, text)) = memo.get(id).and_then(|texts| texts.iter().find(|(k, _)| *k == n))
-        {
-            return text.clone();
-        }
-        let text: Arc<str> = Arc::from(make());
-        if let Ok(mut memo) = self.0.lock() {
-            memo.entry(Box::from(id)).or_default().push((n, text.clone()));
-        }
-        text
-    }
-}
-
 /// What every page template knows.
 #[derive(Debug, Clone)]
 pub struct PageCtx {
@@ -162,7 +131,6 @@ pub struct PageCtx {
     pub path: String,
     pub flash: Option<String>,
     pub session_expired: bool,
-    pub memo: Memo,
     /// Unread notifications of the signed-in person.
     pub unread: i64,
 }
@@ -190,7 +158,6 @@ impl PageCtx {
             path: rc.path.clone(),
             flash: rc.flash.clone(),
             session_expired: rc.session_expired,
-            memo: Memo::default(),
             unread: 0,
         }
     }
@@ -213,7 +180,7 @@ impl PageCtx {
 
     /// A catalog message with a number `$n` (plurals choose by it).
     pub fn tn(&self, id: &str, n: &i64) -> Arc<str> {
-        self.memo.get_or(id, *n, || i18n::text_with(&self.lang, id, &[("n", FluentValue::from(*n))]))
+        i18n::shared_numbered(&self.lang, id, *n)
     }
 
     /// [`PageCtx::tn`] for a count.
