@@ -449,21 +449,7 @@ struct Seeded {
 /// application does, many threads per transaction), then builds the search
 /// index from the event log and times it.
 async fn seed(app: Stoa, corpus: Arc<Corpus>) -> Result<Seeded> {
-    let author = people(&app, 1).await?.remove(0).0;
-    let author_id = author.require()?.id.clone();
-    let space = spaces::create_space(
-        &app,
-        &author,
-        NewSpaceInput {
-            kind: "community".into(),
-            name: "Search Guild".into(),
-            slug: "search".into(),
-            visibility: "public".into(),
-            join_policy: "open".into(),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let (space, author_id) = search_guild(&app).await?;
     // The index so far holds nothing searchable; start timing from here.
     stoa_core::search::catch_up(&app).await?;
 
@@ -477,6 +463,27 @@ async fn seed(app: Stoa, corpus: Arc<Corpus>) -> Result<Seeded> {
     let index_seconds = started.elapsed().as_secs_f64();
     let docs = app.search.num_docs();
     Ok(Seeded { space_id: space.id, seed_seconds, events, docs, index_seconds })
+}
+
+/// The corpus' author and public community, "Search Guild" (`/s/search`):
+/// the space and the author's id.
+pub(crate) async fn search_guild(app: &Stoa) -> Result<(spaces::SpaceSummary, String)> {
+    let author = people(app, 1).await?.remove(0).0;
+    let author_id = author.require()?.id.clone();
+    let space = spaces::create_space(
+        app,
+        &author,
+        NewSpaceInput {
+            kind: "community".into(),
+            name: "Search Guild".into(),
+            slug: "search".into(),
+            visibility: "public".into(),
+            join_policy: "open".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok((space, author_id))
 }
 
 /// Writes the corpus into `space_id` through Stoa's store, as the

@@ -26,12 +26,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde_json::json;
-use stoa_core::spaces::{self, NewSpaceInput};
 use stoa_core::{CoreConfig, Stoa};
 use stoa_store::dialect::Synchronous;
 use stoa_store::{Store, StoreOptions};
 
-use crate::{machine, people, results_dir, round};
+use crate::{machine, results_dir, round};
 
 /// Starts timed per case (the median is the figure).
 const RUNS: usize = 5;
@@ -141,21 +140,7 @@ fn generate(dir: &Path, posts: usize) -> Result<()> {
         options.sqlite_synchronous = Synchronous::Normal;
         let store = Store::connect(&options).await?;
         let app = Stoa::new(store, CoreConfig::default());
-        let author = people(&app, 1).await?.remove(0).0;
-        let author_id = author.require()?.id.clone();
-        let space = spaces::create_space(
-            &app,
-            &author,
-            NewSpaceInput {
-                kind: "community".into(),
-                name: "Search Guild".into(),
-                slug: "search".into(),
-                visibility: "public".into(),
-                join_policy: "open".into(),
-                ..Default::default()
-            },
-        )
-        .await?;
+        let (space, author_id) = crate::b3::search_guild(&app).await?;
         crate::b3::write_corpus(&app, &space.id, &author_id, &corpus).await?;
         app.store.close().await;
         Ok::<_, anyhow::Error>(())
